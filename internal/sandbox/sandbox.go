@@ -64,7 +64,7 @@ type Options struct {
 type Sandbox struct {
 	// Endpoint is the gateway's base URL, e.g. http://127.0.0.1:41234.
 	Endpoint string
-	// Dir is the sandbox's directory (data/, iam/, aws/).
+	// Dir is the sandbox's directory (data/ and aws/).
 	Dir string
 	// Root is the gateway's admin account, which can repair any bucket.
 	Root Account
@@ -100,15 +100,10 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := os.RemoveAll(dataDir); err != nil {
 		return nil, fmt.Errorf("sandbox: clean %s: %w", dataDir, err)
 	}
-	for _, d := range []string{dataDir, filepath.Join(dir, "iam"), filepath.Join(dir, "aws")} {
+	for _, d := range []string{dataDir, filepath.Join(dir, "aws")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("sandbox: %w", err)
 		}
-	}
-	// Fresh IAM each start: keys are regenerated, so stale files would only confuse.
-	_ = os.RemoveAll(filepath.Join(dir, "iam"))
-	if err := os.MkdirAll(filepath.Join(dir, "iam"), 0o700); err != nil {
-		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 
 	addr, err := loopbackAddr(opts.Addr)
@@ -150,21 +145,13 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		AdminMaxConnections: 100,
 		AdminMaxRequests:    100,
 		MultipartMaxParts:   10000,
-		IAMDir:              filepath.Join(dir, "iam"),
 		Quiet:               true,
 		KeepAlive:           true,
 	}
-	iam, err := auth.New(cfg.IamOpts())
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: iam: %w", err)
-	}
-	for i, a := range []Account{s.Origin, s.Dest} {
-		acc := auth.Account{Access: a.AccessKey, Secret: a.SecretKey, Role: auth.RoleUserPlus, UserID: 1000 + i, GroupID: 1000 + i}
-		if err := iam.CreateAccount(acc); err != nil {
-			return nil, fmt.Errorf("sandbox: create account %s: %w", a.Name, err)
-		}
-	}
-	cfg.IAMService = iam
+	cfg.IAMService = newMemIAM(
+		auth.Account{Access: s.Origin.AccessKey, Secret: s.Origin.SecretKey, Role: auth.RoleUserPlus, UserID: 1000, GroupID: 1000},
+		auth.Account{Access: s.Dest.AccessKey, Secret: s.Dest.SecretKey, Role: auth.RoleUserPlus, UserID: 1001, GroupID: 1001},
+	)
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

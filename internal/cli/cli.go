@@ -1,0 +1,125 @@
+// Package cli implements the s3migrate commands: it parses arguments, wires
+// awsauth sessions into the transfer engine, and prints results. main.go only
+// calls Main.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes, as documented in README.
+const (
+	ExitOK       = 0
+	ExitFailures = 1 // some objects failed (they are listed)
+	ExitUsage    = 2 // usage, configuration or access error
+)
+
+// Env is what a command may touch of the outside world.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	// IsTerminal reports whether Stderr is a terminal (for live progress).
+	IsTerminal bool
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env Env, args []string) int
+}
+
+func commands() []command {
+	return []command{
+		{"diff", "compare two locations: new, changed, identical, only-in-destination", runDiff},
+		{"sync", "copy new and changed objects from SRC to DST", runSync},
+		{"sandbox", "run the embedded S3 sandbox and print the env lines to use it", runSandbox},
+	}
+}
+
+// Main runs one command line and returns the process exit code.
+func Main(ctx context.Context, env Env, args []string) int {
+	if len(args) == 0 {
+		usage(env.Stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(env.Stdout)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "s3migrate: unknown command %q: run `s3migrate help` for the list\n", args[0])
+	return ExitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "s3migrate: migrate S3 objects between buckets in different AWS accounts")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: s3migrate COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run `s3migrate COMMAND -h` for a command's flags.")
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments (`sync s3://a s3://b --dry-run`).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// fail prints a one-line error and returns the exit code for it.
+func fail(env Env, code int, err error) int {
+	msg := err.Error()
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	fmt.Fprintf(env.Stderr, "s3migrate: %s\n", msg)
+	return code
+}
+
+func newFlagSet(env Env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: s3migrate %s %s\n\nFlags:\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func flagErrCode(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitUsage
+}
+
+// DefaultEnv is the process's real terminal.
+func DefaultEnv() Env {
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, IsTerminal: isTerminal(os.Stderr)}
+}

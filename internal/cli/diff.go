@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+func runDiff(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet(env, "diff", "s3://SRC[/prefix] s3://DST[/prefix] [flags]")
+	var pf pairFlags
+	pf.register(fs)
+	var list string
+	fs.StringVar(&list, "list", "new,changed,only-in-destination", "classes whose keys are printed (comma-separated; \"none\" for counts only, \"all\" for every key)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagErrCode(err)
+	}
+	show, err := parseClasses(list)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	p, err := resolvePair(ctx, pf, pos, 8)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	var st transfer.DiffStats
+	for e, err := range p.diff(ctx) {
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		st.Add(e)
+		if !show[e.Class] {
+			continue
+		}
+		switch e.Class {
+		case transfer.ClassChanged:
+			fmt.Fprintf(env.Stdout, "%-20s %s  (%s)\n", e.Class, e.Rel, e.Reason)
+		case transfer.ClassExtra:
+			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, e.Rel, transfer.FormatBytes(e.Dst.Size))
+		default:
+			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, e.Rel, transfer.FormatBytes(e.Src.Size))
+		}
+	}
+	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
+		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", c.String()+":", st.Count[c], transfer.FormatBytes(st.Bytes[c]))
+	}
+	return ExitOK
+}
+
+func parseClasses(s string) (map[transfer.Class]bool, error) {
+	show := map[transfer.Class]bool{}
+	all := []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra}
+	for _, part := range splitComma(s) {
+		switch part {
+		case "none":
+		case "all":
+			for _, c := range all {
+				show[c] = true
+			}
+		default:
+			found := false
+			for _, c := range all {
+				if c.String() == part {
+					show[c], found = true, true
+				}
+			}
+			if !found {
+				return nil, fmt.Errorf("--list %s: want new, changed, identical, only-in-destination, all or none", part)
+			}
+		}
+	}
+	return show, nil
+}

@@ -1,0 +1,177 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strings"
+)
+
+// ChecksumAPI fetches the stored full-object checksum of one key (HeadObject
+// with checksum mode enabled). It is used by CompareChecksum only.
+type ChecksumAPI interface {
+	Checksum(ctx context.Context, key string) (algo, value string, err error)
+}
+
+// DiffOptions say how two listings relate.
+type DiffOptions struct {
+	SrcPrefix, DstPrefix string
+	Mode                 CompareMode
+	// SrcSums and DstSums are needed by CompareChecksum.
+	SrcSums, DstSums ChecksumAPI
+}
+
+// Diff merges two key-ordered listings into a stream of entries, one per
+// relative key, in key order. It holds one object of each side at a time, so
+// memory does not grow with the number of keys.
+//
+// S3 lists keys in UTF-8 byte order; stripping the same prefix from every key
+// of one side keeps that order, so the merge compares relative keys directly.
+func Diff(ctx context.Context, src, dst iter.Seq2[Object, error], opt DiffOptions) iter.Seq2[Entry, error] {
+	if opt.Mode == "" {
+		opt.Mode = CompareSizeETag
+	}
+	return func(yield func(Entry, error) bool) {
+		nextSrc, stopSrc := iter.Pull2(src)
+		defer stopSrc()
+		nextDst, stopDst := iter.Pull2(dst)
+		defer stopDst()
+
+		s, serr, sok := nextSrc()
+		d, derr, dok := nextDst()
+		lastSrc, lastDst := "", ""
+		for {
+			if serr != nil {
+				yield(Entry{}, serr)
+				return
+			}
+			if derr != nil {
+				yield(Entry{}, derr)
+				return
+			}
+			if !sok && !dok {
+				return
+			}
+			var srel, drel string
+			if sok {
+				srel = strings.TrimPrefix(s.Key, opt.SrcPrefix)
+				if srel < lastSrc {
+					yield(Entry{}, fmt.Errorf("source listing is not in key order (%q after %q): the server does not sort like S3", s.Key, lastSrc))
+					return
+				}
+				lastSrc = srel
+			}
+			if dok {
+				drel = strings.TrimPrefix(d.Key, opt.DstPrefix)
+				if drel < lastDst {
+					yield(Entry{}, fmt.Errorf("destination listing is not in key order (%q after %q): the server does not sort like S3", d.Key, lastDst))
+					return
+				}
+				lastDst = drel
+			}
+			var e Entry
+			switch {
+			case sok && (!dok || srel < drel):
+				e = Entry{Rel: srel, Class: ClassNew, Src: s}
+				s, serr, sok = nextSrc()
+			case dok && (!sok || drel < srel):
+				e = Entry{Rel: drel, Class: ClassExtra, Dst: d}
+				d, derr, dok = nextDst()
+			default:
+				e = Entry{Rel: srel, Src: s, Dst: d}
+				changed, reason, err := compare(ctx, s, d, opt)
+				if err != nil {
+					yield(Entry{}, err)
+					return
+				}
+				e.Class, e.Reason = ClassIdentical, ""
+				if changed {
+					e.Class, e.Reason = ClassChanged, reason
+				}
+				s, serr, sok = nextSrc()
+				d, derr, dok = nextDst()
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// compare decides whether a key present on both sides differs.
+func compare(ctx context.Context, s, d Object, opt DiffOptions) (bool, string, error) {
+	if s.Size != d.Size {
+		return true, fmt.Sprintf("size %s → %s", FormatBytes(d.Size), FormatBytes(s.Size)), nil
+	}
+	switch opt.Mode {
+	case CompareSize:
+		return false, "", nil
+	case CompareSizeMtime:
+		if s.LastModified.After(d.LastModified) {
+			return true, "source modified " + s.LastModified.UTC().Format("2006-01-02 15:04:05") + ", after the destination copy", nil
+		}
+		return false, "", nil
+	case CompareChecksum:
+		if opt.SrcSums != nil && opt.DstSums != nil {
+			sa, sv, err := opt.SrcSums.Checksum(ctx, s.Key)
+			if err != nil {
+				return false, "", err
+			}
+			da, dv, err := opt.DstSums.Checksum(ctx, d.Key)
+			if err != nil {
+				return false, "", err
+			}
+			if sa != "" && sa == da {
+				if sv != dv {
+					return true, sa + " checksum differs", nil
+				}
+				return false, "", nil
+			}
+		}
+	}
+	return etagDiffers(s.ETag, d.ETag)
+}
+
+// etagDiffers compares ETags only where they mean the same thing: two plain
+// MD5s, or two multipart ETags with the same part count (the same part
+// layout is likely; a different count proves nothing about the bytes).
+func etagDiffers(se, de string) (bool, string, error) {
+	sp, dp := MultipartParts(se), MultipartParts(de)
+	if sp != dp || se == "" || de == "" {
+		return false, "", nil
+	}
+	if se != de {
+		return true, "ETag " + de + " → " + se, nil
+	}
+	return false, "", nil
+}
+
+// DiffStats counts entries and bytes per class.
+type DiffStats struct {
+	Count [numClasses]int64
+	Bytes [numClasses]int64
+}
+
+// Add counts one entry. The bytes of ClassExtra are the destination's.
+func (st *DiffStats) Add(e Entry) {
+	st.Count[e.Class]++
+	if e.Class == ClassExtra {
+		st.Bytes[e.Class] += e.Dst.Size
+	} else {
+		st.Bytes[e.Class] += e.Src.Size
+	}
+}
+
+// FormatBytes renders n in binary units (KiB, MiB, …) with one decimal.
+func FormatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

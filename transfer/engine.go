@@ -1,0 +1,467 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"golang.org/x/sync/semaphore"
+)
+
+// Engine copies the entries of a diff from the source to the destination.
+// Workers update atomic counters and a small in-flight table; Snapshot copies
+// them out for whoever displays progress. Nothing is sent per object.
+type Engine struct {
+	opt Options
+	ep  Endpoints
+
+	relayMem *semaphore.Weighted
+
+	// Plan counters, filled as the diff streams in.
+	planCount [numClasses]atomic.Int64
+	planBytes [numClasses]atomic.Int64
+	listed    atomic.Bool
+
+	copied, copiedBytes atomic.Int64
+	failed, failedBytes atomic.Int64
+	deleted             atomic.Int64
+	bytesDone           atomic.Int64 // copied bytes, including parts of objects in flight
+	serverSide, relayed atomic.Int64
+	useRelay            atomic.Bool // auto mode decided to relay
+	consecutiveDenied   atomic.Int64
+	anySucceeded        atomic.Bool
+
+	gate     sync.Mutex
+	gateCond *sync.Cond
+	active   int
+	target   int
+	paused   bool
+	inflight map[uint64]*inFlight
+	nextID   uint64
+	failures []Failure
+	notices  []string
+	started  time.Time
+	finished time.Time
+	phase    Phase
+
+	rate rateWindow
+}
+
+// Phase is where a run is.
+type Phase string
+
+// The phases of a run.
+const (
+	PhaseIdle    Phase = "idle"
+	PhaseCopying Phase = "copying"
+	PhaseDone    Phase = "done"
+)
+
+// Failure is an object that could not be copied (or deleted).
+type Failure struct {
+	Key      string // destination-relative key
+	Op       string // "copy" or "delete"
+	Err      error
+	Attempts int
+}
+
+type inFlight struct {
+	key      string
+	size     int64
+	done     atomic.Int64
+	strategy atomic.Value // string
+	attempt  atomic.Int32
+	started  time.Time
+}
+
+// New builds an engine. It does nothing until Run.
+func New(opt Options, ep Endpoints) *Engine {
+	opt.defaults()
+	if !ep.ServerSide {
+		opt.Mode = ModeRelay
+	}
+	e := &Engine{
+		opt:      opt,
+		ep:       ep,
+		relayMem: semaphore.NewWeighted(opt.RelayMemory),
+		inflight: map[uint64]*inFlight{},
+		target:   opt.Concurrency,
+		phase:    PhaseIdle,
+	}
+	e.gateCond = sync.NewCond(&e.gate)
+	if opt.Mode == ModeRelay {
+		e.useRelay.Store(true)
+	}
+	return e
+}
+
+// Options returns the engine's options after defaults were applied.
+func (e *Engine) Options() Options { return e.opt }
+
+// SetConcurrency changes the number of objects in flight while running.
+func (e *Engine) SetConcurrency(n int) {
+	if n < 1 {
+		n = 1
+	}
+	if n > 1024 {
+		n = 1024
+	}
+	e.gate.Lock()
+	e.target = n
+	e.gate.Unlock()
+	e.gateCond.Broadcast()
+}
+
+// Pause stops starting new objects; objects in flight finish.
+func (e *Engine) Pause() {
+	e.gate.Lock()
+	e.paused = true
+	e.gate.Unlock()
+}
+
+// Resume undoes Pause.
+func (e *Engine) Resume() {
+	e.gate.Lock()
+	e.paused = false
+	e.gate.Unlock()
+	e.gateCond.Broadcast()
+}
+
+// Result is what a finished run did.
+type Result struct {
+	Stats    DiffStats
+	Copied   int64
+	Bytes    int64
+	Deleted  int64
+	Failures []Failure
+	Notices  []string
+	Elapsed  time.Duration
+	DryRun   bool
+}
+
+// ErrTooManyDenied aborts a run whose first copies are all denied: the
+// identity lacks a permission that every object needs.
+var ErrTooManyDenied = errors.New("every copy so far was denied")
+
+// Run consumes a diff and copies, skips or deletes each entry. It returns
+// when every object is settled. A listing error or a permission problem that
+// affects every object aborts the run with an error; other per-object errors
+// are retried and then recorded in Result.Failures.
+func (e *Engine) Run(ctx context.Context, entries iter.Seq2[Entry, error]) (*Result, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	e.gate.Lock()
+	e.started = time.Now()
+	e.phase = PhaseCopying
+	e.gate.Unlock()
+	if err := e.prepare(ctx); err != nil {
+		return nil, err
+	}
+
+	stopSampler := e.rate.start(e.sample)
+	defer stopSampler()
+
+	var wg sync.WaitGroup
+	var runErr error
+	probed := false
+entries:
+	for ent, err := range entries {
+		if err != nil {
+			runErr = err
+			break
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		e.planCount[ent.Class].Add(1)
+		if ent.Class == ClassExtra {
+			e.planBytes[ent.Class].Add(ent.Dst.Size)
+		} else {
+			e.planBytes[ent.Class].Add(ent.Src.Size)
+		}
+		switch ent.Class {
+		case ClassIdentical:
+			continue
+		case ClassExtra:
+			if !e.opt.Delete || e.opt.DryRun {
+				continue
+			}
+		default:
+			if e.opt.DryRun {
+				continue
+			}
+			if !probed {
+				probed = true
+				if err := e.probe(ctx, ent); err != nil {
+					runErr = err
+					break entries
+				}
+			}
+		}
+		if !e.acquire(ctx) {
+			break
+		}
+		wg.Add(1)
+		go func(ent Entry) {
+			defer wg.Done()
+			defer e.release()
+			e.process(ctx, cancel, ent)
+		}(ent)
+	}
+	e.listed.Store(true)
+	wg.Wait()
+
+	e.gate.Lock()
+	e.finished = time.Now()
+	e.phase = PhaseDone
+	e.gate.Unlock()
+	if runErr == nil {
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			runErr = cause
+		} else if err := ctx.Err(); err != nil {
+			runErr = err
+		}
+	}
+	res := e.result()
+	return res, runErr
+}
+
+func (e *Engine) result() *Result {
+	e.gate.Lock()
+	defer e.gate.Unlock()
+	r := &Result{
+		Copied:   e.copied.Load(),
+		Bytes:    e.copiedBytes.Load(),
+		Deleted:  e.deleted.Load(),
+		Failures: append([]Failure(nil), e.failures...),
+		Notices:  append([]string(nil), e.notices...),
+		Elapsed:  e.finished.Sub(e.started),
+		DryRun:   e.opt.DryRun,
+	}
+	for c := range r.Stats.Count {
+		r.Stats.Count[c] = e.planCount[c].Load()
+		r.Stats.Bytes[c] = e.planBytes[c].Load()
+	}
+	sort.Slice(r.Failures, func(i, j int) bool { return r.Failures[i].Key < r.Failures[j].Key })
+	return r
+}
+
+func (e *Engine) notice(format string, args ...any) {
+	e.gate.Lock()
+	e.notices = append(e.notices, fmt.Sprintf(format, args...))
+	e.gate.Unlock()
+}
+
+// acquire waits for a free slot (respecting pause and the current target).
+func (e *Engine) acquire(ctx context.Context) bool {
+	e.gate.Lock()
+	defer e.gate.Unlock()
+	for (e.paused || e.active >= e.target) && ctx.Err() == nil {
+		e.gateCond.Wait()
+	}
+	if ctx.Err() != nil {
+		return false
+	}
+	e.active++
+	return true
+}
+
+func (e *Engine) release() {
+	e.gate.Lock()
+	e.active--
+	e.gate.Unlock()
+	e.gateCond.Broadcast()
+}
+
+// prepare checks destination settings that change how objects are written.
+func (e *Engine) prepare(ctx context.Context) error {
+	// Wake acquire() when the context ends, so a paused run can be cancelled.
+	context.AfterFunc(ctx, func() { e.gateCond.Broadcast() })
+	if e.opt.ACL != "" && e.opt.ACL != string(types.ObjectCannedACLBucketOwnerFullControl) {
+		out, err := e.ep.Dst.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(e.opt.Dst.Bucket)})
+		if err == nil && out.OwnershipControls != nil {
+			for _, r := range out.OwnershipControls.Rules {
+				if r.ObjectOwnership == types.ObjectOwnershipBucketOwnerEnforced {
+					e.notice("--acl %s skipped: s3://%s has Object Ownership BucketOwnerEnforced, which disables ACLs (the bucket owner owns every object)", e.opt.ACL, e.opt.Dst.Bucket)
+					e.opt.ACL = ""
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// probe runs before the first copy: in server-side and auto modes it checks
+// that the destination identity can read the source, so a missing bucket
+// policy is one clear error (or, in auto mode, a switch to relay) instead of
+// one failure per object.
+func (e *Engine) probe(ctx context.Context, ent Entry) error {
+	if e.useRelay.Load() {
+		return nil
+	}
+	_, err := e.ep.Dst.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(ent.Src.Key)})
+	if err == nil || !IsAccessDenied(err) {
+		return nil
+	}
+	if e.opt.Mode == ModeAuto {
+		e.useRelay.Store(true)
+		e.notice("server-side copy denied: %s cannot read %s, so objects are relayed through this machine (GET as %s, PUT as %s); %s for server-side speed",
+			e.ep.DstName, e.opt.Src.URL(ent.Src.Key), e.ep.SrcName, e.ep.DstName, policyAdvice(e.ep.PolicyHint))
+		return nil
+	}
+	return &OpError{Op: "read", URL: e.opt.Src.URL(ent.Src.Key), Identity: e.ep.DstName, Err: err,
+		Hint: "the origin bucket policy does not grant s3:GetObject to the destination identity: " + policyAdvice(e.ep.PolicyHint) + ", or use --mode relay"}
+}
+
+func policyAdvice(hint string) string {
+	if hint == "" {
+		return "grant it with `s3migrate policy`"
+	}
+	return "run `" + hint + "`"
+}
+
+// process settles one entry with retries.
+func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent Entry) {
+	dstKey := e.opt.Dst.Prefix + ent.Rel
+	f := &inFlight{key: dstKey, size: ent.Src.Size, started: time.Now()}
+	op := "copy"
+	if ent.Class == ClassExtra {
+		op, f.size = "delete", 0
+	}
+	e.gate.Lock()
+	e.nextID++
+	id := e.nextID
+	e.inflight[id] = f
+	e.gate.Unlock()
+	defer func() {
+		e.gate.Lock()
+		delete(e.inflight, id)
+		e.gate.Unlock()
+	}()
+
+	var err error
+	attempt := 0
+	for attempt = 1; attempt <= e.opt.MaxAttempts; attempt++ {
+		f.attempt.Store(int32(attempt))
+		e.bytesDone.Add(-f.done.Swap(0))
+		if op == "delete" {
+			_, err = e.ep.Dst.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey)})
+			if err != nil {
+				err = &OpError{Op: "delete", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
+			}
+		} else {
+			err = e.copyOne(ctx, ent, dstKey, f)
+		}
+		if err == nil || ctx.Err() != nil || !Retryable(err) {
+			break
+		}
+		if !sleepCtx(ctx, backoff(attempt)) {
+			break
+		}
+	}
+	if attempt > e.opt.MaxAttempts {
+		attempt = e.opt.MaxAttempts
+	}
+	if err == nil {
+		e.consecutiveDenied.Store(0)
+		e.anySucceeded.Store(true)
+		if op == "delete" {
+			e.deleted.Add(1)
+		} else {
+			e.copied.Add(1)
+			e.copiedBytes.Add(ent.Src.Size)
+			// Top up bytesDone to the full size: progress callbacks may have
+			// counted less (a zero-byte object, a server-side single copy).
+			e.bytesDone.Add(ent.Src.Size - f.done.Load())
+		}
+		return
+	}
+	e.bytesDone.Add(-f.done.Swap(0))
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return
+	}
+	e.failed.Add(1)
+	e.failedBytes.Add(ent.Src.Size)
+	e.gate.Lock()
+	e.failures = append(e.failures, Failure{Key: dstKey, Op: op, Err: err, Attempts: attempt})
+	e.gate.Unlock()
+	if IsAccessDenied(err) && !e.anySucceeded.Load() && e.consecutiveDenied.Add(1) >= 20 {
+		abort(fmt.Errorf("%w: the first 20 objects were all denied (last: %v)", ErrTooManyDenied, err))
+	}
+}
+
+// copyOne copies one object once, choosing the strategy by size and mode.
+func (e *Engine) copyOne(ctx context.Context, ent Entry, dstKey string, f *inFlight) error {
+	relay := e.useRelay.Load()
+	large := ent.Src.Size > e.opt.MultipartThreshold
+	var err error
+	switch {
+	case !relay && !large:
+		f.strategy.Store("copy")
+		err = e.serverCopy(ctx, ent.Src, dstKey)
+	case !relay:
+		f.strategy.Store("multipart copy")
+		err = e.serverMultipartCopy(ctx, ent.Src, dstKey, f)
+	default:
+		f.strategy.Store("relay")
+		err = e.relayCopy(ctx, ent.Src, dstKey, f)
+	}
+	if err == nil {
+		if relay {
+			e.relayed.Add(1)
+		} else {
+			e.serverSide.Add(1)
+		}
+	}
+	return err
+}
+
+func backoff(attempt int) time.Duration {
+	d := 200 * time.Millisecond << (attempt - 1)
+	if d > 10*time.Second {
+		d = 10 * time.Second
+	}
+	// Full jitter spreads retries of many workers hitting the same SlowDown.
+	return time.Duration(rand.Int64N(int64(d))) + 50*time.Millisecond
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// copySource renders the x-amz-copy-source value: bucket/key with the key
+// percent-encoded except for '/', so '+', '?', '#', '%' and spaces survive.
+func copySource(bucket, key string) string {
+	var b strings.Builder
+	b.WriteString(bucket)
+	b.WriteByte('/')
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

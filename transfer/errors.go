@@ -1,0 +1,150 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go"
+)
+
+// OpError is a failed S3 operation on one bucket or key: what was done, where,
+// as whom, and what the user can do about it.
+type OpError struct {
+	Op       string // "list", "copy", "head", …
+	URL      string // s3://bucket/key
+	Identity string // the profile (and account) that made the call, if known
+	Err      error
+	Hint     string
+}
+
+func (e *OpError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	b.WriteString(" ")
+	b.WriteString(e.URL)
+	if e.Identity != "" {
+		b.WriteString(" as ")
+		b.WriteString(e.Identity)
+	}
+	b.WriteString(": ")
+	b.WriteString(ErrorSummary(e.Err))
+	if e.Hint != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Hint)
+	}
+	return b.String()
+}
+
+func (e *OpError) Unwrap() error { return e.Err }
+
+// ErrorCode returns the S3 error code of err ("AccessDenied", "NoSuchBucket",
+// …) or "" when err is not an API error.
+func ErrorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// HTTPStatus returns the HTTP status of a failed call, or 0.
+func HTTPStatus(err error) int {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// ErrorSummary renders an SDK error in one short line: the code and message
+// without request ids and operation boilerplate.
+func ErrorSummary(err error) string {
+	if err == nil {
+		return ""
+	}
+	var oe *OpError
+	if errors.As(err, &oe) && oe != err {
+		return oe.Error()
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if ae.ErrorCode() == "Forbidden" {
+			return "AccessDenied (403 Forbidden)"
+		}
+		msg := ae.ErrorMessage()
+		if msg == "" || msg == ae.ErrorCode() {
+			return ae.ErrorCode()
+		}
+		return ae.ErrorCode() + " (" + strings.TrimSuffix(msg, ".") + ")"
+	}
+	var ne *net.OpError
+	if errors.As(err, &ne) {
+		return ne.Error()
+	}
+	return err.Error()
+}
+
+// IsAccessDenied reports an authorization failure.
+func IsAccessDenied(err error) bool {
+	switch ErrorCode(err) {
+	case "AccessDenied", "AllAccessDisabled", "AccountProblem":
+		return true
+	}
+	// HEAD responses have no body, so their 403 carries no code ("Forbidden").
+	return HTTPStatus(err) == 403
+}
+
+// IsNotFound reports a missing key (not a missing bucket).
+func IsNotFound(err error) bool {
+	c := ErrorCode(err)
+	return c == "NoSuchKey" || c == "NotFound" || (HTTPStatus(err) == 404 && c != "NoSuchBucket")
+}
+
+// IsCredentialError reports credentials that are missing, expired or wrong.
+func IsCredentialError(err error) bool {
+	switch ErrorCode(err) {
+	case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired":
+		return true
+	}
+	return strings.Contains(err.Error(), "failed to retrieve credentials") ||
+		strings.Contains(err.Error(), "failed to refresh cached credentials")
+}
+
+// Retryable reports whether trying the same object again may succeed:
+// throttling, server errors, timeouts, dropped connections, truncated bodies,
+// and CopyObject's "200 with an error body".
+func Retryable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ra interface{ RetryableError() bool }
+	if errors.As(err, &ra) && ra.RetryableError() {
+		return true
+	}
+	var qe *retry.MaxAttemptsError
+	if errors.As(err, &qe) {
+		return true
+	}
+	switch ErrorCode(err) {
+	case "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed",
+		"OperationAborted", "Throttling", "ThrottlingException", "TooManyRequests", "BadDigest", "IncompleteBody":
+		return true
+	}
+	if s := HTTPStatus(err); s >= 500 || s == 429 {
+		return true
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errShortBody) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
+}
+
+var errShortBody = errors.New("body shorter than its Content-Length")

@@ -1,0 +1,180 @@
+package transfer
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Snapshot is a copy of the engine's progress at one moment. Displays poll it
+// (every 100–250 ms); taking one costs a mutex and a few atomic loads.
+type Snapshot struct {
+	Phase Phase
+	// Listed is true once the whole diff has streamed in, so totals are final.
+	Listed bool
+	// Plan counts and bytes per class so far.
+	Plan DiffStats
+	// ToCopy and ToCopyBytes: the new and changed objects.
+	ToCopy, ToCopyBytes int64
+	// ToDelete: only-in-destination keys that will be deleted (with --delete).
+	ToDelete int64
+
+	Copied, CopiedBytes int64
+	Failed, FailedBytes int64
+	Deleted             int64
+	// BytesDone counts copied bytes including the parts of objects in flight.
+	BytesDone int64
+	// ServerSide and Relayed count finished copies by strategy.
+	ServerSide, Relayed int64
+
+	InFlight []InFlight
+	// ObjectsPerSec and BytesPerSec are averaged over the last 10 seconds.
+	ObjectsPerSec, BytesPerSec float64
+	// ETA is the estimated time left, or -1 while unknown.
+	ETA         time.Duration
+	Elapsed     time.Duration
+	Concurrency int
+	Paused      bool
+	DryRun      bool
+	Notices     []string
+}
+
+// InFlight is one object being copied.
+type InFlight struct {
+	Key      string
+	Size     int64
+	Done     int64
+	Strategy string
+	Attempt  int
+	Elapsed  time.Duration
+}
+
+// Snapshot returns the current progress.
+func (e *Engine) Snapshot() Snapshot {
+	var s Snapshot
+	for c := range s.Plan.Count {
+		s.Plan.Count[c] = e.planCount[c].Load()
+		s.Plan.Bytes[c] = e.planBytes[c].Load()
+	}
+	s.Listed = e.listed.Load()
+	s.ToCopy = s.Plan.Count[ClassNew] + s.Plan.Count[ClassChanged]
+	s.ToCopyBytes = s.Plan.Bytes[ClassNew] + s.Plan.Bytes[ClassChanged]
+	if e.opt.Delete {
+		s.ToDelete = s.Plan.Count[ClassExtra]
+	}
+	s.Copied, s.CopiedBytes = e.copied.Load(), e.copiedBytes.Load()
+	s.Failed, s.FailedBytes = e.failed.Load(), e.failedBytes.Load()
+	s.Deleted = e.deleted.Load()
+	s.BytesDone = e.bytesDone.Load()
+	s.ServerSide, s.Relayed = e.serverSide.Load(), e.relayed.Load()
+	s.DryRun = e.opt.DryRun
+
+	now := time.Now()
+	e.gate.Lock()
+	s.Phase = e.phase
+	s.Concurrency = e.target
+	s.Paused = e.paused
+	s.Notices = append([]string(nil), e.notices...)
+	switch {
+	case e.started.IsZero():
+	case e.finished.IsZero():
+		s.Elapsed = now.Sub(e.started)
+	default:
+		s.Elapsed = e.finished.Sub(e.started)
+	}
+	s.InFlight = make([]InFlight, 0, len(e.inflight))
+	for _, f := range e.inflight {
+		st, _ := f.strategy.Load().(string)
+		s.InFlight = append(s.InFlight, InFlight{
+			Key: f.key, Size: f.size, Done: f.done.Load(), Strategy: st,
+			Attempt: int(f.attempt.Load()), Elapsed: now.Sub(f.started),
+		})
+	}
+	e.gate.Unlock()
+	sort.Slice(s.InFlight, func(i, j int) bool { return s.InFlight[i].Elapsed > s.InFlight[j].Elapsed })
+
+	s.ObjectsPerSec, s.BytesPerSec = e.rate.rates()
+	s.ETA = -1
+	if s.Phase == PhaseDone {
+		s.ETA = 0
+	} else if s.Listed {
+		leftBytes := s.ToCopyBytes - s.BytesDone - s.FailedBytes
+		leftObjs := s.ToCopy + s.ToDelete - s.Copied - s.Deleted - s.Failed
+		var eta float64
+		if s.BytesPerSec > 0 && leftBytes > 0 {
+			eta = float64(leftBytes) / s.BytesPerSec
+		}
+		if s.ObjectsPerSec > 0 && leftObjs > 0 {
+			eta = max(eta, float64(leftObjs)/s.ObjectsPerSec)
+		}
+		if (s.BytesPerSec > 0 || s.ObjectsPerSec > 0) || leftObjs <= 0 {
+			s.ETA = time.Duration(eta * float64(time.Second))
+		}
+	}
+	return s
+}
+
+// sample is read by the rate window's ticker.
+func (e *Engine) sample() (objects, bytes int64) {
+	return e.copied.Load() + e.deleted.Load(), e.bytesDone.Load()
+}
+
+// rateWindow keeps a short history of counters to compute moving rates.
+type rateWindow struct {
+	mu      sync.Mutex
+	samples []rateSample
+}
+
+type rateSample struct {
+	at             time.Time
+	objects, bytes int64
+}
+
+const (
+	rateEvery     = 250 * time.Millisecond
+	rateWindowLen = 10 * time.Second
+)
+
+func (w *rateWindow) start(read func() (int64, int64)) (stop func()) {
+	done := make(chan struct{})
+	add := func() {
+		o, b := read()
+		w.mu.Lock()
+		now := time.Now()
+		w.samples = append(w.samples, rateSample{now, o, b})
+		cut := 0
+		for cut < len(w.samples)-1 && now.Sub(w.samples[cut].at) > rateWindowLen {
+			cut++
+		}
+		w.samples = append(w.samples[:0], w.samples[cut:]...)
+		w.mu.Unlock()
+	}
+	add()
+	go func() {
+		t := time.NewTicker(rateEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				add()
+			}
+		}
+	}()
+	return func() { close(done); add() }
+}
+
+func (w *rateWindow) rates() (objs, bytes float64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.samples) < 2 {
+		return 0, 0
+	}
+	a, b := w.samples[0], w.samples[len(w.samples)-1]
+	dt := b.at.Sub(a.at).Seconds()
+	if dt <= 0 {
+		return 0, 0
+	}
+	return float64(b.objects-a.objects) / dt, float64(b.bytes-a.bytes) / dt
+}
