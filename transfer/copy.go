@@ -324,18 +324,11 @@ func (e *Engine) relayCopy(ctx context.Context, src Object, dstKey string, f *in
 			return err
 		}
 		defer release()
-		out, err := e.ep.Dst.PutObject(ctx, &s3.PutObjectInput{
-			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey),
-			Body: bytes.NewReader(buf), ContentLength: aws.Int64(int64(len(buf))),
-			ContentType: oh.contentType, CacheControl: oh.cacheControl, ContentDisposition: oh.contentDisp,
-			ContentEncoding: oh.contentEncoding, ContentLanguage: oh.contentLanguage, Expires: oh.expires,
-			Metadata: oh.metadata, Tagging: oh.tagging,
-			ACL: w.acl, StorageClass: w.storageClass, ServerSideEncryption: w.sse, SSEKMSKeyId: w.kmsKey,
-		})
+		got, err := e.putObject(ctx, dstKey, buf, oh, w)
 		if err != nil {
-			return &OpError{Op: "put", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
+			return err
 		}
-		if got := strings.Trim(aws.ToString(out.ETag), `"`); e.etagCheckable(oh.etag) && got != oh.etag {
+		if e.etagCheckable(oh.etag) && got != oh.etag {
 			return e.copyErr(src.Key, dstKey, fmt.Errorf("%w: destination ETag %s, source %s", errCorrupt, got, oh.etag))
 		}
 		return nil
@@ -400,4 +393,36 @@ func (e *Engine) fetchRange(ctx context.Context, key, etag string, offset, lengt
 		return nil, nil, &OpError{Op: "get", URL: e.opt.Src.URL(key), Identity: e.ep.SrcName, Err: fmt.Errorf("read %d of %d bytes: %w", n, length, err)}
 	}
 	return buf, release, nil
+}
+
+// putMarker writes a directory marker with the source's headers and tags,
+// read as the identity that would do the copy.
+func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay bool) error {
+	reader, who := e.ep.Dst, e.ep.DstName
+	if relay {
+		reader, who = e.ep.Src, e.ep.SrcName
+	}
+	oh, err := e.readHeaders(ctx, reader, who, src)
+	if err != nil {
+		return err
+	}
+	_, err = e.putObject(ctx, dstKey, nil, oh, e.settings(src))
+	return err
+}
+
+// putObject writes body with the carried-over headers as the destination
+// identity and returns the new ETag.
+func (e *Engine) putObject(ctx context.Context, dstKey string, body []byte, oh objectHeaders, w writeSettings) (string, error) {
+	out, err := e.ep.Dst.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey),
+		Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body))),
+		ContentType: oh.contentType, CacheControl: oh.cacheControl, ContentDisposition: oh.contentDisp,
+		ContentEncoding: oh.contentEncoding, ContentLanguage: oh.contentLanguage, Expires: oh.expires,
+		Metadata: oh.metadata, Tagging: oh.tagging,
+		ACL: w.acl, StorageClass: w.storageClass, ServerSideEncryption: w.sse, SSEKMSKeyId: w.kmsKey,
+	})
+	if err != nil {
+		return "", &OpError{Op: "put", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
+	}
+	return strings.Trim(aws.ToString(out.ETag), `"`), nil
 }

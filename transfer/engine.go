@@ -406,6 +406,11 @@ func (e *Engine) copyOne(ctx context.Context, ent Entry, dstKey string, f *inFli
 	large := ent.Src.Size > e.opt.MultipartThreshold
 	var err error
 	switch {
+	case isDirMarker(ent.Src):
+		// Some servers refuse CopyObject onto a directory marker; it has no
+		// bytes, so writing it anew with the source's headers is the copy.
+		f.strategy.Store("marker")
+		err = e.putMarker(ctx, ent.Src, dstKey, relay)
 	case !relay && !large:
 		f.strategy.Store("copy")
 		err = e.serverCopy(ctx, ent.Src, dstKey)
@@ -465,3 +470,7 @@ func copySource(bucket, key string) string {
 	}
 	return b.String()
 }
+
+// isDirMarker reports a zero-byte "folder" object such as "logs/". Such
+// markers are copied (aws s3 sync and rclone skip them).
+func isDirMarker(o Object) bool { return o.Size == 0 && strings.HasSuffix(o.Key, "/") }

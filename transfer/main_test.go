@@ -1,0 +1,204 @@
+package transfer_test
+
+import (
+	"bytes"
+	"flag"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// sb is the one gateway this test binary runs (embedgw allows one per process).
+var sb *sandbox.Sandbox
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
+	var err error
+	sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedNone})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start sandbox:", err)
+		os.Exit(2)
+	}
+	code := m.Run()
+	sb.Close()
+	os.Exit(code)
+}
+
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if sb == nil {
+		t.Skip("integration test: needs the sandbox (not started with -short)")
+	}
+}
+
+// obj is a test object with everything a copy must carry over.
+type obj struct {
+	key      string
+	body     []byte
+	ctype    string
+	cache    string
+	disp     string
+	encoding string
+	lang     string
+	expires  *time.Time
+	meta     map[string]string
+	tags     map[string]string
+}
+
+func put(t *testing.T, c *s3.Client, bucket string, o obj) {
+	t.Helper()
+	ctx := context.Background()
+	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(o.key), Body: bytes.NewReader(o.body), Metadata: o.meta, Expires: o.expires}
+	setStr := func(dst **string, v string) {
+		if v != "" {
+			*dst = aws.String(v)
+		}
+	}
+	setStr(&in.ContentType, o.ctype)
+	setStr(&in.CacheControl, o.cache)
+	setStr(&in.ContentDisposition, o.disp)
+	setStr(&in.ContentEncoding, o.encoding)
+	setStr(&in.ContentLanguage, o.lang)
+	if len(o.tags) > 0 {
+		v := url.Values{}
+		for k, val := range o.tags {
+			v.Set(k, val)
+		}
+		in.Tagging = aws.String(v.Encode())
+	}
+	if len(o.body) > 8<<20 {
+		putMultipart(t, c, bucket, o, in)
+		return
+	}
+	if _, err := c.PutObject(ctx, in); err != nil {
+		t.Fatalf("put %s: %v", o.key, err)
+	}
+}
+
+// putMultipart uploads in 5 MiB parts so the source has a multipart ETag.
+func putMultipart(t *testing.T, c *s3.Client, bucket string, o obj, in *s3.PutObjectInput) {
+	t.Helper()
+	ctx := context.Background()
+	cm, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
+		Bucket: in.Bucket, Key: in.Key, ContentType: in.ContentType, CacheControl: in.CacheControl,
+		ContentDisposition: in.ContentDisposition, ContentEncoding: in.ContentEncoding, ContentLanguage: in.ContentLanguage,
+		Expires: in.Expires, Metadata: in.Metadata, Tagging: in.Tagging,
+	})
+	if err != nil {
+		t.Fatalf("create upload %s: %v", o.key, err)
+	}
+	var parts []types.CompletedPart
+	for i, n := 0, int32(1); i < len(o.body); i, n = i+5<<20, n+1 {
+		end := min(i+5<<20, len(o.body))
+		up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cm.UploadId, PartNumber: aws.Int32(n), Body: bytes.NewReader(o.body[i:end])})
+		if err != nil {
+			t.Fatalf("upload part %s: %v", o.key, err)
+		}
+		parts = append(parts, types.CompletedPart{ETag: up.ETag, PartNumber: aws.Int32(n)})
+	}
+	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cm.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}}); err != nil {
+		t.Fatalf("complete %s: %v", o.key, err)
+	}
+}
+
+// snapshotObject is everything observable about one stored object.
+type snapshotObject struct {
+	Size                                       int64
+	SHA256                                     string
+	ContentType, CacheControl, Disp, Enc, Lang string
+	Expires                                    string
+	Meta                                       map[string]string
+	Tags                                       map[string]string
+}
+
+func read(t *testing.T, c *s3.Client, bucket, key string) snapshotObject {
+	t.Helper()
+	ctx := context.Background()
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("get s3://%s/%s: %v", bucket, key, err)
+	}
+	defer out.Body.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, out.Body)
+	if err != nil {
+		t.Fatalf("read s3://%s/%s: %v", bucket, key, err)
+	}
+	tg, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		t.Fatalf("tags s3://%s/%s: %v", bucket, key, err)
+	}
+	tags := map[string]string{}
+	for _, tag := range tg.TagSet {
+		tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	meta := map[string]string{}
+	maps.Copy(meta, out.Metadata)
+	return snapshotObject{
+		Size: n, SHA256: fmt.Sprintf("%x", h.Sum(nil)),
+		ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl),
+		Disp: aws.ToString(out.ContentDisposition), Enc: aws.ToString(out.ContentEncoding), Lang: aws.ToString(out.ContentLanguage),
+		Expires: aws.ToString(out.ExpiresString), Meta: meta, Tags: tags,
+	}
+}
+
+// keys lists every key of a bucket (under prefix) with the owner's client.
+func keys(t *testing.T, c *s3.Client, bucket, prefix string) []string {
+	t.Helper()
+	var out []string
+	for o, err := range transfer.List(context.Background(), c, transfer.Location{Bucket: bucket, Prefix: prefix}) {
+		if err != nil {
+			t.Fatalf("list s3://%s/%s: %v", bucket, prefix, err)
+		}
+		out = append(out, o.Key)
+	}
+	return out
+}
+
+func endpoints() transfer.Endpoints {
+	return transfer.Endpoints{
+		Src: sb.Client(sb.Origin), Dst: sb.Client(sb.Dest),
+		SrcName: "origin", DstName: "destination", ServerSide: true,
+		PolicyHint: "s3migrate policy …",
+	}
+}
+
+// migrate runs one sync of src → dst with opt and returns the result.
+func migrate(t *testing.T, opt transfer.Options) (*transfer.Result, *transfer.Engine, error) {
+	t.Helper()
+	ctx := context.Background()
+	e := transfer.New(opt, endpoints())
+	entries := transfer.Diff(ctx,
+		transfer.List(ctx, sb.Client(sb.Origin), opt.Src),
+		transfer.List(ctx, sb.Client(sb.Dest), opt.Dst),
+		transfer.DiffOptions{SrcPrefix: opt.Src.Prefix, DstPrefix: opt.Dst.Prefix})
+	res, err := e.Run(ctx, entries)
+	return res, e, err
+}
+
+func pattern(n int, seed byte) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*7) ^ seed ^ byte(i>>10)
+	}
+	return b
+}
+
+func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
