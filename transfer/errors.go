@@ -92,6 +92,9 @@ func ErrorSummary(err error) string {
 
 // IsAccessDenied reports an authorization failure.
 func IsAccessDenied(err error) bool {
+	if IsCredentialError(err) {
+		return false
+	}
 	switch ErrorCode(err) {
 	case "AccessDenied", "AllAccessDisabled", "AccountProblem":
 		return true
@@ -108,6 +111,9 @@ func IsNotFound(err error) bool {
 
 // IsCredentialError reports credentials that are missing, expired or wrong.
 func IsCredentialError(err error) bool {
+	if err == nil {
+		return false
+	}
 	switch ErrorCode(err) {
 	case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired":
 		return true

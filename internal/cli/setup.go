@@ -136,7 +136,18 @@ func (p *pair) diff(ctx context.Context) func(func(transfer.Entry, error) bool) 
 // explainListError adds the fix to a listing denied by a bucket policy.
 func (p *pair) explainListError(err error) error {
 	var oe *transfer.OpError
-	if !errors.As(err, &oe) || !transfer.IsAccessDenied(err) {
+	if !errors.As(err, &oe) {
+		return err
+	}
+	flagName := "--dest-profile"
+	if oe.URL == p.src.String() {
+		flagName = "--source-profile"
+	}
+	if transfer.IsCredentialError(err) {
+		oe.Hint = "the credentials were rejected: check or refresh them (" + flagName + ")"
+		return oe
+	}
+	if !transfer.IsAccessDenied(err) {
 		return err
 	}
 	if oe.URL == p.src.String() {
@@ -150,9 +161,4 @@ func (p *pair) explainListError(err error) error {
 		oe.Hint = "this identity may not list the destination bucket: check --dest-profile"
 	}
 	return oe
-}
-
-// exitCodeFor maps an error to the documented exit code.
-func exitCodeFor(err error) int {
-	return ExitUsage
 }

@@ -16,7 +16,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	var pf pairFlags
 	pf.register(fs)
 	var opt transfer.Options
-	var mode, progress, delete string
+	var mode, progress string
 	fs.IntVar(&opt.Concurrency, "concurrency", 32, "objects copied at once")
 	fs.StringVar(&mode, "mode", string(transfer.ModeAuto), "auto (server-side, relay if denied), server-side, or relay")
 	fs.BoolVar(&opt.DryRun, "dry-run", false, "show what would be copied and deleted; change nothing")
@@ -28,7 +28,6 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Int64Var(&opt.MultipartThreshold, "multipart-threshold", transfer.DefaultMultipartThreshold, "objects larger than this many bytes are copied in parallel parts")
 	fs.Int64Var(&opt.PartSize, "part-size", transfer.DefaultPartSize, "part size in bytes for multipart copies")
 	fs.StringVar(&progress, "progress", "auto", "auto (a live line on a terminal, plain lines otherwise), plain, json, or none")
-	_ = delete
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)

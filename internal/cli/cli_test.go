@@ -1,0 +1,278 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/internal/cli"
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+)
+
+var sb *sandbox.Sandbox
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if !testing.Short() {
+		var err error
+		sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedSmall})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "start sandbox:", err)
+			os.Exit(2)
+		}
+	}
+	code := m.Run()
+	if sb != nil {
+		sb.Close()
+	}
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run executes one command line against the sandbox's profiles.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	if sb != nil && os.Getenv("AWS_CONFIG_FILE") == "" {
+		t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
+	}
+	t.Setenv("AWS_PROFILE", "")
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), cli.Env{Stdout: &out, Stderr: &errb}, args)
+	return result{code, out.String(), errb.String()}
+}
+
+var profiles = []string{"--source-profile", sandbox.OriginProfile, "--dest-profile", sandbox.DestProfile}
+
+func withProfiles(args ...string) []string { return append(args, profiles...) }
+
+func needSandbox(t *testing.T) {
+	t.Helper()
+	if sb == nil {
+		t.Skip("integration test: needs the sandbox (not started with -short)")
+	}
+}
+
+// TestBadInputIsOneClearLine: each mistake exits 2 with one line that says
+// what to do, and nothing is written.
+func TestBadInputIsOneClearLine(t *testing.T) {
+	needSandbox(t)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage"},
+		{"unknown command", []string{"copy"}, "unknown command"},
+		{"not a URL", withProfiles("sync", "origin-data", "s3://dest-archive"), "is not an S3 URL"},
+		{"invalid bucket", withProfiles("sync", "s3://Bad_Bucket/x", "s3://dest-archive"), "not a valid bucket name"},
+		{"one location", withProfiles("sync", "s3://origin-data"), "want two locations"},
+		{"overlap", withProfiles("sync", "s3://origin-data/a/", "s3://origin-data/a/b/"), "overlap"},
+		{"unknown profile", []string{"sync", "s3://origin-data", "s3://dest-archive", "--source-profile", "nope", "--dest-profile", "nope"}, `profile "nope" is not in the AWS config`},
+		{"missing bucket", withProfiles("diff", "s3://no-such-bucket-here", "s3://dest-archive"), "does not exist"},
+		{"bad mode", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--mode", "fast"), "want auto, server-side or relay"},
+		{"bad compare", withProfiles("diff", "s3://origin-data", "s3://dest-archive", "--compare", "md5"), "want size-etag"},
+		{"bad progress", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--progress", "loud"), "want auto, plain, json or none"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, c.args...)
+			if r.code != cli.ExitUsage {
+				t.Errorf("exit %d, want 2; stderr %q", r.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, c.want) {
+				t.Errorf("stderr %q does not contain %q", r.stderr, c.want)
+			}
+			if c.name != "no command" && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+				t.Errorf("error is not one line: %q", r.stderr)
+			}
+		})
+	}
+	if got := listKeys(t, sb.Client(sb.Dest), sandbox.DestBucket); len(got) != 0 {
+		t.Errorf("bad input wrote %d objects", len(got))
+	}
+}
+
+// TestBadCredentials: wrong secret, missing keys and a malformed config file
+// each exit 2 with the fix.
+func TestBadCredentials(t *testing.T) {
+	needSandbox(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	creds := filepath.Join(dir, "credentials")
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(cfg, fmt.Sprintf("[profile wrong]\nendpoint_url = %[1]s\nregion = us-east-1\n[profile empty]\nendpoint_url = %[1]s\nregion = us-east-1\n", sb.Endpoint))
+	write(creds, fmt.Sprintf("[wrong]\naws_access_key_id = %s\naws_secret_access_key = not-the-secret\n", sb.Origin.AccessKey))
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+	r := run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "wrong", "--dest-profile", "wrong")
+	if r.code != 2 || !strings.Contains(r.stderr, "credentials were rejected") {
+		t.Errorf("wrong secret: exit %d, %q", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "not-the-secret") {
+		t.Errorf("the secret key was printed: %q", r.stderr)
+	}
+	r = run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "empty", "--dest-profile", "empty")
+	if r.code != 2 || !strings.Contains(r.stderr, `profile "empty"`) {
+		t.Errorf("no credentials: exit %d, %q", r.code, r.stderr)
+	}
+	write(cfg, "[profile broken\nregion = us-east-1\n")
+	r = run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "broken", "--dest-profile", "broken")
+	if r.code != 2 || r.stderr == "" {
+		t.Errorf("malformed config: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestSyncDeniedThenCopied: server-side mode before the bucket policy is one
+// access error (exit 2) naming the fix; after the grant the same command
+// copies everything, and a second run copies nothing.
+func TestSyncDeniedThenCopied(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "cli-sync")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sandbox.Seed(ctx, sb.Client(sb.Origin), src, sandbox.SeedSmall); err != nil {
+		t.Fatal(err)
+	}
+	args := withProfiles("sync", "s3://"+src+"/reports/", "s3://"+dst+"/copy/", "--mode", "server-side", "--progress", "none")
+	r := run(t, args...)
+	if r.code != 2 || !strings.Contains(r.stderr, "s3migrate policy s3://"+src+"/reports/ --grantee-profile sandbox-dest --apply") {
+		t.Fatalf("before policy: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, args...)
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 5 objects") {
+		t.Fatalf("after policy: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, args...)
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 0 objects") || !strings.Contains(r.stdout, "5 identical") {
+		t.Fatalf("re-run: exit %d, stdout %q", r.code, r.stdout)
+	}
+	r = run(t, withProfiles("diff", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "identical:                  5 objects") {
+		t.Fatalf("diff after sync: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+// TestSyncPartialFailure: objects the destination refuses are listed and the
+// exit code is 1; the others are copied.
+func TestSyncPartialFailure(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "cli-partial")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
+	for _, k := range []string{"a/1", "a/2", "a/3", "zz/blocked-1", "zz/blocked-2"} {
+		if _, err := origin.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pol := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[
+{"Sid":"Owner","Effect":"Allow","Principal":{"AWS":["%[1]s"]},"Action":"s3:*","Resource":["arn:aws:s3:::%[2]s","arn:aws:s3:::%[2]s/*"]},
+{"Sid":"Block","Effect":"Deny","Principal":{"AWS":["%[1]s"]},"Action":"s3:PutObject","Resource":["arn:aws:s3:::%[2]s/zz/*"]}]}`, sb.Dest.AccessKey, dst)
+	if _, err := dest.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(dst), Policy: aws.String(pol)}); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--progress", "json")...)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %q", r.code, r.stderr)
+	}
+	for _, k := range []string{"zz/blocked-1", "zz/blocked-2"} {
+		if !strings.Contains(r.stderr, k) {
+			t.Errorf("failed key %s not listed: %q", k, r.stderr)
+		}
+	}
+	if !strings.Contains(r.stderr, "2 objects failed") || !strings.Contains(r.stdout, "copied 3 objects") {
+		t.Errorf("summary: stdout %q stderr %q", r.stdout, r.stderr)
+	}
+	// --progress json writes one JSON object per line on stderr.
+	var last map[string]any
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "{") {
+			if err := json.Unmarshal([]byte(l), &last); err != nil {
+				t.Fatalf("bad JSON progress line %q: %v", l, err)
+			}
+		}
+	}
+	if last == nil || last["copied"] != float64(3) || last["failed"] != float64(2) || last["phase"] != "done" {
+		t.Errorf("last JSON progress line: %v", last)
+	}
+	if got := listKeys(t, dest, dst); len(got) != 3 {
+		t.Errorf("destination has %v", got)
+	}
+}
+
+// TestDryRunAndDelete through the CLI: the dry run reports and writes
+// nothing; --delete removes only the extras.
+func TestDryRunAndDelete(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "cli-delete")
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
+	for _, k := range []string{"k1", "k2"} {
+		if _, err := origin.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := dest.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(dst), Key: aws.String("extra"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--dry-run", "--delete", "--progress", "none")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "would copy 2 objects") || !strings.Contains(r.stdout, "would delete 1") {
+		t.Fatalf("dry run: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got := listKeys(t, dest, dst); len(got) != 1 {
+		t.Fatalf("dry run wrote: %v", got)
+	}
+	r = run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--delete", "--progress", "none")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted 1") {
+		t.Fatalf("delete: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got := listKeys(t, dest, dst); strings.Join(got, ",") != "k1,k2" {
+		t.Fatalf("after delete: %v", got)
+	}
+}
+
+func listKeys(t *testing.T, c *s3.Client, bucket string) []string {
+	t.Helper()
+	out, err := c.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ks []string
+	for _, o := range out.Contents {
+		ks = append(ks, aws.ToString(o.Key))
+	}
+	return ks
+}
