@@ -12,7 +12,9 @@ import (
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
-func loc(bucket, prefix string) transfer.Location { return transfer.Location{Bucket: bucket, Prefix: prefix} }
+func loc(bucket, prefix string) transfer.Location {
+	return transfer.Location{Bucket: bucket, Prefix: prefix}
+}
 
 func richObjects() []obj {
 	exp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)

@@ -2,9 +2,9 @@ package transfer_test
 
 import (
 	"bytes"
-	"flag"
 	"context"
 	"crypto/sha256"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
