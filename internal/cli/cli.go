@@ -26,6 +26,8 @@ type Env struct {
 	Stdin          io.Reader
 	// IsTerminal reports whether Stderr is a terminal (for live progress).
 	IsTerminal bool
+	// StdinIsTerminal reports whether questions can be asked on Stdin.
+	StdinIsTerminal bool
 }
 
 type command struct {
@@ -38,6 +40,7 @@ func commands() []command {
 	return []command{
 		{"diff", "compare two locations: new, changed, identical, only-in-destination", runDiff},
 		{"sync", "copy new and changed objects from SRC to DST", runSync},
+		{"policy", "preview, apply or revert the origin bucket policy the migration needs", runPolicy},
 		{"sandbox", "run the embedded S3 sandbox and print the env lines to use it", runSandbox},
 	}
 }
@@ -121,5 +124,5 @@ func flagErrCode(err error) int {
 
 // DefaultEnv is the process's real terminal.
 func DefaultEnv() Env {
-	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, IsTerminal: isTerminal(os.Stderr)}
+	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, IsTerminal: isTerminal(os.Stderr), StdinIsTerminal: isTerminal(os.Stdin)}
 }

@@ -1,0 +1,53 @@
+package awsauth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Identity is who a session acts as.
+type Identity struct {
+	// Account is the 12-digit AWS account id, "" where there is no STS.
+	Account string
+	// ARN is the caller's ARN, "" where there is no STS.
+	ARN string
+	// Principal is what a bucket policy names to grant this identity: the
+	// account root ARN on AWS, the access key id on servers without STS.
+	Principal string
+	// Note explains a fallback ("no STS at this endpoint: …").
+	Note string
+}
+
+// IdentityTimeout bounds the STS call: an unreachable endpoint must not hang
+// a profile listing or a policy preview.
+const IdentityTimeout = 5 * time.Second
+
+// ResolveIdentity asks STS GetCallerIdentity who the session is. Where a
+// custom endpoint has no STS, the access key id stands in for the identity
+// (S3-compatible servers name principals that way) and Note says so.
+func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
+	ctx, cancel := context.WithTimeout(ctx, IdentityTimeout)
+	defer cancel()
+	out, err := sts.NewFromConfig(s.Config, func(o *sts.Options) {
+		o.RetryMaxAttempts = 1
+	}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err == nil {
+		id := Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
+		id.Principal = "arn:aws:iam::" + id.Account + ":root"
+		if strings.HasPrefix(id.ARN, "arn:aws-cn:") || strings.HasPrefix(id.ARN, "arn:aws-us-gov:") {
+			partition := strings.SplitN(id.ARN, ":", 3)[1]
+			id.Principal = "arn:" + partition + ":iam::" + id.Account + ":root"
+		}
+		return id, nil
+	}
+	if s.Endpoint != "" {
+		return Identity{Principal: s.AccessKeyID,
+			Note: "no STS at " + s.Endpoint + ": the access key id stands for the identity"}, nil
+	}
+	return Identity{}, fmt.Errorf("%s: STS GetCallerIdentity failed: %s: check the credentials and network", s.Name(), firstLine(err.Error()))
+}

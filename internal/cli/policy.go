@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func runPolicy(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet(env, "policy", "s3://SRC[/prefix] (--grantee-profile P | --grantee PRINCIPAL) [--apply [--yes]] [--revert]")
+	srcProfile := fs.String("source-profile", awsauth.DefaultProfile(), "AWS profile of the origin bucket's owner (reads and writes its policy)")
+	granteeProfile := fs.String("grantee-profile", "", "profile of the destination identity to grant read access to")
+	grantee := fs.String("grantee", "", "principal to grant instead (account root ARN, role/user ARN, or on S3-compatible servers an access key id)")
+	var prefixes multiFlag
+	fs.Var(&prefixes, "prefix", "another prefix to grant (repeatable)")
+	broad := fs.Bool("broad", false, "grant s3:Get* and s3:List* on the whole bucket instead of least privilege")
+	apply := fs.Bool("apply", false, "put the merged policy on the bucket (asks first)")
+	yes := fs.Bool("yes", false, "with --apply or --revert: do not ask")
+	revert := fs.Bool("revert", false, "remove s3migrate's statements from the bucket policy (asks first)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagErrCode(err)
+	}
+	if len(pos) != 1 {
+		return fail(env, ExitUsage, fmt.Errorf("want one location, the origin s3://bucket/prefix, got %d", len(pos)))
+	}
+	loc, err := transfer.ParseLocation(pos[0])
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	if !*revert && (*granteeProfile == "") == (*grantee == "") {
+		return fail(env, ExitUsage, errors.New("name the destination identity with --grantee-profile P or --grantee PRINCIPAL (one of them)"))
+	}
+	owner, err := awsauth.Load(ctx, *srcProfile, awsauth.Options{})
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	current, err := getPolicy(ctx, owner, loc.Bucket)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+
+	var proposed string
+	deleteAll := false
+	if *revert {
+		proposed, deleteAll, err = awsauth.RevertPolicy(current)
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+	} else {
+		principal := *grantee
+		if principal == "" {
+			sess, err := awsauth.Load(ctx, *granteeProfile, awsauth.Options{})
+			if err != nil {
+				return fail(env, ExitUsage, err)
+			}
+			id, err := awsauth.ResolveIdentity(ctx, sess)
+			if err != nil {
+				return fail(env, ExitUsage, err)
+			}
+			principal = id.Principal
+			if id.Note != "" {
+				fmt.Fprintf(env.Stderr, "note: %s\n", id.Note)
+			}
+		}
+		stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{
+			Bucket: loc.Bucket, Prefixes: append([]string{loc.Prefix}, prefixes...), Principal: principal, Broad: *broad,
+		})
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		if proposed, err = awsauth.MergePolicy(current, stmts); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		if err := awsauth.ValidatePolicy(proposed, loc.Bucket); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+	}
+
+	before := current
+	if before != "" {
+		if f, err := awsauth.FormatPolicy(current); err == nil {
+			before = f
+		}
+	}
+	if before == proposed {
+		fmt.Fprintf(env.Stdout, "s3://%s: the bucket policy already is what the migration needs; nothing to change\n", loc.Bucket)
+		return ExitOK
+	}
+	fmt.Fprintf(env.Stdout, "bucket policy of s3://%s, current → proposed (- removed, + added):\n", loc.Bucket)
+	if deleteAll {
+		fmt.Fprintln(env.Stdout, "(no statements left: the bucket policy will be deleted)")
+	}
+	fmt.Fprint(env.Stdout, awsauth.FormatDiff(awsauth.LineDiff(before, proposed)))
+	if !*apply && !*revert {
+		fmt.Fprintf(env.Stdout, "\nnothing applied: add --apply to put it on s3://%s\n", loc.Bucket)
+		return ExitOK
+	}
+	if !*yes {
+		ok, err := confirm(env, fmt.Sprintf("Put this policy on s3://%s as %s?", loc.Bucket, owner.Name()))
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		if !ok {
+			fmt.Fprintln(env.Stdout, "not applied")
+			return ExitOK
+		}
+	}
+	if deleteAll {
+		_, err = owner.S3().DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(loc.Bucket)})
+	} else {
+		_, err = owner.S3().PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(loc.Bucket), Policy: aws.String(proposed)})
+	}
+	if err != nil {
+		return fail(env, ExitUsage, &transfer.OpError{Op: "put bucket policy on", URL: "s3://" + loc.Bucket, Identity: owner.Name(), Err: err,
+			Hint: "the bucket owner's identity must be allowed s3:PutBucketPolicy (--source-profile)"})
+	}
+	if *revert {
+		fmt.Fprintf(env.Stdout, "reverted: s3migrate's statements removed from s3://%s\n", loc.Bucket)
+	} else {
+		fmt.Fprintf(env.Stdout, "applied: s3://%s now grants the migration read access; revert later with `s3migrate policy s3://%s --revert --source-profile %s`\n", loc.Bucket, loc.Bucket, owner.Profile)
+	}
+	return ExitOK
+}
+
+// getPolicy returns the bucket's policy document, or "" if it has none.
+func getPolicy(ctx context.Context, sess *awsauth.Session, bucket string) (string, error) {
+	out, err := sess.S3().GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	if err != nil {
+		if transfer.ErrorCode(err) == "NoSuchBucketPolicy" {
+			return "", nil
+		}
+		oe := &transfer.OpError{Op: "read bucket policy of", URL: "s3://" + bucket, Identity: sess.Name(), Err: err}
+		switch {
+		case transfer.ErrorCode(err) == "NoSuchBucket":
+			oe.Hint = "the bucket does not exist: check its name"
+		case transfer.IsAccessDenied(err):
+			oe.Hint = "use the bucket owner's profile (--source-profile)"
+		}
+		return "", oe
+	}
+	return aws.ToString(out.Policy), nil
+}
+
+// confirm asks a yes/no question on the terminal. Without a terminal to ask
+// on, it refuses rather than guess.
+func confirm(env Env, question string) (bool, error) {
+	if env.Stdin == nil || !env.StdinIsTerminal {
+		return false, errors.New("refusing to change the bucket policy without confirmation: no terminal to ask on; add --yes to apply anyway")
+	}
+	fmt.Fprintf(env.Stderr, "%s [y/N] ", question)
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	ans := strings.ToLower(strings.TrimSpace(line))
+	return ans == "y" || ans == "yes", nil
+}
