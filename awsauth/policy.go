@@ -108,6 +108,13 @@ func MigrationStatements(o GrantOptions) ([]Statement, error) {
 		// p alone lets ListObjectsV2 ask for the prefix itself (the
 		// browser's delimiter listing); p* covers every deeper listing.
 		like = append(like, p, p+"*")
+		if strings.HasSuffix(p, "/") {
+			// The folder marker itself ("reports/"). On S3, p* already
+			// matches it; S3-compatible servers that store markers as
+			// directories (Versity's posix backend) match it as "reports"
+			// and need it named.
+			objects.Resource = append(objects.Resource, bucketARN+"/"+p)
+		}
 		objects.Resource = append(objects.Resource, bucketARN+"/"+p+"*")
 	}
 	list.Condition = map[string]map[string][]string{"StringLike": {"s3:prefix": like}}

@@ -109,7 +109,8 @@ func TestPolicyScopedSeveralPrefixes(t *testing.T) {
 		Principal: testPrincipal,
 	})
 	golden(t, "scoped_several.json", statementsJSON(t, ss))
-	want := []string{"arn:aws:s3:::origin-bucket/data/raw*", "arn:aws:s3:::origin-bucket/logs/*", "arn:aws:s3:::origin-bucket/media/*"}
+	want := []string{"arn:aws:s3:::origin-bucket/data/raw*", "arn:aws:s3:::origin-bucket/logs/", "arn:aws:s3:::origin-bucket/logs/*",
+		"arn:aws:s3:::origin-bucket/media/", "arn:aws:s3:::origin-bucket/media/*"}
 	if !slices.Equal(ss[1].Resource, want) {
 		t.Errorf("object resources = %q, want %q (duplicate and covered prefixes dropped)", ss[1].Resource, want)
 	}

@@ -38,6 +38,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "walk through a migration on a freshly seeded embedded sandbox", runDemo},
 		{"diff", "compare two locations: new, changed, identical, only-in-destination", runDiff},
 		{"sync", "copy new and changed objects from SRC to DST", runSync},
 		{"policy", "preview, apply or revert the origin bucket policy the migration needs", runPolicy},

@@ -90,7 +90,7 @@ func printSummary(w io.Writer, res *transfer.Result, snap transfer.Snapshot) {
 		st.Count[transfer.ClassIdentical], transfer.FormatBytes(st.Bytes[transfer.ClassIdentical]),
 		st.Count[transfer.ClassExtra], transfer.FormatBytes(st.Bytes[transfer.ClassExtra]))
 	if res.DryRun {
-		fmt.Fprintf(w, "dry run: would copy %d objects (%s)", toCopy, transfer.FormatBytes(toCopyBytes))
+		fmt.Fprintf(w, "dry run: would copy %s (%s)", plural(toCopy, "object"), transfer.FormatBytes(toCopyBytes))
 		if snap.ToDelete > 0 || st.Count[transfer.ClassExtra] > 0 {
 			fmt.Fprintf(w, ", would delete %d", deleteCount(res, snap))
 		}
@@ -102,7 +102,7 @@ func printSummary(w io.Writer, res *transfer.Result, snap transfer.Snapshot) {
 	if secs > 0 && res.Copied > 0 {
 		rate = fmt.Sprintf(", %.0f objects/s, %s/s", float64(res.Copied)/secs, transfer.FormatBytes(int64(float64(res.Bytes)/secs)))
 	}
-	fmt.Fprintf(w, "%s %d objects (%s) in %s%s", verb, res.Copied, transfer.FormatBytes(res.Bytes), res.Elapsed.Round(10*time.Millisecond), rate)
+	fmt.Fprintf(w, "%s %s (%s) in %s%s", verb, plural(res.Copied, "object"), transfer.FormatBytes(res.Bytes), res.Elapsed.Round(10*time.Millisecond), rate)
 	if snap.ServerSide > 0 || snap.Relayed > 0 {
 		fmt.Fprintf(w, " [%d server-side, %d relayed]", snap.ServerSide, snap.Relayed)
 	}
@@ -136,4 +136,12 @@ func printFailures(w io.Writer, fails []transfer.Failure) {
 		}
 		fmt.Fprintf(w, "  %s (after %s): %s\n", f.Key, tries, strings.ReplaceAll(transfer.ErrorSummary(f.Err), "\n", " "))
 	}
+}
+
+// plural renders "1 object" or "3 objects".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

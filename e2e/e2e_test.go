@@ -1,0 +1,65 @@
+// Package e2e runs the built s3migrate binary as a user would.
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// build compiles the binary once per test run into a temp dir.
+func build(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "s3migrate")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestDemo runs `s3migrate demo` (README's first command) end to end: the
+// denied server-side copy, the policy, the copies, the re-run and the revert.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds and runs the binary")
+	}
+	bin := build(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "demo")
+	cmd.Env = append(os.Environ(), "AWS_PROFILE=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	s := string(out)
+	for _, want := range []string{
+		"new:                     2427 objects",
+		"AccessDenied",
+		"run `s3migrate policy s3://origin-data/reports/ --grantee-profile sandbox-dest --apply`",
+		`+       "Sid": "S3MigrateReadList"`,
+		"applied: s3://origin-data",
+		"copied 5 objects", "[5 server-side, 0 relayed]",
+		"copied 400 objects", "[400 server-side, 0 relayed]",
+		"copied 1 object (80.0 MiB)", "[1 server-side, 0 relayed]",
+		"400 identical",
+		"reverted",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", s)
+	}
+}
