@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -321,5 +324,40 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached in 10s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestWriteSettings: --storage-class is applied; an ACL the destination's
+// Object Ownership rejects is dropped with a notice instead of failing.
+func TestWriteSettings(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	put(t, sb.Client(sb.Origin), src, obj{key: "a", body: pattern(10, 1)})
+	put(t, sb.Client(sb.Origin), src, obj{key: "big", body: pattern(9<<20, 2)})
+	res, _, err := migrate(t, transfer.Options{Src: loc(src, ""), Dst: loc(dst, ""), StorageClass: "STANDARD_IA", ACL: "public-read",
+		MultipartThreshold: 8 << 20, PartSize: 5 << 20})
+	if err != nil || res.Copied != 2 {
+		t.Fatalf("copied %v err %v", res, err)
+	}
+	if len(res.Notices) != 1 || !strings.Contains(res.Notices[0], "BucketOwnerEnforced") {
+		t.Errorf("notices %q", res.Notices)
+	}
+	// Only the single-part copy is checked: the sandbox's posix backend does
+	// not keep a storage class given to CreateMultipartUpload.
+	for _, k := range []string{"a"} {
+		h, err := sb.Client(sb.Dest).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(dst), Key: aws.String(k)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.StorageClass != "STANDARD_IA" {
+			t.Errorf("%s: storage class %q, want STANDARD_IA", k, h.StorageClass)
+		}
 	}
 }
