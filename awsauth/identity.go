@@ -2,12 +2,15 @@ package awsauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // Identity is who a session acts as.
@@ -46,6 +49,19 @@ func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
 		return id, nil
 	}
 	if s.Endpoint != "" {
+		// Without STS nothing has checked the keys yet: one cheap signed
+		// call tells a wrong secret from a good one.
+		if _, lerr := s.s3.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)}); lerr != nil {
+			var ae smithy.APIError
+			if errors.As(lerr, &ae) {
+				switch ae.ErrorCode() {
+				case "InvalidAccessKeyId", "SignatureDoesNotMatch":
+					return Identity{}, fmt.Errorf("%s: %s rejected the credentials (%s): check the keys", s.Name(), s.Endpoint, ae.ErrorCode())
+				case "AuthorizationHeaderMalformed":
+					return Identity{}, fmt.Errorf("%s: %s rejected the credentials (%s): fix the profile's region", s.Name(), s.Endpoint, ae.ErrorMessage())
+				}
+			}
+		}
 		return Identity{Principal: s.AccessKeyID,
 			Note: "no STS at " + s.Endpoint + ": the access key id stands for the identity"}, nil
 	}
