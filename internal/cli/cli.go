@@ -41,6 +41,7 @@ func commands() []command {
 		{"demo", "walk through a migration on a freshly seeded embedded sandbox", runDemo},
 		{"diff", "compare two locations: new, changed, identical, only-in-destination", runDiff},
 		{"sync", "copy new and changed objects from SRC to DST", runSync},
+		{"preflight", "check, as the real identities, everything the migration needs", runPreflight},
 		{"profiles", "list AWS profiles with kind, account, region, endpoint and status", runProfiles},
 		{"policy", "preview, apply or revert the origin bucket policy the migration needs", runPolicy},
 		{"sandbox", "run the embedded S3 sandbox and print the env lines to use it", runSandbox},

@@ -1,0 +1,459 @@
+package awsauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+)
+
+// Status is a preflight check's verdict.
+type Status string
+
+// The verdicts. Only StatusFail blocks a migration.
+const (
+	StatusPass Status = "pass"
+	StatusWarn Status = "warn"
+	StatusFail Status = "fail"
+)
+
+// Check is one preflight result: a verdict, a one-line reason, and the fix.
+type Check struct {
+	Name   string
+	Status Status
+	Reason string
+	Fix    string
+}
+
+// PreflightInput names the two sides and identities of a migration.
+type PreflightInput struct {
+	SrcBucket, SrcPrefix string
+	DstBucket, DstPrefix string
+	// Src is the origin identity (it lists the source); Dst is the
+	// destination identity, which reads the source in a server-side copy.
+	Src, Dst *Session
+	// ACL is the canned ACL the copy will ask for, if any.
+	ACL string
+	// PolicyCommand is the command that grants the destination identity
+	// read access, shown as the fix of read failures.
+	PolicyCommand string
+	// ScanLimit bounds how many source objects are scanned for archived and
+	// oversized objects (default 100,000).
+	ScanLimit int
+	// Relay is true when the copy will relay (GET as Src, PUT as Dst), so
+	// reads are checked as Src rather than Dst.
+	Relay bool
+	// CanFallBack is true in auto mode: a server-side read the destination
+	// identity is denied only slows the copy down (it relays), so it is a
+	// warning rather than a failure.
+	CanFallBack bool
+}
+
+// Preflight runs every check as the identity the copy will use. It never
+// writes anything that stays: the write check starts a multipart upload and
+// aborts it.
+func Preflight(ctx context.Context, in PreflightInput) []Check {
+	if in.ScanLimit <= 0 {
+		in.ScanLimit = 100_000
+	}
+	reader, readerName := in.Dst, "destination identity"
+	if in.Relay {
+		reader, readerName = in.Src, "origin identity"
+	}
+	var checks []Check
+	add := func(c ...Check) { checks = append(checks, c...) }
+
+	sample, scan, scanErr := scanSource(ctx, in)
+	add(listCheck(ctx, in))
+	reads := readChecks(ctx, in, reader, readerName, sample)
+	for i := range reads {
+		if in.CanFallBack && !in.Relay && reads[i].Status == StatusFail {
+			reads[i].Status = StatusWarn
+			reads[i].Reason += "; auto mode will relay through this machine instead (slower)"
+		}
+	}
+	add(reads...)
+	add(encryptionCheck(ctx, in, sample))
+	add(ownershipCheck(ctx, in))
+	add(writeCheck(ctx, in))
+	add(scan.archivedCheck(scanErr))
+	add(scan.largeCheck(scanErr))
+	add(versioningCheck(ctx, in.Src, in.SrcBucket, "origin"))
+	add(versioningCheck(ctx, in.Dst, in.DstBucket, "destination"))
+	add(requesterPaysCheck(ctx, in))
+	add(bucketConfigCheck(ctx, in))
+	return checks
+}
+
+func (c *Check) fail(reason, fix string) { c.Status, c.Reason, c.Fix = StatusFail, reason, fix }
+func (c *Check) warn(reason, fix string) { c.Status, c.Reason, c.Fix = StatusWarn, reason, fix }
+func (c *Check) pass(reason string)      { c.Status, c.Reason = StatusPass, reason }
+
+func errCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func isDenied(err error) bool {
+	c := errCode(err)
+	return c == "AccessDenied" || c == "Forbidden" || c == "AllAccessDisabled"
+}
+
+// brief renders an SDK error as "Code (message)".
+func brief(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		if m := ae.ErrorMessage(); m != "" && m != ae.ErrorCode() {
+			return ae.ErrorCode() + " (" + strings.TrimSuffix(m, ".") + ")"
+		}
+		if ae.ErrorCode() == "Forbidden" {
+			return "AccessDenied (403 Forbidden)"
+		}
+		return ae.ErrorCode()
+	}
+	return firstLine(err.Error())
+}
+
+// listCheck lists the source as the identity the engine lists it with: the
+// origin identity (the destination identity when one profile does both).
+func listCheck(ctx context.Context, in PreflightInput) Check {
+	c := Check{Name: "list source"}
+	who := "origin identity"
+	if in.Src == in.Dst {
+		who = "destination identity"
+	}
+	_, err := in.Src.S3().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix), MaxKeys: aws.Int32(1)})
+	switch {
+	case err == nil:
+		c.pass(fmt.Sprintf("%s (%s) can list s3://%s/%s", who, in.Src.Name(), in.SrcBucket, in.SrcPrefix))
+	case isDenied(err) && in.Src == in.Dst:
+		c.fail(fmt.Sprintf("%s (%s) may not list s3://%s/%s: %s", who, in.Src.Name(), in.SrcBucket, in.SrcPrefix, brief(err)),
+			"grant s3:ListBucket in the origin bucket policy: "+in.PolicyCommand)
+	default:
+		c.fail(fmt.Sprintf("%s (%s) cannot list s3://%s/%s: %s", who, in.Src.Name(), in.SrcBucket, in.SrcPrefix, brief(err)),
+			"check the bucket name and --source-profile")
+	}
+	return c
+}
+
+// readChecks heads, reads one byte of, and reads the tags of a sample
+// object as the identity that will read during the copy.
+func readChecks(ctx context.Context, in PreflightInput, reader *Session, who string, sample []types.Object) []Check {
+	head, get, tags := Check{Name: "head sample object"}, Check{Name: "read sample object"}, Check{Name: "read sample tags"}
+	if len(sample) == 0 {
+		for _, c := range []*Check{&head, &get, &tags} {
+			c.warn("no object under s3://"+in.SrcBucket+"/"+in.SrcPrefix+" to try", "check the prefix: nothing would be copied")
+		}
+		return []Check{head, get, tags}
+	}
+	key := aws.ToString(sample[0].Key)
+	url := "s3://" + in.SrcBucket + "/" + key
+	fix := "grant s3:GetObject and s3:GetObjectTagging in the origin bucket policy: " + in.PolicyCommand
+	if in.Relay {
+		fix = "the origin identity must be able to read its own bucket: check --source-profile"
+	}
+	if _, err := reader.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
+		head.fail(fmt.Sprintf("%s (%s) cannot head %s: %s", who, reader.Name(), url, brief(err)), fix)
+	} else {
+		head.pass(who + " can head " + url)
+	}
+	out, err := reader.S3().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key), Range: aws.String("bytes=0-0")})
+	if err == nil {
+		out.Body.Close()
+		get.pass(who + " can read " + url)
+	} else if errCode(err) == "InvalidRange" {
+		get.pass(who + " can read " + url + " (empty object)")
+	} else if errCode(err) == "InvalidObjectState" {
+		get.warn(url+" is archived and cannot be read until restored", "restore archived objects first (see the archived check)")
+	} else if strings.Contains(brief(err), "KMS") {
+		get.fail(fmt.Sprintf("%s cannot decrypt %s: %s", who, url, brief(err)), "allow kms:Decrypt for this identity in the key policy of the object's KMS key")
+	} else {
+		get.fail(fmt.Sprintf("%s (%s) cannot read %s: %s", who, reader.Name(), url, brief(err)), fix)
+	}
+	if _, err := reader.S3().GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
+		tags.fail(fmt.Sprintf("%s (%s) cannot read the tags of %s: %s", who, reader.Name(), url, brief(err)), fix)
+	} else {
+		tags.pass(who + " can read the tags of " + url)
+	}
+	return []Check{head, get, tags}
+}
+
+// encryptionCheck looks at the sample's encryption as the origin identity.
+func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Object) Check {
+	c := Check{Name: "source encryption"}
+	keys := map[string]int{}
+	sse := map[string]int{}
+	n := 0
+	for _, o := range sample {
+		if n == 20 {
+			break
+		}
+		h, err := in.Src.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: o.Key})
+		if err != nil {
+			continue
+		}
+		n++
+		alg := string(h.ServerSideEncryption)
+		if alg == "" {
+			alg = "none"
+		}
+		sse[alg]++
+		if k := aws.ToString(h.SSEKMSKeyId); k != "" {
+			keys[k]++
+		}
+	}
+	if n == 0 {
+		c.warn("no sample object could be inspected", "")
+		return c
+	}
+	if len(keys) == 0 {
+		c.pass(fmt.Sprintf("%d sampled objects: %s; no customer-managed KMS key involved", n, formatCounts(sse)))
+		return c
+	}
+	var ids []string
+	for k := range keys {
+		ids = append(ids, k)
+	}
+	c.warn(fmt.Sprintf("%d of %d sampled objects use SSE-KMS keys %s", sumCounts(keys), n, strings.Join(ids, ", ")),
+		"for a customer-managed key, add a kms:Decrypt statement for the destination identity to that key's policy (s3migrate policy shows it)")
+	return c
+}
+
+func formatCounts(m map[string]int) string {
+	var parts []string
+	for k, v := range m {
+		parts = append(parts, fmt.Sprintf("%d %s", v, k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sumCounts(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func ownershipCheck(ctx context.Context, in PreflightInput) Check {
+	c := Check{Name: "destination object ownership"}
+	out, err := in.Dst.S3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(in.DstBucket)})
+	mode := "ObjectWriter (no ownership controls)"
+	if err == nil && out.OwnershipControls != nil && len(out.OwnershipControls.Rules) > 0 {
+		mode = string(out.OwnershipControls.Rules[0].ObjectOwnership)
+	} else if err != nil && errCode(err) != "OwnershipControlsNotFoundError" {
+		c.warn("cannot read the Object Ownership of s3://"+in.DstBucket+": "+brief(err), "the destination identity needs s3:GetBucketOwnershipControls to check it")
+		return c
+	}
+	switch {
+	case mode == string(types.ObjectOwnershipBucketOwnerEnforced) && in.ACL != "" && in.ACL != "bucket-owner-full-control":
+		c.warn("s3://"+in.DstBucket+" is BucketOwnerEnforced: ACLs are disabled, so --acl "+in.ACL+" will be skipped", "drop --acl; the bucket owner owns every object")
+	case mode == string(types.ObjectOwnershipBucketOwnerEnforced):
+		c.pass("s3://" + in.DstBucket + " is BucketOwnerEnforced: the bucket owner owns every copy; ACL options are not used")
+	default:
+		c.warn("s3://"+in.DstBucket+" is "+mode+": objects written by another account stay owned by the writer",
+			"copy as the destination account (server-side) or pass --acl bucket-owner-full-control")
+	}
+	return c
+}
+
+// writeCheck starts a multipart upload as the destination identity and
+// aborts it at once: it needs s3:PutObject, like the copy, and leaves nothing.
+func writeCheck(ctx context.Context, in PreflightInput) Check {
+	c := Check{Name: "destination writable"}
+	key := in.DstPrefix + ".s3migrate-preflight-" + fmt.Sprint(time.Now().UnixNano())
+	out, err := in.Dst.S3().CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key)})
+	if err != nil {
+		fix := "the destination identity needs s3:PutObject on s3://" + in.DstBucket + "/" + in.DstPrefix + "*"
+		if isDenied(err) {
+			c.fail(fmt.Sprintf("%s may not write s3://%s/%s: %s", in.Dst.Name(), in.DstBucket, in.DstPrefix, brief(err)), fix)
+		} else {
+			c.fail(fmt.Sprintf("%s cannot write s3://%s/%s: %s", in.Dst.Name(), in.DstBucket, in.DstPrefix, brief(err)), fix)
+		}
+		return c
+	}
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if _, err := in.Dst.S3().AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key), UploadId: out.UploadId}); err != nil {
+		c.warn("the test upload could not be aborted: "+brief(err), "abort upload "+aws.ToString(out.UploadId)+" of "+key+" by hand, or let a lifecycle rule clean incomplete uploads")
+		return c
+	}
+	c.pass(in.Dst.Name() + " can write s3://" + in.DstBucket + "/" + in.DstPrefix + " (test upload started and aborted)")
+	return c
+}
+
+// sourceScan counts what the listing shows about the source.
+type sourceScan struct {
+	scanned, archived, large int
+	truncated                bool
+	archivedEx, largeEx      []string
+}
+
+// scanSource lists the source as the origin identity, up to ScanLimit
+// objects, keeping a small sample of the first objects.
+func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceScan, error) {
+	var sample []types.Object
+	var sc sourceScan
+	p := s3.NewListObjectsV2Paginator(in.Src.S3(), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix),
+		OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return sample, sc, err
+		}
+		for _, o := range page.Contents {
+			if len(sample) < 20 && !(aws.ToInt64(o.Size) == 0 && strings.HasSuffix(aws.ToString(o.Key), "/")) {
+				sample = append(sample, o)
+			}
+			sc.scanned++
+			switch o.StorageClass {
+			case types.ObjectStorageClassGlacier, types.ObjectStorageClassDeepArchive:
+				restored := o.RestoreStatus != nil && !aws.ToBool(o.RestoreStatus.IsRestoreInProgress) && o.RestoreStatus.RestoreExpiryDate != nil
+				if !restored {
+					sc.archived++
+					if len(sc.archivedEx) < 3 {
+						sc.archivedEx = append(sc.archivedEx, aws.ToString(o.Key))
+					}
+				}
+			}
+			if aws.ToInt64(o.Size) > 5<<30 {
+				sc.large++
+				if len(sc.largeEx) < 3 {
+					sc.largeEx = append(sc.largeEx, aws.ToString(o.Key))
+				}
+			}
+			if sc.scanned >= in.ScanLimit {
+				sc.truncated = true
+				return sample, sc, nil
+			}
+		}
+	}
+	return sample, sc, nil
+}
+
+func (sc sourceScan) scope() string {
+	if sc.truncated {
+		return fmt.Sprintf("in the first %d objects", sc.scanned)
+	}
+	return fmt.Sprintf("in %d objects", sc.scanned)
+}
+
+func (sc sourceScan) archivedCheck(err error) Check {
+	c := Check{Name: "archived objects"}
+	switch {
+	case err != nil:
+		c.warn("could not scan the source: "+brief(err), "")
+	case sc.archived > 0:
+		c.fail(fmt.Sprintf("%d GLACIER/DEEP_ARCHIVE objects without a completed restore %s (e.g. %s)", sc.archived, sc.scope(), strings.Join(sc.archivedEx, ", ")),
+			"restore them first (S3 RestoreObject), or exclude their prefix")
+	default:
+		c.pass("no archived objects " + sc.scope())
+	}
+	return c
+}
+
+func (sc sourceScan) largeCheck(err error) Check {
+	c := Check{Name: "objects above 5 GiB"}
+	switch {
+	case err != nil:
+		c.warn("could not scan the source: "+brief(err), "")
+	case sc.large > 0:
+		c.pass(fmt.Sprintf("%d objects above 5 GiB %s (e.g. %s): they will use multipart copy", sc.large, sc.scope(), strings.Join(sc.largeEx, ", ")))
+	default:
+		c.pass("none " + sc.scope())
+	}
+	return c
+}
+
+func versioningCheck(ctx context.Context, sess *Session, bucket, side string) Check {
+	c := Check{Name: side + " versioning"}
+	out, err := sess.S3().GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	switch {
+	case err != nil:
+		c.warn("cannot read the versioning of s3://"+bucket+": "+brief(err), "")
+	case out.Status == types.BucketVersioningStatusEnabled && side == "origin":
+		c.pass("s3://" + bucket + " is versioned: the current version of each key is copied, older versions are not")
+	case out.Status == types.BucketVersioningStatusEnabled:
+		c.pass("s3://" + bucket + " is versioned: overwritten keys keep their old versions (and their cost)")
+	default:
+		c.pass(fmt.Sprintf("s3://%s is not versioned (%s)", bucket, orDefault(string(out.Status), "never enabled")))
+	}
+	return c
+}
+
+func requesterPaysCheck(ctx context.Context, in PreflightInput) Check {
+	c := Check{Name: "origin requester pays"}
+	out, err := in.Src.S3().GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(in.SrcBucket)})
+	switch {
+	case err != nil && (errCode(err) == "NotImplemented" || errCode(err) == "MethodNotAllowed"):
+		c.pass("the server does not support Requester Pays")
+	case err != nil:
+		c.warn("cannot read the request payment setting of s3://"+in.SrcBucket+": "+brief(err), "")
+	case out.Payer == types.PayerRequester:
+		c.warn("s3://"+in.SrcBucket+" is Requester Pays: the destination account pays for every read", "accept the charges, or switch the bucket to BucketOwner pays for the migration")
+	default:
+		c.pass("the bucket owner pays")
+	}
+	return c
+}
+
+// bucketConfigCheck lists bucket configuration that copying objects does
+// not move, so nobody is surprised after the migration.
+func bucketConfigCheck(ctx context.Context, in PreflightInput) Check {
+	c := Check{Name: "bucket configuration not copied"}
+	cl, b := in.Src.S3(), aws.String(in.SrcBucket)
+	var found []string
+	probe := func(name string, f func() (bool, error)) {
+		has, err := f()
+		if err == nil && has {
+			found = append(found, name)
+		}
+	}
+	probe("event notifications", func() (bool, error) {
+		o, err := cl.GetBucketNotificationConfiguration(ctx, &s3.GetBucketNotificationConfigurationInput{Bucket: b})
+		return err == nil && (len(o.LambdaFunctionConfigurations)+len(o.QueueConfigurations)+len(o.TopicConfigurations) > 0 || o.EventBridgeConfiguration != nil), err
+	})
+	probe("lifecycle rules", func() (bool, error) {
+		o, err := cl.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+		return err == nil && len(o.Rules) > 0, err
+	})
+	probe("replication", func() (bool, error) {
+		o, err := cl.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: b})
+		return err == nil && o.ReplicationConfiguration != nil && len(o.ReplicationConfiguration.Rules) > 0, err
+	})
+	probe("CORS", func() (bool, error) {
+		o, err := cl.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
+		return err == nil && len(o.CORSRules) > 0, err
+	})
+	probe("static website", func() (bool, error) {
+		o, err := cl.GetBucketWebsite(ctx, &s3.GetBucketWebsiteInput{Bucket: b})
+		return err == nil && (o.IndexDocument != nil || o.RedirectAllRequestsTo != nil), err
+	})
+	probe("inventory", func() (bool, error) {
+		o, err := cl.ListBucketInventoryConfigurations(ctx, &s3.ListBucketInventoryConfigurationsInput{Bucket: b})
+		return err == nil && len(o.InventoryConfigurationList) > 0, err
+	})
+	if len(found) == 0 {
+		c.pass("no notifications, lifecycle, replication, CORS, website or inventory configuration on s3://" + in.SrcBucket)
+		return c
+	}
+	c.warn("s3://"+in.SrcBucket+" has "+strings.Join(found, ", ")+": copying objects does not move them",
+		"recreate them on s3://"+in.DstBucket+" if the destination needs them")
+	return c
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}

@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+func runPreflight(ctx context.Context, env Env, args []string) int {
+	fs := newFlagSet(env, "preflight", "s3://SRC[/prefix] s3://DST[/prefix] [flags]")
+	var pf pairFlags
+	pf.register(fs)
+	mode := fs.String("mode", string(transfer.ModeAuto), "the copy mode to check for: auto and server-side check reads as the destination identity, relay as the origin identity")
+	acl := fs.String("acl", "", "the canned ACL the copy will use")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagErrCode(err)
+	}
+	m, err := transfer.ParseMode(*mode)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	p, err := resolvePair(ctx, pf, pos, 8)
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	checks := awsauth.Preflight(ctx, awsauth.PreflightInput{
+		SrcBucket: p.src.Bucket, SrcPrefix: p.src.Prefix, DstBucket: p.dst.Bucket, DstPrefix: p.dst.Prefix,
+		Src: p.srcSess, Dst: p.dstSess, ACL: *acl, PolicyCommand: p.policyHint(),
+		Relay:       m == transfer.ModeRelay || !p.srcSess.SameEndpoint(p.dstSess),
+		CanFallBack: m == transfer.ModeAuto,
+	})
+	failed := 0
+	for _, c := range checks {
+		mark := map[awsauth.Status]string{awsauth.StatusPass: "pass", awsauth.StatusWarn: "WARN", awsauth.StatusFail: "FAIL"}[c.Status]
+		fmt.Fprintf(env.Stdout, "%-4s  %-32s %s\n", mark, c.Name, c.Reason)
+		if c.Fix != "" && c.Status != awsauth.StatusPass {
+			fmt.Fprintf(env.Stdout, "      %-32s fix: %s\n", "", c.Fix)
+		}
+		if c.Status == awsauth.StatusFail {
+			failed++
+		}
+	}
+	if failed > 0 {
+		fmt.Fprintf(env.Stderr, "s3migrate: %d preflight checks failed\n", failed)
+		return ExitFailures
+	}
+	return ExitOK
+}
