@@ -131,7 +131,7 @@ func listCheck(ctx context.Context, in PreflightInput) Check {
 	if in.Src == in.Dst {
 		who = "destination identity"
 	}
-	_, err := in.Src.S3().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix), MaxKeys: aws.Int32(1)})
+	_, err := in.Src.BucketClient(ctx, in.SrcBucket).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix), MaxKeys: aws.Int32(1)})
 	switch {
 	case err == nil:
 		c.pass(fmt.Sprintf("%s (%s) can list s3://%s/%s", who, in.Src.Name(), in.SrcBucket, in.SrcPrefix))
@@ -161,12 +161,12 @@ func readChecks(ctx context.Context, in PreflightInput, reader *Session, who str
 	if in.Relay {
 		fix = "the origin identity must be able to read its own bucket: check --source-profile"
 	}
-	if _, err := reader.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
+	if _, err := reader.BucketClient(ctx, in.SrcBucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
 		head.fail(fmt.Sprintf("%s (%s) cannot head %s: %s", who, reader.Name(), url, brief(err)), fix)
 	} else {
 		head.pass(who + " can head " + url)
 	}
-	out, err := reader.S3().GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key), Range: aws.String("bytes=0-0")})
+	out, err := reader.BucketClient(ctx, in.SrcBucket).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key), Range: aws.String("bytes=0-0")})
 	if err == nil {
 		out.Body.Close()
 		get.pass(who + " can read " + url)
@@ -179,7 +179,7 @@ func readChecks(ctx context.Context, in PreflightInput, reader *Session, who str
 	} else {
 		get.fail(fmt.Sprintf("%s (%s) cannot read %s: %s", who, reader.Name(), url, brief(err)), fix)
 	}
-	if _, err := reader.S3().GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
+	if _, err := reader.BucketClient(ctx, in.SrcBucket).GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(in.SrcBucket), Key: aws.String(key)}); err != nil {
 		tags.fail(fmt.Sprintf("%s (%s) cannot read the tags of %s: %s", who, reader.Name(), url, brief(err)), fix)
 	} else {
 		tags.pass(who + " can read the tags of " + url)
@@ -197,7 +197,7 @@ func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Obje
 		if n == 20 {
 			break
 		}
-		h, err := in.Src.S3().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: o.Key})
+		h, err := in.Src.BucketClient(ctx, in.SrcBucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: o.Key})
 		if err != nil {
 			continue
 		}
@@ -246,7 +246,7 @@ func sumCounts(m map[string]int) int {
 
 func ownershipCheck(ctx context.Context, in PreflightInput) Check {
 	c := Check{Name: "destination object ownership"}
-	out, err := in.Dst.S3().GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(in.DstBucket)})
+	out, err := in.Dst.BucketClient(ctx, in.DstBucket).GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(in.DstBucket)})
 	mode := "ObjectWriter (no ownership controls)"
 	if err == nil && out.OwnershipControls != nil && len(out.OwnershipControls.Rules) > 0 {
 		mode = string(out.OwnershipControls.Rules[0].ObjectOwnership)
@@ -271,7 +271,7 @@ func ownershipCheck(ctx context.Context, in PreflightInput) Check {
 func writeCheck(ctx context.Context, in PreflightInput) Check {
 	c := Check{Name: "destination writable"}
 	key := in.DstPrefix + ".s3migrate-preflight-" + fmt.Sprint(time.Now().UnixNano())
-	out, err := in.Dst.S3().CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key)})
+	out, err := in.Dst.BucketClient(ctx, in.DstBucket).CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key)})
 	if err != nil {
 		fix := "the destination identity needs s3:PutObject on s3://" + in.DstBucket + "/" + in.DstPrefix + "*"
 		if isDenied(err) {
@@ -283,7 +283,7 @@ func writeCheck(ctx context.Context, in PreflightInput) Check {
 	}
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if _, err := in.Dst.S3().AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key), UploadId: out.UploadId}); err != nil {
+	if _, err := in.Dst.BucketClient(ctx, in.DstBucket).AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key), UploadId: out.UploadId}); err != nil {
 		c.warn("the test upload could not be aborted: "+brief(err), "abort upload "+aws.ToString(out.UploadId)+" of "+key+" by hand, or let a lifecycle rule clean incomplete uploads")
 		return c
 	}
@@ -303,7 +303,7 @@ type sourceScan struct {
 func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceScan, error) {
 	var sample []types.Object
 	var sc sourceScan
-	p := s3.NewListObjectsV2Paginator(in.Src.S3(), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix),
+	p := s3.NewListObjectsV2Paginator(in.Src.BucketClient(ctx, in.SrcBucket), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix),
 		OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -376,7 +376,7 @@ func (sc sourceScan) largeCheck(err error) Check {
 
 func versioningCheck(ctx context.Context, sess *Session, bucket, side string) Check {
 	c := Check{Name: side + " versioning"}
-	out, err := sess.S3().GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
+	out, err := sess.BucketClient(ctx, bucket).GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 	switch {
 	case err != nil:
 		c.warn("cannot read the versioning of s3://"+bucket+": "+brief(err), "")
@@ -392,7 +392,7 @@ func versioningCheck(ctx context.Context, sess *Session, bucket, side string) Ch
 
 func requesterPaysCheck(ctx context.Context, in PreflightInput) Check {
 	c := Check{Name: "origin requester pays"}
-	out, err := in.Src.S3().GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(in.SrcBucket)})
+	out, err := in.Src.BucketClient(ctx, in.SrcBucket).GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(in.SrcBucket)})
 	switch {
 	case err != nil && (errCode(err) == "NotImplemented" || errCode(err) == "MethodNotAllowed"):
 		c.pass("the server does not support Requester Pays")
@@ -410,7 +410,7 @@ func requesterPaysCheck(ctx context.Context, in PreflightInput) Check {
 // not move, so nobody is surprised after the migration.
 func bucketConfigCheck(ctx context.Context, in PreflightInput) Check {
 	c := Check{Name: "bucket configuration not copied"}
-	cl, b := in.Src.S3(), aws.String(in.SrcBucket)
+	cl, b := in.Src.BucketClient(ctx, in.SrcBucket), aws.String(in.SrcBucket)
 	var found []string
 	probe := func(name string, f func() (bool, error)) {
 		has, err := f()

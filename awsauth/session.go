@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
@@ -34,6 +36,10 @@ type Session struct {
 	AccessKeyID string
 
 	s3 *s3.Client
+
+	mu       sync.Mutex
+	byRegion map[string]*s3.Client // clients per region
+	regionOf map[string]string     // bucket → region, as discovered
 }
 
 // Options tune the clients a Session builds.
@@ -43,6 +49,10 @@ type Options struct {
 	MaxConns int
 	// MaxAttempts is the SDK-level retry budget of one call (default 5).
 	MaxAttempts int
+	// MFAToken is asked for the code when a role profile names mfa_serial.
+	// The terminal commands prompt on stdin; the TUI opens a modal input.
+	// Nil means such profiles fail with a clear error.
+	MFAToken func(serial string) (string, error)
 }
 
 // DefaultProfile is the profile used when none is named: AWS_PROFILE, else
@@ -87,6 +97,15 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	if profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(profile))
 	}
+	loadOpts = append(loadOpts, config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+		serial := aws.ToString(o.SerialNumber)
+		o.TokenProvider = func() (string, error) {
+			if opt.MFAToken == nil {
+				return "", fmt.Errorf("profile %q needs an MFA code for %s and there is no terminal to ask on", profile, serial)
+			}
+			return opt.MFAToken(serial)
+		}
+	}))
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return nil, classifyLoadError(profile, err)

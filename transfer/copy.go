@@ -273,7 +273,7 @@ func (e *Engine) finishUpload(ctx context.Context, dstKey, uploadID string, part
 // parts in parallel. The server does not carry metadata or tags into a
 // multipart upload, so they are read from the source and set explicitly.
 func (e *Engine) serverMultipartCopy(ctx context.Context, src Object, dstKey string, f *inFlight) error {
-	oh, err := e.readHeaders(ctx, e.ep.Dst, e.ep.DstName, src)
+	oh, err := e.readHeaders(ctx, e.ep.srcViaDst(), e.ep.DstName, src)
 	if err != nil {
 		return err
 	}
@@ -398,7 +398,7 @@ func (e *Engine) fetchRange(ctx context.Context, key, etag string, offset, lengt
 // putMarker writes a directory marker with the source's headers and tags,
 // read as the identity that would do the copy.
 func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay bool) error {
-	reader, who := e.ep.Dst, e.ep.DstName
+	reader, who := e.ep.srcViaDst(), e.ep.DstName
 	if relay {
 		reader, who = e.ep.Src, e.ep.SrcName
 	}

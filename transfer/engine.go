@@ -309,7 +309,7 @@ func (e *Engine) probe(ctx context.Context, ent Entry) error {
 	if e.useRelay.Load() {
 		return nil
 	}
-	_, err := e.ep.Dst.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(ent.Src.Key)})
+	_, err := e.ep.srcViaDst().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(ent.Src.Key)})
 	if err == nil || !IsAccessDenied(err) {
 		return nil
 	}

@@ -127,6 +127,10 @@ type Endpoints struct {
 	// Dst is the destination identity: writes the destination and, for
 	// server-side copies, reads the source.
 	Dst S3API
+	// SrcViaDst is the destination identity's client for the source
+	// bucket's region (server-side reads of source headers); nil means Dst,
+	// which is right when both buckets share a region or an endpoint.
+	SrcViaDst S3API
 	// SrcName and DstName describe the identities in messages ("profile x").
 	SrcName, DstName string
 	// ServerSide is false when the two sides are different S3 services, so
@@ -135,4 +139,11 @@ type Endpoints struct {
 	// PolicyHint is the command that would grant the destination identity
 	// read access to the source (shown with access-denied errors).
 	PolicyHint string
+}
+
+func (ep Endpoints) srcViaDst() S3API {
+	if ep.SrcViaDst != nil {
+		return ep.SrcViaDst
+	}
+	return ep.Dst
 }

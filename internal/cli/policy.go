@@ -45,7 +45,7 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if !*revert && (*granteeProfile == "") == (*grantee == "") {
 		return fail(env, ExitUsage, errors.New("name the destination identity with --grantee-profile P or --grantee PRINCIPAL (one of them)"))
 	}
-	owner, err := awsauth.Load(ctx, *srcProfile, awsauth.Options{})
+	owner, err := awsauth.Load(ctx, *srcProfile, env.sessionOptions(4))
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
@@ -64,7 +64,7 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	} else {
 		principal := *grantee
 		if principal == "" {
-			sess, err := awsauth.Load(ctx, *granteeProfile, awsauth.Options{})
+			sess, err := awsauth.Load(ctx, *granteeProfile, env.sessionOptions(4))
 			if err != nil {
 				return fail(env, ExitUsage, err)
 			}
@@ -121,9 +121,9 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	if deleteAll {
-		_, err = owner.S3().DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(loc.Bucket)})
+		_, err = owner.BucketClient(ctx, loc.Bucket).DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(loc.Bucket)})
 	} else {
-		_, err = owner.S3().PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(loc.Bucket), Policy: aws.String(proposed)})
+		_, err = owner.BucketClient(ctx, loc.Bucket).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(loc.Bucket), Policy: aws.String(proposed)})
 	}
 	if err != nil {
 		return fail(env, ExitUsage, &transfer.OpError{Op: "put bucket policy on", URL: "s3://" + loc.Bucket, Identity: owner.Name(), Err: err,
@@ -139,7 +139,7 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 
 // getPolicy returns the bucket's policy document, or "" if it has none.
 func getPolicy(ctx context.Context, sess *awsauth.Session, bucket string) (string, error) {
-	out, err := sess.S3().GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
+	out, err := sess.BucketClient(ctx, bucket).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 	if err != nil {
 		if transfer.ErrorCode(err) == "NoSuchBucketPolicy" {
 			return "", nil

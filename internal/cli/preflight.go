@@ -22,7 +22,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	p, err := resolvePair(ctx, pf, pos, 8)
+	p, err := resolvePair(ctx, env, pf, pos, 8)
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}

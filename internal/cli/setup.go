@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -31,11 +33,15 @@ type pair struct {
 	src, dst         transfer.Location
 	srcSess, dstSess *awsauth.Session
 	compare          transfer.CompareMode
+	// Clients routed to each bucket's region: the origin identity on the
+	// source, the destination identity on the destination and (for
+	// server-side reads) on the source.
+	srcClient, dstClient, srcViaDst *s3.Client
 }
 
 // resolvePair parses the two URLs, loads both profiles and checks that both
 // buckets exist. Every error is a one-line message with what to do.
-func resolvePair(ctx context.Context, pf pairFlags, args []string, maxConns int) (*pair, error) {
+func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxConns int) (*pair, error) {
 	if len(args) != 2 {
 		return nil, &transfer.UsageError{Msg: fmt.Sprintf("want two locations, SRC and DST (s3://bucket/prefix), got %d", len(args))}
 	}
@@ -55,7 +61,7 @@ func resolvePair(ctx context.Context, pf pairFlags, args []string, maxConns int)
 		return nil, err
 	}
 	p := &pair{src: src, dst: dst, compare: cmp}
-	opt := awsauth.Options{MaxConns: maxConns}
+	opt := env.sessionOptions(maxConns)
 	if p.srcSess, err = awsauth.Load(ctx, pf.srcProfile, opt); err != nil {
 		return nil, err
 	}
@@ -70,13 +76,16 @@ func resolvePair(ctx context.Context, pf pairFlags, args []string, maxConns int)
 	if err := checkBucket(ctx, p.dstSess, dst.Bucket, "--dest-profile"); err != nil {
 		return nil, err
 	}
+	p.srcClient = p.srcSess.BucketClient(ctx, src.Bucket)
+	p.dstClient = p.dstSess.BucketClient(ctx, dst.Bucket)
+	p.srcViaDst = p.dstSess.BucketClient(ctx, src.Bucket)
 	return p, nil
 }
 
 // checkBucket turns a missing bucket or bad credentials into a clear error
 // before any listing starts.
 func checkBucket(ctx context.Context, sess *awsauth.Session, bucket, flagName string) error {
-	_, err := sess.S3().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	_, err := sess.BucketClient(ctx, bucket).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	if err == nil {
 		return nil
 	}
@@ -104,7 +113,7 @@ func (p *pair) policyHint() string {
 
 func (p *pair) endpoints() transfer.Endpoints {
 	return transfer.Endpoints{
-		Src: p.srcSess.S3(), Dst: p.dstSess.S3(),
+		Src: p.srcClient, Dst: p.dstClient, SrcViaDst: p.srcViaDst,
 		SrcName: p.srcSess.Name(), DstName: p.dstSess.Name(),
 		ServerSide: p.srcSess.SameEndpoint(p.dstSess),
 		PolicyHint: p.policyHint(),
@@ -114,12 +123,12 @@ func (p *pair) endpoints() transfer.Endpoints {
 // diff streams the comparison of the two sides: the source listed by the
 // origin identity, the destination by the destination identity.
 func (p *pair) diff(ctx context.Context) func(func(transfer.Entry, error) bool) {
-	srcList := transfer.List(ctx, p.srcSess.S3(), p.src)
-	dstList := transfer.List(ctx, p.dstSess.S3(), p.dst)
+	srcList := transfer.List(ctx, p.srcClient, p.src)
+	dstList := transfer.List(ctx, p.dstClient, p.dst)
 	opt := transfer.DiffOptions{SrcPrefix: p.src.Prefix, DstPrefix: p.dst.Prefix, Mode: p.compare}
 	if p.compare == transfer.CompareChecksum {
-		opt.SrcSums = transfer.NewHeadChecksums(p.srcSess.S3(), p.src.Bucket)
-		opt.DstSums = transfer.NewHeadChecksums(p.dstSess.S3(), p.dst.Bucket)
+		opt.SrcSums = transfer.NewHeadChecksums(p.srcClient, p.src.Bucket)
+		opt.DstSums = transfer.NewHeadChecksums(p.dstClient, p.dst.Bucket)
 	}
 	return func(yield func(transfer.Entry, error) bool) {
 		for e, err := range transfer.Diff(ctx, srcList, dstList, opt) {
@@ -161,4 +170,22 @@ func (p *pair) explainListError(err error) error {
 		oe.Hint = "this identity may not list the destination bucket: check --dest-profile"
 	}
 	return oe
+}
+
+// sessionOptions are the awsauth options of a command: connection pool
+// sized to the concurrency, and an MFA prompt when there is a terminal.
+func (env Env) sessionOptions(maxConns int) awsauth.Options {
+	o := awsauth.Options{MaxConns: maxConns}
+	if env.StdinIsTerminal && env.Stdin != nil {
+		in := bufio.NewReader(env.Stdin)
+		o.MFAToken = func(serial string) (string, error) {
+			fmt.Fprintf(env.Stderr, "MFA code for %s: ", serial)
+			line, err := in.ReadString('\n')
+			if err != nil && line == "" {
+				return "", fmt.Errorf("no MFA code entered for %s", serial)
+			}
+			return strings.TrimSpace(line), nil
+		}
+	}
+	return o
 }

@@ -45,7 +45,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	p, err := resolvePair(ctx, pf, pos, opt.Concurrency)
+	p, err := resolvePair(ctx, env, pf, pos, opt.Concurrency)
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
