@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,6 +32,8 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	apply := fs.Bool("apply", false, "put the merged policy on the bucket (asks first)")
 	yes := fs.Bool("yes", false, "with --apply or --revert: do not ask")
 	revert := fs.Bool("revert", false, "remove s3migrate's statements from the bucket policy (asks first)")
+	reverse := fs.Bool("reverse", false, "the reverse direction: the location is the DESTINATION bucket and the grantee (the origin identity) may write into it")
+	kmsKey := fs.String("kms-key", "", "print the key-policy statement that lets the grantee decrypt objects encrypted with this KMS key (ARN), and stop")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -44,6 +47,32 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	}
 	if !*revert && (*granteeProfile == "") == (*grantee == "") {
 		return fail(env, ExitUsage, errors.New("name the destination identity with --grantee-profile P or --grantee PRINCIPAL (one of them)"))
+	}
+	principalOf := func() (string, error) {
+		if *grantee != "" {
+			return *grantee, nil
+		}
+		sess, err := awsauth.Load(ctx, *granteeProfile, env.sessionOptions(4))
+		if err != nil {
+			return "", err
+		}
+		id, err := awsauth.ResolveIdentity(ctx, sess)
+		if err != nil {
+			return "", err
+		}
+		if id.Note != "" {
+			fmt.Fprintf(env.Stderr, "note: %s\n", id.Note)
+		}
+		return id.Principal, nil
+	}
+	if *kmsKey != "" {
+		principal, err := principalOf()
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		b, _ := json.MarshalIndent(awsauth.KMSKeyStatement(principal), "", "  ")
+		fmt.Fprintf(env.Stdout, "%s\n\n%s\n", b, awsauth.KMSExplanation(*kmsKey))
+		return ExitOK
 	}
 	owner, err := awsauth.Load(ctx, *srcProfile, env.sessionOptions(4))
 	if err != nil {
@@ -62,25 +91,17 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 			return fail(env, ExitUsage, err)
 		}
 	} else {
-		principal := *grantee
-		if principal == "" {
-			sess, err := awsauth.Load(ctx, *granteeProfile, env.sessionOptions(4))
-			if err != nil {
-				return fail(env, ExitUsage, err)
-			}
-			id, err := awsauth.ResolveIdentity(ctx, sess)
-			if err != nil {
-				return fail(env, ExitUsage, err)
-			}
-			principal = id.Principal
-			if id.Note != "" {
-				fmt.Fprintf(env.Stderr, "note: %s\n", id.Note)
-			}
-		}
-		stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{
-			Bucket: loc.Bucket, Prefixes: append([]string{loc.Prefix}, prefixes...), Principal: principal, Broad: *broad,
-		})
+		principal, err := principalOf()
 		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		var stmts []awsauth.Statement
+		if *reverse {
+			stmts = []awsauth.Statement{awsauth.ReverseStatement(loc.Bucket, loc.Prefix, principal), awsauth.ReverseTaggingStatement(loc.Bucket, loc.Prefix, principal)}
+			fmt.Fprintf(env.Stdout, "%s\n\n", awsauth.ReverseExplanation())
+		} else if stmts, err = awsauth.MigrationStatements(awsauth.GrantOptions{
+			Bucket: loc.Bucket, Prefixes: append([]string{loc.Prefix}, prefixes...), Principal: principal, Broad: *broad,
+		}); err != nil {
 			return fail(env, ExitUsage, err)
 		}
 		if proposed, err = awsauth.MergePolicy(current, stmts); err != nil {

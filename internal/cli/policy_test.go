@@ -63,3 +63,23 @@ func TestPolicyApplySyncRevert(t *testing.T) {
 		t.Fatalf("after revert: exit %d, want denied", r.code)
 	}
 }
+
+// TestPolicyReverseAndKMS: the reverse-direction statements for the
+// destination bucket (ACL condition, explanation of ownership) and the KMS
+// key-policy statement are printed, and nothing is applied without --apply.
+func TestPolicyReverseAndKMS(t *testing.T) {
+	needSandbox(t)
+	r := run(t, "policy", "s3://"+sandbox.DestBucket+"/in/", "--reverse", "--grantee-profile", sandbox.OriginProfile, "--source-profile", sandbox.DestProfile)
+	for _, want := range []string{`"s3:x-amz-acl": [`, `"bucket-owner-full-control"`, `"arn:aws:s3:::dest-archive/in/*"`, "BucketOwnerEnforced", `"Sid": "S3MigrateWriteTagging"`, "nothing applied"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("reverse output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if r.code != 0 || !strings.Contains(r.stdout, sb.Origin.AccessKey) {
+		t.Errorf("reverse: exit %d, grantee not the origin identity:\n%s", r.code, r.stdout)
+	}
+	r = run(t, "policy", "s3://"+sandbox.OriginBucket, "--kms-key", "arn:aws:kms:us-east-1:111122223333:key/k1", "--grantee", "arn:aws:iam::444455556666:root")
+	if r.code != 0 || !strings.Contains(r.stdout, `"kms:Decrypt"`) || !strings.Contains(r.stdout, "key policy of arn:aws:kms:us-east-1:111122223333:key/k1") {
+		t.Errorf("kms: exit %d\n%s", r.code, r.stdout)
+	}
+}
