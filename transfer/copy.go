@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -204,17 +203,16 @@ func (e *Engine) partLayout(size int64) (partSize int64, parts int) {
 	return partSize, parts
 }
 
-// runParts runs fn for each part with PartConcurrency in parallel; the first
-// error cancels the rest.
-func (e *Engine) runParts(ctx context.Context, parts int, fn func(ctx context.Context, n int) (types.CompletedPart, error)) ([]types.CompletedPart, error) {
+// runParts runs fn for the given part numbers, PartConcurrency at a time;
+// the first error cancels the rest.
+func (e *Engine) runParts(ctx context.Context, parts []int32, fn func(ctx context.Context, n int32) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	done := make([]types.CompletedPart, parts)
 	sem := make(chan struct{}, e.opt.PartConcurrency)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
-	for i := 0; i < parts; i++ {
+	for _, n := range parts {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -223,87 +221,181 @@ func (e *Engine) runParts(ctx context.Context, parts int, fn func(ctx context.Co
 			break
 		}
 		wg.Add(1)
-		go func(i int) {
+		go func(n int32) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			p, err := fn(ctx, i+1)
-			if err != nil {
+			if err := fn(ctx, n); err != nil {
 				once.Do(func() { firstErr = err; cancel() })
-				return
 			}
-			done[i] = p
-		}(i)
+		}(n)
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return firstErr
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	sort.Slice(done, func(i, j int) bool { return aws.ToInt32(done[i].PartNumber) < aws.ToInt32(done[j].PartNumber) })
-	return done, nil
+	return ctx.Err()
 }
 
-// finishUpload completes an upload, or aborts it so no parts are left
-// behind (and billed) when anything failed.
-func (e *Engine) finishUpload(ctx context.Context, dstKey, uploadID string, parts []types.CompletedPart, err error) error {
-	if err == nil {
-		var out *s3.CompleteMultipartUploadOutput
-		out, err = e.ep.Dst.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
-			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
-		})
-		if err == nil && aws.ToString(out.ETag) == "" {
-			err = errIncomplete
-		}
-		if err == nil {
-			return nil
-		}
+// partFunc writes part n (bytes first..first+length-1) of an upload and
+// returns its ETag.
+type partFunc func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error)
+
+// multipartCopy writes a large object part by part, parts in parallel. It
+// continues an upload recorded by an earlier attempt or run when the source
+// and the part layout are unchanged (so completed parts are not copied
+// again), and aborts uploads that can no longer be used. On a retryable
+// failure the upload is kept for the next attempt; Engine.process aborts it
+// when the object finally fails.
+func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objectHeaders, w writeSettings, f *inFlight, part partFunc) error {
+	partSize, parts := e.partLayout(oh.size)
+	up, ok := e.upload(rel)
+	if ok && (up.SrcETag != oh.etag || up.PartSize != partSize) {
+		e.abortUpload(ctx, rel, dstKey, up.ID)
+		ok = false
 	}
+	if !ok {
+		id, err := e.createUpload(ctx, dstKey, oh, w)
+		if err != nil {
+			return err
+		}
+		up = Upload{ID: id, SrcETag: oh.etag, PartSize: partSize, Parts: map[int32]string{}}
+		e.uploadStarted(rel, up)
+	}
+	done := make([]types.CompletedPart, parts)
+	var todo []int32
+	for n := int32(1); n <= int32(parts); n++ {
+		if etag, ok := up.Parts[n]; ok {
+			done[n-1] = types.CompletedPart{ETag: aws.String(etag), PartNumber: aws.Int32(n)}
+			length := min(partSize, oh.size-int64(n-1)*partSize)
+			f.done.Add(length)
+			e.bytesDone.Add(length)
+			continue
+		}
+		todo = append(todo, n)
+	}
+	err := e.runParts(ctx, todo, func(ctx context.Context, n int32) error {
+		first := int64(n-1) * partSize
+		length := min(partSize, oh.size-first)
+		etag, err := part(ctx, up.ID, n, first, length)
+		if err != nil {
+			return err
+		}
+		if etag == "" {
+			return errIncomplete
+		}
+		done[n-1] = types.CompletedPart{ETag: aws.String(etag), PartNumber: aws.Int32(n)}
+		e.partDone(rel, n, etag)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out, err := e.ep.Dst.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(up.ID),
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
+	})
+	switch {
+	case err == nil && aws.ToString(out.ETag) == "":
+		return errIncomplete
+	case ErrorCode(err) == "NoSuchUpload":
+		// The upload is gone (aborted elsewhere, or expired by a lifecycle
+		// rule): forget it so the next attempt starts a new one.
+		e.uploadEnded(rel)
+		return fmt.Errorf("%w: upload %s no longer exists", errIncomplete, up.ID)
+	case err != nil:
+		return err
+	}
+	e.uploadEnded(rel)
+	return nil
+}
+
+// upload finds the upload of rel from an earlier attempt of this run, or
+// from the journal of an earlier run.
+func (e *Engine) upload(rel string) (Upload, bool) {
+	e.upMu.Lock()
+	up, ok := e.uploads[rel]
+	e.upMu.Unlock()
+	if ok {
+		return up, true
+	}
+	return e.rec.Upload(rel)
+}
+
+func (e *Engine) uploadStarted(rel string, up Upload) {
+	e.upMu.Lock()
+	e.uploads[rel] = up
+	e.upMu.Unlock()
+	e.rec.UploadStarted(rel, up.ID, up.SrcETag, up.PartSize)
+}
+
+func (e *Engine) partDone(rel string, n int32, etag string) {
+	e.upMu.Lock()
+	if up, ok := e.uploads[rel]; ok {
+		up.Parts[n] = etag
+	}
+	e.upMu.Unlock()
+	e.rec.PartDone(rel, n, etag)
+}
+
+func (e *Engine) uploadEnded(rel string) {
+	e.upMu.Lock()
+	delete(e.uploads, rel)
+	e.upMu.Unlock()
+	e.rec.UploadEnded(rel)
+}
+
+// abortUpload aborts an upload that will not be completed, so its parts are
+// not left behind (and billed). It runs even when ctx is cancelled.
+func (e *Engine) abortUpload(ctx context.Context, rel, dstKey, uploadID string) {
 	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	_, _ = e.ep.Dst.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+	_, err := e.ep.Dst.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
 		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
 	})
-	return err
+	if err == nil || ErrorCode(err) == "NoSuchUpload" {
+		e.uploadEnded(rel)
+	}
 }
 
-// serverMultipartCopy copies a large object part by part with UploadPartCopy,
-// parts in parallel. The server does not carry metadata or tags into a
-// multipart upload, so they are read from the source and set explicitly.
-func (e *Engine) serverMultipartCopy(ctx context.Context, src Object, dstKey string, f *inFlight) error {
+// abandonUpload aborts the upload of rel, if any, after its object failed
+// for good or the run was cancelled.
+func (e *Engine) abandonUpload(ctx context.Context, rel, dstKey string) {
+	e.upMu.Lock()
+	up, ok := e.uploads[rel]
+	e.upMu.Unlock()
+	if ok {
+		e.abortUpload(ctx, rel, dstKey, up.ID)
+	}
+}
+
+// serverMultipartCopy copies a large object with UploadPartCopy. The server
+// does not carry metadata or tags into a multipart upload, so they are read
+// from the source and set explicitly.
+func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey string, f *inFlight) error {
+	src := ent.Src
 	oh, err := e.readHeaders(ctx, e.ep.srcViaDst(), e.ep.DstName, src)
 	if err != nil {
 		return err
 	}
-	w := e.settings(src)
-	uploadID, err := e.createUpload(ctx, dstKey, oh, w)
-	if err != nil {
-		return e.copyErr(src.Key, dstKey, err)
-	}
-	partSize, parts := e.partLayout(oh.size)
-	done, err := e.runParts(ctx, parts, func(ctx context.Context, n int) (types.CompletedPart, error) {
-		first := int64(n-1) * partSize
-		last := min(first+partSize, oh.size) - 1
+	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error) {
 		out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
-			PartNumber:        aws.Int32(int32(n)),
+			PartNumber:        aws.Int32(n),
 			CopySource:        aws.String(copySource(e.opt.Src.Bucket, src.Key)),
-			CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", first, last)),
+			CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", first, first+length-1)),
 			CopySourceIfMatch: quoteETag(oh.etag),
 		})
 		if err != nil {
-			return types.CompletedPart{}, err
+			return "", err
 		}
-		if out.CopyPartResult == nil || aws.ToString(out.CopyPartResult.ETag) == "" {
-			return types.CompletedPart{}, errIncomplete
+		if out.CopyPartResult == nil {
+			return "", errIncomplete
 		}
-		f.done.Add(last - first + 1)
-		e.bytesDone.Add(last - first + 1)
-		return types.CompletedPart{ETag: out.CopyPartResult.ETag, PartNumber: aws.Int32(int32(n))}, nil
+		f.done.Add(length)
+		e.bytesDone.Add(length)
+		return aws.ToString(out.CopyPartResult.ETag), nil
 	})
-	if err := e.finishUpload(ctx, dstKey, uploadID, done, err); err != nil {
+	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
 	}
 	return nil
@@ -312,7 +404,8 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, src Object, dstKey str
 // relayCopy streams an object through this machine: GET as the origin
 // identity, PUT (or multipart upload) as the destination identity. Memory is
 // bounded by RelayMemory: each buffer is reserved before it is filled.
-func (e *Engine) relayCopy(ctx context.Context, src Object, dstKey string, f *inFlight) error {
+func (e *Engine) relayCopy(ctx context.Context, ent Entry, dstKey string, f *inFlight) error {
+	src := ent.Src
 	oh, err := e.readHeaders(ctx, e.ep.Src, e.ep.SrcName, src)
 	if err != nil {
 		return err
@@ -333,29 +426,22 @@ func (e *Engine) relayCopy(ctx context.Context, src Object, dstKey string, f *in
 		}
 		return nil
 	}
-	uploadID, err := e.createUpload(ctx, dstKey, oh, w)
-	if err != nil {
-		return &OpError{Op: "start upload", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
-	}
-	partSize, parts := e.partLayout(oh.size)
-	done, err := e.runParts(ctx, parts, func(ctx context.Context, n int) (types.CompletedPart, error) {
-		first := int64(n-1) * partSize
-		length := min(partSize, oh.size-first)
+	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, w, f, func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error) {
 		buf, release, err := e.fetchRange(ctx, src.Key, oh.etag, first, length, f)
 		if err != nil {
-			return types.CompletedPart{}, err
+			return "", err
 		}
 		defer release()
 		out, err := e.ep.Dst.UploadPart(ctx, &s3.UploadPartInput{
 			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
-			PartNumber: aws.Int32(int32(n)), Body: bytes.NewReader(buf), ContentLength: aws.Int64(length),
+			PartNumber: aws.Int32(n), Body: bytes.NewReader(buf), ContentLength: aws.Int64(length),
 		})
 		if err != nil {
-			return types.CompletedPart{}, err
+			return "", err
 		}
-		return types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(int32(n))}, nil
+		return aws.ToString(out.ETag), nil
 	})
-	if err := e.finishUpload(ctx, dstKey, uploadID, done, err); err != nil {
+	if err != nil {
 		return &OpError{Op: "upload", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
 	}
 	return nil

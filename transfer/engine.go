@@ -55,6 +55,10 @@ type Engine struct {
 	phase    Phase
 
 	rate rateWindow
+
+	rec     Recorder
+	upMu    sync.Mutex
+	uploads map[string]Upload // multipart uploads of this run, by relative key
 }
 
 // Phase is where a run is.
@@ -97,6 +101,11 @@ func New(opt Options, ep Endpoints) *Engine {
 		inflight: map[uint64]*inFlight{},
 		target:   opt.Concurrency,
 		phase:    PhaseIdle,
+		rec:      opt.Recorder,
+		uploads:  map[string]Upload{},
+	}
+	if e.rec == nil {
+		e.rec = nopRecorder{}
 	}
 	e.gateCond = sync.NewCond(&e.gate)
 	if opt.Mode == ModeRelay {
@@ -183,6 +192,7 @@ entries:
 		if ctx.Err() != nil {
 			break
 		}
+		e.rec.Planned(ent)
 		e.planCount[ent.Class].Add(1)
 		if ent.Class == ClassExtra {
 			e.planBytes[ent.Class].Add(ent.Dst.Size)
@@ -372,7 +382,12 @@ func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent
 	if attempt > e.opt.MaxAttempts {
 		attempt = e.opt.MaxAttempts
 	}
+	strategy, _ := f.strategy.Load().(string)
+	if op == "delete" {
+		strategy = "delete"
+	}
 	if err == nil {
+		e.rec.Finished(ent, strategy, attempt, nil)
 		e.consecutiveDenied.Store(0)
 		e.anySucceeded.Store(true)
 		if op == "delete" {
@@ -387,9 +402,12 @@ func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent
 		return
 	}
 	e.bytesDone.Add(-f.done.Swap(0))
+	e.abandonUpload(ctx, ent.Rel, dstKey)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// Not settled: a resumed run picks the object up again.
 		return
 	}
+	e.rec.Finished(ent, strategy, attempt, err)
 	e.failed.Add(1)
 	e.failedBytes.Add(ent.Src.Size)
 	e.gate.Lock()
@@ -416,10 +434,10 @@ func (e *Engine) copyOne(ctx context.Context, ent Entry, dstKey string, f *inFli
 		err = e.serverCopy(ctx, ent.Src, dstKey)
 	case !relay:
 		f.strategy.Store("multipart copy")
-		err = e.serverMultipartCopy(ctx, ent.Src, dstKey, f)
+		err = e.serverMultipartCopy(ctx, ent, dstKey, f)
 	default:
 		f.strategy.Store("relay")
-		err = e.relayCopy(ctx, ent.Src, dstKey, f)
+		err = e.relayCopy(ctx, ent, dstKey, f)
 	}
 	if err == nil {
 		if relay {

@@ -68,6 +68,9 @@ type Options struct {
 	DryRun bool // plan and count, change nothing
 	Delete bool // remove keys that exist only in the destination
 
+	// Recorder journals the plan and each object's outcome (nil: none).
+	Recorder Recorder
+
 	// MaxAttempts is how often one object is tried before it is recorded as
 	// failed (each try already includes the SDK's own retries).
 	MaxAttempts int
