@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3migrate/s3migrate/internal/cli"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
@@ -164,7 +165,7 @@ func TestSyncDeniedThenCopied(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = run(t, args...)
-	if r.code != 0 || !strings.Contains(r.stdout, "copied 5 objects") {
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 5 objects") || !strings.Contains(r.stdout, "verified 5 of 5 objects: all match") {
 		t.Fatalf("after policy: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, args...)
@@ -174,6 +175,15 @@ func TestSyncDeniedThenCopied(t *testing.T) {
 	r = run(t, withProfiles("diff", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "identical:                  5 objects") {
 		t.Fatalf("diff after sync: exit %d, stdout %q", r.code, r.stdout)
+	}
+	// A tampered copy fails verify with exit 1 and names the key.
+	if _, err := sb.Client(sb.Dest).PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(dst), Key: aws.String("copy/2025/q2.csv"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("classification"), Value: aws.String("public")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, withProfiles("verify", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...)
+	if r.code != 1 || !strings.Contains(r.stdout, "verified 4 of 5 objects: 1 difference") || !strings.Contains(r.stderr, "2025/q2.csv: tags:") {
+		t.Fatalf("verify after tampering: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
 

@@ -27,6 +27,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.StringVar(&opt.SSEKMSKeyID, "sse-kms-key-id", "", "KMS key for --sse aws:kms")
 	fs.Int64Var(&opt.MultipartThreshold, "multipart-threshold", transfer.DefaultMultipartThreshold, "objects larger than this many bytes are copied in parallel parts")
 	fs.Int64Var(&opt.PartSize, "part-size", transfer.DefaultPartSize, "part size in bytes for multipart copies")
+	noVerify := fs.Bool("no-verify", false, "skip the verification pass after the copy")
 	fs.StringVar(&progress, "progress", "auto", "auto (a live line on a terminal, plain lines otherwise), plain, json, or none")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -70,7 +71,14 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		printFailures(env.Stderr, res.Failures)
 		return ExitFailures
 	}
-	return ExitOK
+	if opt.DryRun || *noVerify {
+		return ExitOK
+	}
+	vres, err := p.verify(ctx, transfer.VerifyOptions{Concurrency: min(opt.Concurrency, 64)})
+	if err != nil {
+		return fail(env, ExitUsage, fmt.Errorf("verify after copy: %w", err))
+	}
+	return reportVerify(env.Stdout, env.Stderr, vres)
 }
 
 func printSummary(w io.Writer, res *transfer.Result, snap transfer.Snapshot) {
