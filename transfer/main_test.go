@@ -64,6 +64,13 @@ type obj struct {
 
 func put(t *testing.T, c *s3.Client, bucket string, o obj) {
 	t.Helper()
+	if err := putE(c, bucket, o); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// putE uploads o; it is safe to call from any goroutine.
+func putE(c *s3.Client, bucket string, o obj) error {
 	ctx := context.Background()
 	in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(o.key), Body: bytes.NewReader(o.body), Metadata: o.meta, Expires: o.expires}
 	setStr := func(dst **string, v string) {
@@ -84,17 +91,16 @@ func put(t *testing.T, c *s3.Client, bucket string, o obj) {
 		in.Tagging = aws.String(v.Encode())
 	}
 	if len(o.body) > 8<<20 {
-		putMultipart(t, c, bucket, o, in)
-		return
+		return putMultipart(c, o, in)
 	}
 	if _, err := c.PutObject(ctx, in); err != nil {
-		t.Fatalf("put %s: %v", o.key, err)
+		return fmt.Errorf("put %s: %w", o.key, err)
 	}
+	return nil
 }
 
 // putMultipart uploads in 5 MiB parts so the source has a multipart ETag.
-func putMultipart(t *testing.T, c *s3.Client, bucket string, o obj, in *s3.PutObjectInput) {
-	t.Helper()
+func putMultipart(c *s3.Client, o obj, in *s3.PutObjectInput) error {
 	ctx := context.Background()
 	cm, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{
 		Bucket: in.Bucket, Key: in.Key, ContentType: in.ContentType, CacheControl: in.CacheControl,
@@ -102,20 +108,21 @@ func putMultipart(t *testing.T, c *s3.Client, bucket string, o obj, in *s3.PutOb
 		Expires: in.Expires, Metadata: in.Metadata, Tagging: in.Tagging,
 	})
 	if err != nil {
-		t.Fatalf("create upload %s: %v", o.key, err)
+		return fmt.Errorf("create upload %s: %w", o.key, err)
 	}
 	var parts []types.CompletedPart
 	for i, n := 0, int32(1); i < len(o.body); i, n = i+5<<20, n+1 {
 		end := min(i+5<<20, len(o.body))
 		up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: in.Bucket, Key: in.Key, UploadId: cm.UploadId, PartNumber: aws.Int32(n), Body: bytes.NewReader(o.body[i:end])})
 		if err != nil {
-			t.Fatalf("upload part %s: %v", o.key, err)
+			return fmt.Errorf("upload part %s: %w", o.key, err)
 		}
 		parts = append(parts, types.CompletedPart{ETag: up.ETag, PartNumber: aws.Int32(n)})
 	}
 	if _, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: in.Bucket, Key: in.Key, UploadId: cm.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}}); err != nil {
-		t.Fatalf("complete %s: %v", o.key, err)
+		return fmt.Errorf("complete %s: %w", o.key, err)
 	}
+	return nil
 }
 
 // snapshotObject is everything observable about one stored object.
@@ -130,20 +137,29 @@ type snapshotObject struct {
 
 func read(t *testing.T, c *s3.Client, bucket, key string) snapshotObject {
 	t.Helper()
+	o, err := readE(c, bucket, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// readE reads everything observable about an object; safe in any goroutine.
+func readE(c *s3.Client, bucket, key string) (snapshotObject, error) {
 	ctx := context.Background()
 	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		t.Fatalf("get s3://%s/%s: %v", bucket, key, err)
+		return snapshotObject{}, fmt.Errorf("get s3://%s/%s: %w", bucket, key, err)
 	}
 	defer out.Body.Close()
 	h := sha256.New()
 	n, err := io.Copy(h, out.Body)
 	if err != nil {
-		t.Fatalf("read s3://%s/%s: %v", bucket, key, err)
+		return snapshotObject{}, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
 	}
 	tg, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		t.Fatalf("tags s3://%s/%s: %v", bucket, key, err)
+		return snapshotObject{}, fmt.Errorf("tags s3://%s/%s: %w", bucket, key, err)
 	}
 	tags := map[string]string{}
 	for _, tag := range tg.TagSet {
@@ -156,7 +172,7 @@ func read(t *testing.T, c *s3.Client, bucket, key string) snapshotObject {
 		ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl),
 		Disp: aws.ToString(out.ContentDisposition), Enc: aws.ToString(out.ContentEncoding), Lang: aws.ToString(out.ContentLanguage),
 		Expires: aws.ToString(out.ExpiresString), Meta: meta, Tags: tags,
-	}
+	}, nil
 }
 
 // keys lists every key of a bucket (under prefix) with the owner's client.

@@ -19,7 +19,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/versity/versitygw/auth"
 	"github.com/versity/versitygw/backend/meta"
@@ -77,6 +80,9 @@ type Sandbox struct {
 	removeDir bool
 	cancel    context.CancelFunc
 	done      chan error
+
+	mu      sync.Mutex
+	clients map[string]*s3.Client
 }
 
 // Start launches the gateway, creates both accounts and buckets, writes the

@@ -36,10 +36,17 @@ const (
 const LargeObjectKey = "backups/2026-11-01/db-dump.tar"
 
 // Client returns an S3 client signed as acc, with path-style addressing.
-// The sandbox serves plain HTTP on loopback, so AWS_CA_BUNDLE does not apply;
-// the buildable client keeps it working where it is set anyway.
+// Clients are shared per account, so callers may ask for one per request
+// without opening a connection pool each time. The sandbox serves plain
+// HTTP on loopback, so AWS_CA_BUNDLE does not apply; the buildable client
+// keeps it working where it is set anyway.
 func (s *Sandbox) Client(acc Account) *s3.Client {
-	return s3.New(s3.Options{
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.clients[acc.AccessKey]; ok {
+		return c
+	}
+	c := s3.New(s3.Options{
 		Region:       Region,
 		BaseEndpoint: aws.String(s.Endpoint),
 		UsePathStyle: true,
@@ -47,7 +54,13 @@ func (s *Sandbox) Client(acc Account) *s3.Client {
 		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 			t.MaxIdleConnsPerHost = 256
 		}),
+		DisableLogOutputChecksumValidationSkipped: true,
 	})
+	if s.clients == nil {
+		s.clients = map[string]*s3.Client{}
+	}
+	s.clients[acc.AccessKey] = c
+	return c
 }
 
 // OwnerPolicy is the statement the sandbox puts on the origin bucket so its
