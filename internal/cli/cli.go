@@ -44,6 +44,8 @@ func commands() []command {
 		{"preflight", "check, as the real identities, everything the migration needs", runPreflight},
 		{"profiles", "list AWS profiles with kind, account, region, endpoint and status", runProfiles},
 		{"policy", "preview, apply or revert the origin bucket policy the migration needs", runPolicy},
+		{"jobs", "list journaled migrations with their state", runJobs},
+		{"resume", "carry on a journaled migration (default: the newest that is not done)", runResume},
 		{"verify", "check that every source object arrived intact: size, checksum/ETag, metadata, headers, tags", runVerify},
 		{"sandbox", "run the embedded S3 sandbox and print the env lines to use it", runSandbox},
 	}

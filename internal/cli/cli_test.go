@@ -51,6 +51,10 @@ func run(t *testing.T, args ...string) result {
 		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
 	}
 	t.Setenv("AWS_PROFILE", "")
+	if os.Getenv("XDG_STATE_HOME") == "" {
+		// Journals go to the test's own directory, not the user's.
+		t.Setenv("XDG_STATE_HOME", t.TempDir())
+	}
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), cli.Env{Stdout: &out, Stderr: &errb}, args)
 	return result{code, out.String(), errb.String()}

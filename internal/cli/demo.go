@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 )
@@ -29,7 +30,9 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	}
 	defer sb.Close()
 	// This process owns the sandbox; point the AWS profiles at it.
-	for k, v := range map[string]string{"AWS_CONFIG_FILE": sb.ConfigFile, "AWS_SHARED_CREDENTIALS_FILE": sb.CredentialsFile, "AWS_PROFILE": ""} {
+	// Journals of a throw-away sandbox go with it.
+	for k, v := range map[string]string{"AWS_CONFIG_FILE": sb.ConfigFile, "AWS_SHARED_CREDENTIALS_FILE": sb.CredentialsFile, "AWS_PROFILE": "",
+		"XDG_STATE_HOME": filepath.Join(sb.Dir, "state")} {
 		os.Setenv(k, v)
 	}
 	fmt.Fprintf(env.Stdout, "sandbox on %s: profile %s owns s3://%s, profile %s owns s3://%s (empty)\n",

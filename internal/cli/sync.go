@@ -3,20 +3,33 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/report"
 	"github.com/s3migrate/s3migrate/transfer"
 )
+
+// journaledFlags are the sync flags a journal keeps, so `resume` runs the
+// migration again exactly as it was started.
+var journaledFlags = []string{"concurrency", "mode", "compare", "delete", "acl", "storage-class", "sse", "sse-kms-key-id",
+	"multipart-threshold", "part-size", "no-verify"}
 
 func runSync(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "sync", "s3://SRC[/prefix] s3://DST[/prefix] [flags]")
 	var pf pairFlags
 	pf.register(fs)
 	var opt transfer.Options
-	var mode, progress string
+	var mode, progress, journalPath, reportPath string
 	fs.IntVar(&opt.Concurrency, "concurrency", 32, "objects copied at once")
 	fs.StringVar(&mode, "mode", string(transfer.ModeAuto), "auto (server-side, relay if denied), server-side, or relay")
 	fs.BoolVar(&opt.DryRun, "dry-run", false, "show what would be copied and deleted; change nothing")
@@ -29,6 +42,8 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Int64Var(&opt.PartSize, "part-size", transfer.DefaultPartSize, "part size in bytes for multipart copies")
 	noVerify := fs.Bool("no-verify", false, "skip the verification pass after the copy")
 	fs.StringVar(&progress, "progress", "auto", "auto (a live line on a terminal, plain lines otherwise), plain, json, or none")
+	fs.StringVar(&journalPath, "journal", "", "journal file (default: a new one under $XDG_STATE_HOME/s3migrate); an existing one is resumed")
+	fs.StringVar(&reportPath, "report", "", "write a CSV report, one row per object (S3 Batch Operations layout)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -46,39 +61,151 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
+	if reportPath != "" && opt.DryRun {
+		return fail(env, ExitUsage, errors.New("--report needs a real run: a dry run acts on no object"))
+	}
 	p, err := resolvePair(ctx, env, pf, pos, opt.Concurrency)
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	opt.Src, opt.Dst = p.src, p.dst
+
+	var j *journal.Journal
+	if !opt.DryRun {
+		saved := map[string]string{}
+		fs.Visit(func(f *flag.Flag) {
+			if slices.Contains(journaledFlags, f.Name) {
+				saved[f.Name] = f.Value.String()
+			}
+		})
+		if j, err = openJournal(journalPath, journal.Definition{Src: p.src, Dst: p.dst, SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: saved}); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		defer j.Close()
+		opt.Recorder = j
+		fmt.Fprintf(env.Stderr, "journal %s (%s)\n", j.Definition().ID, j.Path())
+		if err := j.SetState(journal.StateRunning); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+	}
 	eng := transfer.New(opt, p.endpoints())
 
 	stop := startProgress(env.Stderr, pm, eng)
 	res, runErr := eng.Run(ctx, p.diff(ctx))
 	stop()
 
-	if res != nil {
-		printSummary(env.Stdout, res, eng.Snapshot())
-	}
-	if runErr != nil {
-		if errors.Is(runErr, context.Canceled) {
-			fmt.Fprintln(env.Stderr, "s3migrate: interrupted: objects already copied stay copied; run the same command again to finish")
-			return ExitFailures
+	code := finishSync(ctx, env, p, opt, j, res, runErr, eng.Snapshot())
+	if code == ExitOK && !opt.DryRun && !*noVerify {
+		vres, err := p.verify(ctx, transfer.VerifyOptions{Concurrency: min(opt.Concurrency, 64)})
+		if err != nil {
+			return fail(env, ExitUsage, fmt.Errorf("verify after copy: %w", err))
 		}
-		return fail(env, ExitUsage, runErr)
+		code = reportVerify(env.Stdout, env.Stderr, vres)
 	}
-	if len(res.Failures) > 0 {
+	if j != nil && reportPath != "" {
+		if err := writeReport(reportPath, p, j); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		fmt.Fprintf(env.Stdout, "report: %s\n", reportPath)
+	}
+	return code
+}
+
+// openJournal creates a journal for def, or opens the existing one at path
+// (which must describe the same migration).
+func openJournal(path string, def journal.Definition) (*journal.Journal, error) {
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			j, err := journal.Open(path)
+			if err != nil {
+				return nil, err
+			}
+			if d := j.Definition(); d.Src != def.Src || d.Dst != def.Dst {
+				j.Close()
+				return nil, fmt.Errorf("journal %s belongs to %s → %s, not %s → %s: pick another --journal", path, d.Src, d.Dst, def.Src, def.Dst)
+			}
+			return j, nil
+		}
+	}
+	return journal.Create(path, def)
+}
+
+// finishSync prints the outcome, settles the journal and returns the exit
+// code of the copy phase.
+func finishSync(ctx context.Context, env Env, p *pair, opt transfer.Options, j *journal.Journal, res *transfer.Result, runErr error, snap transfer.Snapshot) int {
+	if res != nil {
+		printSummary(env.Stdout, res, snap)
+	}
+	state, code := journal.StateDone, ExitOK
+	switch {
+	case runErr != nil && errors.Is(runErr, context.Canceled):
+		state, code = journal.StateInterrupted, ExitFailures
+	case runErr != nil:
+		state, code = journal.StateFailed, ExitUsage
+	case len(res.Failures) > 0:
+		state, code = journal.StateFailed, ExitFailures
+	}
+	if j != nil {
+		if state != journal.StateInterrupted {
+			abortLeftovers(ctx, env, p, j)
+		}
+		if err := j.SetState(state); err != nil {
+			fmt.Fprintf(env.Stderr, "s3migrate: journal: %v\n", err)
+		}
+	}
+	resume := ""
+	if j != nil {
+		resume = "; resume with `s3migrate resume " + j.Definition().ID + "`"
+	}
+	switch {
+	case state == journal.StateInterrupted:
+		fmt.Fprintf(env.Stderr, "s3migrate: interrupted: objects already copied stay copied%s\n", resume)
+	case runErr != nil:
+		fail(env, ExitUsage, runErr)
+	case len(res.Failures) > 0:
 		printFailures(env.Stderr, res.Failures)
-		return ExitFailures
+		if resume != "" {
+			fmt.Fprintf(env.Stderr, "s3migrate: fix the cause and retry the failed objects%s\n", resume)
+		}
 	}
-	if opt.DryRun || *noVerify {
-		return ExitOK
+	return code
+}
+
+// abortLeftovers aborts multipart uploads the journal still lists once a
+// run is over: they belong to objects that were finished or given up, so
+// they would only be billed.
+func abortLeftovers(ctx context.Context, env Env, p *pair, j *journal.Journal) {
+	if err := j.Flush(); err != nil {
+		return
 	}
-	vres, err := p.verify(ctx, transfer.VerifyOptions{Concurrency: min(opt.Concurrency, 64)})
+	ups, err := j.OpenUploads()
 	if err != nil {
-		return fail(env, ExitUsage, fmt.Errorf("verify after copy: %w", err))
+		return
 	}
-	return reportVerify(env.Stdout, env.Stderr, vres)
+	for _, u := range ups {
+		_, err := p.dstClient.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(p.dst.Bucket), Key: aws.String(p.dst.Prefix + u.Rel), UploadId: aws.String(u.ID)})
+		if err == nil || transfer.ErrorCode(err) == "NoSuchUpload" {
+			j.UploadEnded(u.Rel)
+		} else {
+			fmt.Fprintf(env.Stderr, "s3migrate: could not abort the leftover upload %s of %s: %s\n", u.ID, p.dst.URL(p.dst.Prefix+u.Rel), transfer.ErrorSummary(err))
+		}
+	}
+}
+
+func writeReport(path string, p *pair, j *journal.Journal) error {
+	if err := j.Flush(); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("--report: %w", err)
+	}
+	if _, err := report.WriteCSV(f, p.src.Bucket, p.dst.Bucket, p.dst.Prefix, j.Each); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func printSummary(w io.Writer, res *transfer.Result, snap transfer.Snapshot) {

@@ -1,0 +1,96 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// TestJournalReportJobsResume: a run that fails on some objects leaves a
+// journal and a CSV report in the Batch Operations layout; `jobs` lists it
+// as failed; once the cause is fixed, `resume` copies exactly the failed
+// objects and the journal ends done.
+func TestJournalReportJobsResume(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	src, dst, err := sb.NewPair(ctx, "cli-journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
+	for i := 0; i < 6; i++ {
+		k := fmt.Sprintf("ok/%d", i)
+		if i >= 4 {
+			k = fmt.Sprintf("zz/%d", i)
+		}
+		if _, err := origin.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	owner := fmt.Sprintf(`{"Sid":"Owner","Effect":"Allow","Principal":{"AWS":["%[1]s"]},"Action":"s3:*","Resource":["arn:aws:s3:::%[2]s","arn:aws:s3:::%[2]s/*"]}`, sb.Dest.AccessKey, dst)
+	block := fmt.Sprintf(`{"Sid":"Block","Effect":"Deny","Principal":{"AWS":["%[1]s"]},"Action":"s3:PutObject","Resource":["arn:aws:s3:::%[2]s/zz/*"]}`, sb.Dest.AccessKey, dst)
+	setPolicy := func(stmts ...string) {
+		t.Helper()
+		pol := `{"Version":"2012-10-17","Statement":[` + strings.Join(stmts, ",") + `]}`
+		if _, err := dest.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(dst), Policy: aws.String(pol)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setPolicy(owner, block)
+
+	csvPath := filepath.Join(t.TempDir(), "report.csv")
+	r := run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--progress", "none", "--concurrency", "3", "--report", csvPath)...)
+	if r.code != 1 || !strings.Contains(r.stderr, "resume with `s3migrate resume ") {
+		t.Fatalf("first run: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	f, err := os.Open(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 7 || strings.Join(rows[0][:7], ",") != "Bucket,Key,VersionId,TaskStatus,ErrorCode,HTTPStatusCode,ResultMessage" {
+		t.Fatalf("report rows %d, header %v", len(rows), rows[0])
+	}
+	status := map[string][]string{}
+	for _, row := range rows[1:] {
+		status[row[1]] = row
+	}
+	if row := status["ok/0"]; row[0] != src || row[3] != "succeeded" || row[5] != "200" || row[7] != "4" || row[8] != "copy" {
+		t.Errorf("ok/0 row %v", row)
+	}
+	if row := status["zz/5"]; row[3] != "failed" || row[4] != "AccessDenied" || row[5] != "403" || !strings.Contains(row[6], "AccessDenied") {
+		t.Errorf("zz/5 row %v", row)
+	}
+
+	r = run(t, "jobs")
+	if r.code != 0 || !strings.Contains(r.stdout, "failed") || !strings.Contains(r.stdout, "4/6") || !strings.Contains(r.stdout, "s3://"+src+"/ → s3://"+dst+"/") {
+		t.Fatalf("jobs: exit %d\n%s", r.code, r.stdout)
+	}
+
+	setPolicy(owner)
+	r = run(t, "resume", "--progress", "none")
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 2 objects") || !strings.Contains(r.stdout, "4 identical") || !strings.Contains(r.stdout, "verified 6 of 6") {
+		t.Fatalf("resume: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "jobs"); !strings.Contains(r.stdout, "done") || !strings.Contains(r.stdout, "6/6") {
+		t.Errorf("jobs after resume:\n%s", r.stdout)
+	}
+	if r := run(t, "resume"); r.code != 2 || !strings.Contains(r.stderr, "nothing to resume") {
+		t.Errorf("resume with nothing left: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,219 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// The queries read committed data: what the writer has not committed yet
+// (at most ~200 ms of it) shows after the next batch, or after Flush.
+
+// Row is one key of the plan and what became of it.
+type Row struct {
+	Rel        string // key relative to both prefixes: the destination key is Dst.Prefix + Rel
+	SrcKey     string // "" for keys only in the destination
+	Size       int64
+	ETag       string
+	Class      transfer.Class
+	Status     string // one of the Status constants
+	Attempts   int
+	Strategy   string
+	ErrorCode  string // S3 error code of the last failure, e.g. "AccessDenied"
+	HTTPStatus int    // HTTP status of the last failure, or 0
+	Error      string // the last failure, on one line
+	Bytes      int64  // bytes copied
+}
+
+// UploadRow is a multipart upload that was started and not ended: a resumed
+// run continues it or aborts it, so it does not keep costing storage.
+type UploadRow struct {
+	Rel      string
+	ID       string
+	SrcETag  string
+	PartSize int64
+	Parts    int // parts completed
+	Started  time.Time
+}
+
+// Summary is one journal as the list of migrations shows it.
+type Summary struct {
+	ID               string
+	Path             string
+	Src, Dst         transfer.Location
+	State            State
+	Created, Updated time.Time
+	Planned          int64 // keys in the plan, whatever their status
+	Pending          int64
+	Done             int64
+	Failed           int64
+	Skipped          int64
+	Bytes            int64 // bytes copied
+	PlannedBytes     int64 // bytes to copy: pending, done and failed keys
+	// Err is why the journal could not be read; the other fields are then
+	// only ID and Path.
+	Err error
+}
+
+const rowColumns = `rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes`
+
+// Counts returns the number of keys per status.
+func (j *Journal) Counts() (map[string]int64, error) {
+	rows, err := j.db.Query(`SELECT status, count(*) FROM object GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: counts: %w", j.path, err)
+	}
+	defer rows.Close()
+	counts := map[string]int64{}
+	for rows.Next() {
+		var status string
+		var n int64
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, err
+		}
+		counts[status] = n
+	}
+	return counts, rows.Err()
+}
+
+// Rows returns up to limit rows after the key after, in key order, with the
+// given status ("" for all): pass the last Rel of a page to get the next.
+func (j *Journal) Rows(status, after string, limit int) ([]Row, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("journal rows: limit %d, want > 0", limit)
+	}
+	q := `SELECT ` + rowColumns + ` FROM object WHERE rel > ?1 AND (?2 = '' OR status = ?2) ORDER BY rel LIMIT ?3`
+	if status != "" { // spelled out so SQLite uses the (status, rel) index
+		q = `SELECT ` + rowColumns + ` FROM object WHERE status = ?2 AND rel > ?1 ORDER BY rel LIMIT ?3`
+	}
+	var out []Row
+	err := j.query(q, func(r Row) error { out = append(out, r); return nil }, after, status, limit)
+	return out, err
+}
+
+// Each calls fn for every row in key order, streaming them (a plan may hold
+// millions of keys); it stops at fn's first error and returns it.
+func (j *Journal) Each(fn func(Row) error) error {
+	return j.query(`SELECT `+rowColumns+` FROM object ORDER BY rel`, fn)
+}
+
+func (j *Journal) query(q string, fn func(Row) error, args ...any) error {
+	rows, err := j.db.Query(q, args...)
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", j.path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Row
+		var class string
+		err := rows.Scan(&r.Rel, &r.SrcKey, &r.Size, &r.ETag, &class, &r.Status,
+			&r.Attempts, &r.Strategy, &r.ErrorCode, &r.HTTPStatus, &r.Error, &r.Bytes)
+		if err != nil {
+			return fmt.Errorf("journal %s: %w", j.path, err)
+		}
+		if r.Class, err = parseClass(class); err != nil {
+			return fmt.Errorf("journal %s: key %q: %w", j.path, r.Rel, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func parseClass(s string) (transfer.Class, error) {
+	for c := transfer.ClassNew; c <= transfer.ClassExtra; c++ {
+		if c.String() == s {
+			return c, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown class %q", s)
+}
+
+// OpenUploads returns the multipart uploads that were started and not
+// ended, in key order.
+func (j *Journal) OpenUploads() ([]UploadRow, error) {
+	rows, err := j.db.Query(`SELECT rel, upload_id, src_etag, part_size, started,
+		(SELECT count(*) FROM part WHERE part.rel = upload.rel) FROM upload ORDER BY rel`)
+	if err != nil {
+		return nil, fmt.Errorf("journal %s: uploads: %w", j.path, err)
+	}
+	defer rows.Close()
+	var out []UploadRow
+	for rows.Next() {
+		var u UploadRow
+		var started string
+		if err := rows.Scan(&u.Rel, &u.ID, &u.SrcETag, &u.PartSize, &started, &u.Parts); err != nil {
+			return nil, err
+		}
+		if u.Started, err = parseTime(started); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// List summarizes every journal (*.db) in dir, newest first. A journal that
+// cannot be read is listed with its error, after the others, so one broken
+// file does not hide the rest. A missing dir means no migrations yet.
+func List(dir string) ([]Summary, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list journals: %w", err)
+	}
+	var out []Summary
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".db") {
+			continue
+		}
+		out = append(out, summarize(filepath.Join(dir, e.Name())))
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		x, y := out[a], out[b]
+		if !x.Created.Equal(y.Created) {
+			return x.Created.After(y.Created)
+		}
+		return x.Path > y.Path
+	})
+	return out, nil
+}
+
+func summarize(path string) Summary {
+	s := Summary{ID: strings.TrimSuffix(filepath.Base(path), ".db"), Path: path}
+	db, def, state, err := openExisting(path)
+	if err != nil {
+		s.Err = err
+		return s
+	}
+	defer db.Close()
+	var updated string
+	err = db.QueryRow(`SELECT updated FROM migration`).Scan(&updated)
+	if err == nil {
+		s.Updated, err = parseTime(updated)
+	}
+	if err == nil {
+		// One pass over the table; sums of comparisons count matching rows.
+		err = db.QueryRow(`SELECT count(*),
+			coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'done'), 0),
+			coalesce(sum(status = 'failed'), 0), coalesce(sum(status = 'skipped'), 0),
+			coalesce(sum(bytes), 0),
+			coalesce(sum(CASE WHEN status IN ('pending', 'done', 'failed') THEN size END), 0)
+			FROM object`).Scan(&s.Planned, &s.Pending, &s.Done, &s.Failed, &s.Skipped, &s.Bytes, &s.PlannedBytes)
+	}
+	if err != nil {
+		return Summary{ID: s.ID, Path: path, Err: fmt.Errorf("journal %s: %w", path, err)}
+	}
+	s.ID, s.Src, s.Dst, s.State, s.Created = def.ID, def.Src, def.Dst, state, def.Created
+	return s
+}
