@@ -43,7 +43,7 @@ const LargeObjectKey = "backups/2026-11-01/db-dump.tar"
 func (s *Sandbox) Client(acc Account) *s3.Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.clients[acc.AccessKey]; ok {
+	if c, ok := s.clients[acc.AccessKey+":"+acc.SecretKey]; ok {
 		return c
 	}
 	c := s3.New(s3.Options{
@@ -59,7 +59,7 @@ func (s *Sandbox) Client(acc Account) *s3.Client {
 	if s.clients == nil {
 		s.clients = map[string]*s3.Client{}
 	}
-	s.clients[acc.AccessKey] = c
+	s.clients[acc.AccessKey+":"+acc.SecretKey] = c
 	return c
 }
 
