@@ -108,6 +108,12 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	}))
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
+		// A profile that seems missing may sit behind a line the SDK could
+		// not read: our parser names the file and line.
+		cfgFile, credFile := DefaultFiles()
+		if _, perr := ListProfiles(cfgFile, credFile); perr != nil {
+			return nil, perr
+		}
 		return nil, classifyLoadError(profile, err)
 	}
 	if cfg.Region == "" {

@@ -142,8 +142,8 @@ func TestBadCredentials(t *testing.T) {
 	}
 	write(cfg, "[profile broken\nregion = us-east-1\n")
 	r = run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "broken", "--dest-profile", "broken")
-	if r.code != 2 || r.stderr == "" {
-		t.Errorf("malformed config: exit %d, %q", r.code, r.stderr)
+	if r.code != 2 || !strings.Contains(r.stderr, cfg+" line 1") {
+		t.Errorf("malformed config: exit %d, %q (want the file and line)", r.code, r.stderr)
 	}
 }
 
