@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -226,6 +227,13 @@ func runLoop(tb tb, s *seeded, dst string, workers int) time.Duration {
 // runEngine runs the engine (listing + diff + server-side copy) into dst.
 func runEngine(tb tb, s *seeded, dst string, concurrency int) time.Duration {
 	tb.Helper()
+	return runEngineWith(tb, s, dst, concurrency, nil)
+}
+
+// runEngineWith runs the engine with a recorder (nil: none). The time
+// includes closing the journal, so every write is counted.
+func runEngineWith(tb tb, s *seeded, dst string, concurrency int, j *journal.Journal) time.Duration {
+	tb.Helper()
 	ctx := context.Background()
 	ep := transfer.Endpoints{
 		Src: sb.Client(sb.Origin), Dst: sb.Client(sb.Dest),
@@ -237,12 +245,20 @@ func runEngine(tb tb, s *seeded, dst string, concurrency int) time.Duration {
 		Mode:        transfer.ModeServerSide,
 		Concurrency: concurrency,
 	}
+	if j != nil {
+		opt.Recorder = j
+	}
 	start := time.Now()
 	e := transfer.New(opt, ep)
 	res, err := e.Run(ctx, transfer.Diff(ctx,
 		transfer.List(ctx, ep.Src, opt.Src),
 		transfer.List(ctx, ep.Dst, opt.Dst),
 		transfer.DiffOptions{}))
+	if j != nil {
+		if cerr := j.Close(); cerr != nil {
+			tb.Fatalf("journal: %v", cerr)
+		}
+	}
 	elapsed := time.Since(start)
 	if err != nil {
 		tb.Fatalf("engine: %v", err)
@@ -438,4 +454,38 @@ func runSyncBinary(b *testing.B, s *seeded, conc int) (maxrssKiB int64, elapsed 
 	verify(b, s, dst)
 	b.Logf("sync: %s, peak RSS %.1f MiB, %s", elapsed.Round(time.Millisecond), float64(ru.Maxrss)/1024, strings.TrimSpace(stdout.String()))
 	return ru.Maxrss, elapsed
+}
+
+// BenchmarkJournalOverhead measures what journaling costs a sync: the same
+// copy with and without the SQLite journal, in ABBA rounds on one sandbox.
+// Run it with -benchtime 1x.
+func BenchmarkJournalOverhead(b *testing.B) {
+	if sb == nil {
+		b.Skip("needs the sandbox")
+	}
+	n, conc := *flagObjects, *flagConcurrency
+	s := seed(b, n)
+	var plain, journaled []float64
+	for i, which := range abba(*flagRounds) {
+		dst := freshBucket(b, which)
+		var d time.Duration
+		if which == "loop" { // abba names the first variant "loop": here, no journal
+			d = runEngine(b, s, dst, conc)
+			plain = append(plain, rate(n, d))
+		} else {
+			j, err := journal.Create(filepath.Join(b.TempDir(), "bench.db"), journal.Definition{
+				Src: transfer.Location{Bucket: s.bucket}, Dst: transfer.Location{Bucket: dst}, SrcProfile: "origin", DstProfile: "dest"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			d = runEngineWith(b, s, dst, conc, j)
+			journaled = append(journaled, rate(n, d))
+		}
+		verify(b, s, dst)
+		b.Logf("run %d %-8s %8s  %7.0f obj/s", i+1, map[string]string{"loop": "plain", "engine": "journal"}[which], d.Round(time.Millisecond), rate(n, d))
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(median(plain), "plain-obj/s")
+	b.ReportMetric(median(journaled), "journal-obj/s")
+	b.ReportMetric(median(journaled)/median(plain), "ratio")
 }
