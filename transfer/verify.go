@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // Mismatch is one way a destination object differs from its source.
@@ -237,3 +238,20 @@ func hashBody(ctx context.Context, c S3API, bucket, key string) (string, error) 
 	}
 	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
+
+// MismatchError is a verification failure as an error, so it can be
+// recorded like a failed copy (code "VerifyMismatch").
+type MismatchError struct{ Mismatch Mismatch }
+
+func (e *MismatchError) Error() string {
+	return "verification failed: " + e.Mismatch.What + ": " + e.Mismatch.Detail
+}
+
+// ErrorCode implements smithy.APIError.
+func (e *MismatchError) ErrorCode() string { return "VerifyMismatch" }
+
+// ErrorMessage implements smithy.APIError.
+func (e *MismatchError) ErrorMessage() string { return e.Mismatch.What + ": " + e.Mismatch.Detail }
+
+// ErrorFault implements smithy.APIError.
+func (e *MismatchError) ErrorFault() smithy.ErrorFault { return smithy.FaultUnknown }

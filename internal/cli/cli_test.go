@@ -123,7 +123,9 @@ func TestBadCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(cfg, fmt.Sprintf("[profile wrong]\nendpoint_url = %[1]s\nregion = us-east-1\n[profile empty]\nendpoint_url = %[1]s\nregion = us-east-1\n", sb.Endpoint))
+	write(cfg, fmt.Sprintf("[profile wrong]\nendpoint_url = %[1]s\nregion = us-east-1\n[profile empty]\nendpoint_url = %[1]s\nregion = us-east-1\n", sb.Endpoint)+
+		// Temporary credentials that expired long ago, as a credential_process hands them out.
+		fmt.Sprintf("[profile expired]\nendpoint_url = %s\nregion = us-east-1\ncredential_process = echo '{\"Version\":1,\"AccessKeyId\":\"ASIAEXPIRED\",\"SecretAccessKey\":\"old-secret\",\"SessionToken\":\"old-token\",\"Expiration\":\"2020-01-01T00:00:00Z\"}'\n", sb.Endpoint))
 	write(creds, fmt.Sprintf("[wrong]\naws_access_key_id = %s\naws_secret_access_key = not-the-secret\n", sb.Origin.AccessKey))
 	t.Setenv("AWS_CONFIG_FILE", cfg)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
@@ -135,6 +137,13 @@ func TestBadCredentials(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, "not-the-secret") {
 		t.Errorf("the secret key was printed: %q", r.stderr)
+	}
+	r = run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "expired", "--dest-profile", "expired")
+	if r.code != 2 || !strings.Contains(r.stderr, "as profile expired") || !strings.Contains(r.stderr, "credentials were rejected") {
+		t.Errorf("expired credentials: exit %d, %q", r.code, r.stderr)
+	}
+	if strings.Contains(r.stderr, "old-secret") || strings.Contains(r.stderr, "old-token") {
+		t.Errorf("a secret or token was printed: %q", r.stderr)
 	}
 	r = run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "empty", "--dest-profile", "empty")
 	if r.code != 2 || !strings.Contains(r.stderr, `profile "empty"`) {

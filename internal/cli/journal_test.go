@@ -94,3 +94,44 @@ func TestJournalReportJobsResume(t *testing.T) {
 		t.Errorf("resume with nothing left: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestVerifyFailureIsRecordedAndResumed: a destination object whose tags
+// were changed passes the diff (same size and ETag) but fails verification;
+// the failure is recorded, and `resume` copies that object again.
+func TestVerifyFailureIsRecordedAndResumed(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	src, dst, err := sb.NewPair(ctx, "cli-reverify")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"a", "b", "c"} {
+		if _, err := sb.Client(sb.Origin).PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: strings.NewReader(k), Tagging: aws.String("t=" + k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := withProfiles("sync", "s3://"+src, "s3://"+dst, "--progress", "none")
+	if r := run(t, args...); r.code != 0 {
+		t.Fatalf("first sync: %d %s", r.code, r.stderr)
+	}
+	if _, err := sb.Client(sb.Dest).DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String(dst), Key: aws.String("b")}); err != nil {
+		t.Fatal(err)
+	}
+	csvPath := filepath.Join(t.TempDir(), "r.csv")
+	r := run(t, append(args, "--report", csvPath)...)
+	if r.code != 1 || !strings.Contains(r.stdout, "3 identical") || !strings.Contains(r.stderr, "b: tags:") {
+		t.Fatalf("second sync: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	report, err := os.ReadFile(csvPath)
+	if err != nil || !strings.Contains(string(report), ",b,,failed,VerifyMismatch,") {
+		t.Errorf("report does not record the mismatch: %v\n%s", err, report)
+	}
+	r = run(t, "resume", "--progress", "none")
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 1 object") || !strings.Contains(r.stdout, "verified 3 of 3 objects: all match") {
+		t.Fatalf("resume: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+}

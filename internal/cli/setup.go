@@ -96,12 +96,13 @@ func checkBucket(ctx context.Context, sess *awsauth.Session, bucket, flagName st
 		oe.Hint = "the bucket does not exist: check its name (and the endpoint/region of the profile)"
 	case transfer.IsCredentialError(err):
 		oe.Hint = "the credentials were rejected: check or refresh them (" + flagName + ")"
-	case transfer.IsAccessDenied(err):
-		// HeadBucket needs s3:ListBucket on the whole bucket; a grant scoped
-		// to a prefix may deny it and still allow the migration, so carry on.
+	case transfer.HTTPStatus(err) != 0:
+		// A HEAD answer has no body to explain a 403 or 400 (a grant scoped
+		// to a prefix may deny HeadBucket and still allow the migration):
+		// the listing that follows reports the real error code.
 		return nil
 	default:
-		oe.Hint = "is the endpoint reachable?"
+		oe.Hint = "the endpoint did not answer: check endpoint_url / the network"
 	}
 	return oe
 }
@@ -148,10 +149,11 @@ func (p *pair) explainListError(err error) error {
 	if !errors.As(err, &oe) {
 		return err
 	}
-	flagName := "--dest-profile"
+	flagName, who := "--dest-profile", p.dstSess
 	if oe.URL == p.src.String() {
-		flagName = "--source-profile"
+		flagName, who = "--source-profile", p.srcSess
 	}
+	oe.Identity = who.Name()
 	if transfer.IsCredentialError(err) {
 		oe.Hint = "the credentials were rejected: check or refresh them (" + flagName + ")"
 		return oe

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"slices"
 	"strings"
@@ -89,9 +90,17 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	eng := transfer.New(opt, p.endpoints())
+	entries := p.diff(ctx)
+	if j != nil {
+		retry, err := failedBefore(j)
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		entries = copyAgain(entries, retry)
+	}
 
 	stop := startProgress(env.Stderr, pm, eng)
-	res, runErr := eng.Run(ctx, p.diff(ctx))
+	res, runErr := eng.Run(ctx, entries)
 	stop()
 
 	code := finishSync(ctx, env, p, opt, j, res, runErr, eng.Snapshot())
@@ -101,6 +110,14 @@ func runSync(ctx context.Context, env Env, args []string) int {
 			return fail(env, ExitUsage, fmt.Errorf("verify after copy: %w", err))
 		}
 		code = reportVerify(env.Stdout, env.Stderr, vres)
+		if j != nil && len(vres.Mismatches) > 0 {
+			// Recorded as failures: the report lists them, and a resume
+			// copies them again even where size and ETag look identical.
+			for _, m := range vres.Mismatches {
+				j.Finished(transfer.Entry{Rel: m.Rel, Src: transfer.Object{Key: p.src.Prefix + m.Rel}}, "verify", 0, &transfer.MismatchError{Mismatch: m})
+			}
+			_ = j.SetState(journal.StateFailed)
+		}
 	}
 	if j != nil && reportPath != "" {
 		if err := writeReport(reportPath, p, j); err != nil {
@@ -109,6 +126,45 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "report: %s\n", reportPath)
 	}
 	return code
+}
+
+// failedBefore returns the keys a journal records as failed (by copy or by
+// verification). Failures are few; a run with millions of them would have
+// stopped long before.
+func failedBefore(j *journal.Journal) (map[string]bool, error) {
+	keys := map[string]bool{}
+	after := ""
+	for {
+		rows, err := j.Rows(journal.StatusFailed, after, 1000)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			keys[r.Rel] = true
+		}
+		if len(rows) < 1000 {
+			return keys, nil
+		}
+		after = rows[len(rows)-1].Rel
+	}
+}
+
+// copyAgain turns identical entries that failed before into changed ones, so
+// an object that failed verification (say, its tags) is copied again.
+func copyAgain(entries iter.Seq2[transfer.Entry, error], failed map[string]bool) iter.Seq2[transfer.Entry, error] {
+	if len(failed) == 0 {
+		return entries
+	}
+	return func(yield func(transfer.Entry, error) bool) {
+		for e, err := range entries {
+			if err == nil && e.Class == transfer.ClassIdentical && failed[e.Rel] {
+				e.Class, e.Reason = transfer.ClassChanged, "failed in an earlier run"
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
 }
 
 // openJournal creates a journal for def, or opens the existing one at path
