@@ -26,7 +26,7 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		return fail(env, ExitUsage, err)
 	}
 	var st transfer.DiffStats
-	for e, err := range p.diff(ctx) {
+	for e, err := range p.Diff(ctx) {
 		if err != nil {
 			return fail(env, ExitUsage, err)
 		}

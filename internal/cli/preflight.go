@@ -27,9 +27,9 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 		return fail(env, ExitUsage, err)
 	}
 	checks := awsauth.Preflight(ctx, awsauth.PreflightInput{
-		SrcBucket: p.src.Bucket, SrcPrefix: p.src.Prefix, DstBucket: p.dst.Bucket, DstPrefix: p.dst.Prefix,
-		Src: p.srcSess, Dst: p.dstSess, ACL: *acl, PolicyCommand: p.policyHint(),
-		Relay:       m == transfer.ModeRelay || !p.srcSess.SameEndpoint(p.dstSess),
+		SrcBucket: p.Src.Bucket, SrcPrefix: p.Src.Prefix, DstBucket: p.Dst.Bucket, DstPrefix: p.Dst.Prefix,
+		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
+		Relay:       m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
 		CanFallBack: m == transfer.ModeAuto,
 	})
 	failed := 0

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/report"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -69,7 +70,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	opt.Src, opt.Dst = p.src, p.dst
+	opt.Src, opt.Dst = p.Src, p.Dst
 
 	var j *journal.Journal
 	if !opt.DryRun {
@@ -79,7 +80,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 				saved[f.Name] = f.Value.String()
 			}
 		})
-		if j, err = openJournal(journalPath, journal.Definition{Src: p.src, Dst: p.dst, SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: saved}); err != nil {
+		if j, err = openJournal(journalPath, journal.Definition{Src: p.Src, Dst: p.Dst, SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: saved}); err != nil {
 			return fail(env, ExitUsage, err)
 		}
 		defer j.Close()
@@ -89,8 +90,8 @@ func runSync(ctx context.Context, env Env, args []string) int {
 			return fail(env, ExitUsage, err)
 		}
 	}
-	eng := transfer.New(opt, p.endpoints())
-	entries := p.diff(ctx)
+	eng := transfer.New(opt, p.Endpoints())
+	entries := p.Diff(ctx)
 	if j != nil {
 		retry, err := failedBefore(j)
 		if err != nil {
@@ -105,7 +106,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 
 	code := finishSync(ctx, env, p, opt, j, res, runErr, eng.Snapshot())
 	if code == ExitOK && !opt.DryRun && !*noVerify {
-		vres, err := p.verify(ctx, transfer.VerifyOptions{Concurrency: min(opt.Concurrency, 64)})
+		vres, err := p.Verify(ctx, transfer.VerifyOptions{Concurrency: min(opt.Concurrency, 64)})
 		if err != nil {
 			return fail(env, ExitUsage, fmt.Errorf("verify after copy: %w", err))
 		}
@@ -114,7 +115,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 			// Recorded as failures: the report lists them, and a resume
 			// copies them again even where size and ETag look identical.
 			for _, m := range vres.Mismatches {
-				j.Finished(transfer.Entry{Rel: m.Rel, Src: transfer.Object{Key: p.src.Prefix + m.Rel}}, "verify", 0, &transfer.MismatchError{Mismatch: m})
+				j.Finished(transfer.Entry{Rel: m.Rel, Src: transfer.Object{Key: p.Src.Prefix + m.Rel}}, "verify", 0, &transfer.MismatchError{Mismatch: m})
 			}
 			_ = j.SetState(journal.StateFailed)
 		}
@@ -188,7 +189,7 @@ func openJournal(path string, def journal.Definition) (*journal.Journal, error) 
 
 // finishSync prints the outcome, settles the journal and returns the exit
 // code of the copy phase.
-func finishSync(ctx context.Context, env Env, p *pair, opt transfer.Options, j *journal.Journal, res *transfer.Result, runErr error, snap transfer.Snapshot) int {
+func finishSync(ctx context.Context, env Env, p *migration.Pair, opt transfer.Options, j *journal.Journal, res *transfer.Result, runErr error, snap transfer.Snapshot) int {
 	if res != nil {
 		printSummary(env.Stdout, res, snap)
 	}
@@ -230,7 +231,7 @@ func finishSync(ctx context.Context, env Env, p *pair, opt transfer.Options, j *
 // abortLeftovers aborts multipart uploads the journal still lists once a
 // run is over: they belong to objects that were finished or given up, so
 // they would only be billed.
-func abortLeftovers(ctx context.Context, env Env, p *pair, j *journal.Journal) {
+func abortLeftovers(ctx context.Context, env Env, p *migration.Pair, j *journal.Journal) {
 	if err := j.Flush(); err != nil {
 		return
 	}
@@ -239,17 +240,17 @@ func abortLeftovers(ctx context.Context, env Env, p *pair, j *journal.Journal) {
 		return
 	}
 	for _, u := range ups {
-		_, err := p.dstClient.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(p.dst.Bucket), Key: aws.String(p.dst.Prefix + u.Rel), UploadId: aws.String(u.ID)})
+		_, err := p.DstClient.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(p.Dst.Bucket), Key: aws.String(p.Dst.Prefix + u.Rel), UploadId: aws.String(u.ID)})
 		if err == nil || transfer.ErrorCode(err) == "NoSuchUpload" {
 			j.UploadEnded(u.Rel)
 		} else {
-			fmt.Fprintf(env.Stderr, "s3migrate: could not abort the leftover upload %s of %s: %s\n", u.ID, p.dst.URL(p.dst.Prefix+u.Rel), transfer.ErrorSummary(err))
+			fmt.Fprintf(env.Stderr, "s3migrate: could not abort the leftover upload %s of %s: %s\n", u.ID, p.Dst.URL(p.Dst.Prefix+u.Rel), transfer.ErrorSummary(err))
 		}
 	}
 }
 
-func writeReport(path string, p *pair, j *journal.Journal) error {
+func writeReport(path string, p *migration.Pair, j *journal.Journal) error {
 	if err := j.Flush(); err != nil {
 		return err
 	}
@@ -257,7 +258,7 @@ func writeReport(path string, p *pair, j *journal.Journal) error {
 	if err != nil {
 		return fmt.Errorf("--report: %w", err)
 	}
-	if _, err := report.WriteCSV(f, p.src.Bucket, p.dst.Bucket, p.dst.Prefix, j.Each); err != nil {
+	if _, err := report.WriteCSV(f, p.Src.Bucket, p.Dst.Bucket, p.Dst.Prefix, j.Each); err != nil {
 		f.Close()
 		return err
 	}

@@ -22,16 +22,11 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	res, err := p.verify(ctx, transfer.VerifyOptions{Deep: *deep, Concurrency: *conc})
+	res, err := p.Verify(ctx, transfer.VerifyOptions{Deep: *deep, Concurrency: *conc})
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	return reportVerify(env.Stdout, env.Stderr, res)
-}
-
-// verify checks every source key against the destination.
-func (p *pair) verify(ctx context.Context, opt transfer.VerifyOptions) (*transfer.VerifyResult, error) {
-	return transfer.Verify(ctx, p.endpoints(), p.src, p.dst, p.diff(ctx), opt)
 }
 
 // reportVerify prints the outcome and returns the exit code: 1 when any

@@ -1,0 +1,158 @@
+// Package migration resolves one SRC → DST migration — both identities,
+// both buckets, clients per region — and offers what the commands and the
+// interactive browser do with it: the diff stream, the engine's endpoints,
+// verification. It holds no state beyond the pair; both front ends use it.
+package migration
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// Pair is a resolved SRC → DST migration: locations, sessions, and clients
+// routed to each bucket's region.
+type Pair struct {
+	Src, Dst         transfer.Location
+	SrcSess, DstSess *awsauth.Session
+	Compare          transfer.CompareMode
+	// SrcClient is the origin identity on the source bucket, DstClient the
+	// destination identity on the destination bucket, and SrcViaDst the
+	// destination identity on the source bucket (server-side reads).
+	SrcClient, DstClient, SrcViaDst *s3.Client
+}
+
+// resolvePair parses the two URLs, loads both profiles and checks that both
+// buckets exist. Every error is a one-line message with what to do.
+// Open loads both profiles (the same session when they are one profile),
+// checks that both buckets exist and routes a client to each bucket's region.
+// Every error is one line that says what to do.
+func Open(ctx context.Context, srcProfile, dstProfile string, src, dst transfer.Location, compare transfer.CompareMode, opt awsauth.Options) (*Pair, error) {
+	if transfer.Overlaps(src, dst) {
+		return nil, &transfer.UsageError{Msg: fmt.Sprintf("%s and %s overlap: the destination prefix must not be inside the source prefix (or the other way round) in the same bucket", src, dst)}
+	}
+	p := &Pair{Src: src, Dst: dst, Compare: compare}
+	var err error
+	if p.SrcSess, err = awsauth.Load(ctx, srcProfile, opt); err != nil {
+		return nil, err
+	}
+	if dstProfile == srcProfile {
+		p.DstSess = p.SrcSess
+	} else if p.DstSess, err = awsauth.Load(ctx, dstProfile, opt); err != nil {
+		return nil, err
+	}
+	if err := checkBucket(ctx, p.SrcSess, src.Bucket, "--source-profile"); err != nil {
+		return nil, err
+	}
+	if err := checkBucket(ctx, p.DstSess, dst.Bucket, "--dest-profile"); err != nil {
+		return nil, err
+	}
+	p.SrcClient = p.SrcSess.BucketClient(ctx, src.Bucket)
+	p.DstClient = p.DstSess.BucketClient(ctx, dst.Bucket)
+	p.SrcViaDst = p.DstSess.BucketClient(ctx, src.Bucket)
+	return p, nil
+}
+
+// checkBucket turns a missing bucket or bad credentials into a clear error
+// before any listing starts.
+func checkBucket(ctx context.Context, sess *awsauth.Session, bucket, flagName string) error {
+	_, err := sess.BucketClient(ctx, bucket).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	if err == nil {
+		return nil
+	}
+	oe := &transfer.OpError{Op: "open bucket", URL: "s3://" + bucket, Identity: sess.Name(), Err: err}
+	switch {
+	case transfer.ErrorCode(err) == "NoSuchBucket" || transfer.HTTPStatus(err) == 404:
+		oe.Err = errors.New("NoSuchBucket")
+		oe.Hint = "the bucket does not exist: check its name (and the endpoint/region of the profile)"
+	case transfer.IsCredentialError(err):
+		oe.Hint = "the credentials were rejected: check or refresh them (" + flagName + ")"
+	case transfer.HTTPStatus(err) != 0:
+		// A HEAD answer has no body to explain a 403 or 400 (a grant scoped
+		// to a prefix may deny HeadBucket and still allow the migration):
+		// the listing that follows reports the real error code.
+		return nil
+	default:
+		oe.Hint = "the endpoint did not answer: check endpoint_url / the network"
+	}
+	return oe
+}
+
+// PolicyHint is the command that grants the destination identity read access.
+func (p *Pair) PolicyHint() string {
+	return fmt.Sprintf("s3migrate policy %s --grantee-profile %s --apply", p.Src, p.DstSess.Profile)
+}
+
+func (p *Pair) Endpoints() transfer.Endpoints {
+	return transfer.Endpoints{
+		Src: p.SrcClient, Dst: p.DstClient, SrcViaDst: p.SrcViaDst,
+		SrcName: p.SrcSess.Name(), DstName: p.DstSess.Name(),
+		ServerSide: p.SrcSess.SameEndpoint(p.DstSess),
+		PolicyHint: p.PolicyHint(),
+	}
+}
+
+// Diff streams the comparison of the two sides: the source listed by the
+// origin identity, the destination by the destination identity.
+func (p *Pair) Diff(ctx context.Context) iter.Seq2[transfer.Entry, error] {
+	srcList := transfer.List(ctx, p.SrcClient, p.Src)
+	dstList := transfer.List(ctx, p.DstClient, p.Dst)
+	opt := transfer.DiffOptions{SrcPrefix: p.Src.Prefix, DstPrefix: p.Dst.Prefix, Mode: p.Compare}
+	if p.Compare == transfer.CompareChecksum {
+		opt.SrcSums = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
+		opt.DstSums = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
+	}
+	return func(yield func(transfer.Entry, error) bool) {
+		for e, err := range transfer.Diff(ctx, srcList, dstList, opt) {
+			if err != nil {
+				err = p.explainListError(err)
+			}
+			if !yield(e, err) {
+				return
+			}
+		}
+	}
+}
+
+// explainListError adds the fix to a listing denied by a bucket policy.
+func (p *Pair) explainListError(err error) error {
+	var oe *transfer.OpError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	flagName, who := "--dest-profile", p.DstSess
+	if oe.URL == p.Src.String() {
+		flagName, who = "--source-profile", p.SrcSess
+	}
+	oe.Identity = who.Name()
+	if transfer.IsCredentialError(err) {
+		oe.Hint = "the credentials were rejected: check or refresh them (" + flagName + ")"
+		return oe
+	}
+	if !transfer.IsAccessDenied(err) {
+		return err
+	}
+	if oe.URL == p.Src.String() {
+		oe.Identity = p.SrcSess.Name()
+		oe.Hint = "this identity may not list the origin bucket: check --source-profile"
+		if p.SrcSess == p.DstSess {
+			oe.Hint = "the origin bucket policy does not grant s3:ListBucket to this identity: run `" + p.PolicyHint() + "`"
+		}
+	} else {
+		oe.Identity = p.DstSess.Name()
+		oe.Hint = "this identity may not list the destination bucket: check --dest-profile"
+	}
+	return oe
+}
+
+// Verify checks every source key against the destination.
+func (p *Pair) Verify(ctx context.Context, opt transfer.VerifyOptions) (*transfer.VerifyResult, error) {
+	return transfer.Verify(ctx, p.Endpoints(), p.Src, p.Dst, p.Diff(ctx), opt)
+}
