@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -78,21 +75,12 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	current, err := getPolicy(ctx, owner, loc.Bucket)
-	if err != nil {
-		return fail(env, ExitUsage, err)
-	}
-
-	var proposed string
-	deleteAll := false
+	var change awsauth.PolicyChange
 	if *revert {
-		proposed, deleteAll, err = awsauth.RevertPolicy(current)
-		if err != nil {
-			return fail(env, ExitUsage, err)
-		}
+		change, err = awsauth.PlanRevert(ctx, owner, loc.Bucket)
 	} else {
-		principal, err := principalOf()
-		if err != nil {
+		var principal string
+		if principal, err = principalOf(); err != nil {
 			return fail(env, ExitUsage, err)
 		}
 		var stmts []awsauth.Statement
@@ -104,29 +92,20 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 		}); err != nil {
 			return fail(env, ExitUsage, err)
 		}
-		if proposed, err = awsauth.MergePolicy(current, stmts); err != nil {
-			return fail(env, ExitUsage, err)
-		}
-		if err := awsauth.ValidatePolicy(proposed, loc.Bucket); err != nil {
-			return fail(env, ExitUsage, err)
-		}
+		change, err = awsauth.PlanGrant(ctx, owner, loc.Bucket, stmts)
 	}
-
-	before := current
-	if before != "" {
-		if f, err := awsauth.FormatPolicy(current); err == nil {
-			before = f
-		}
+	if err != nil {
+		return fail(env, ExitUsage, err)
 	}
-	if before == proposed {
+	if change.Unchanged() {
 		fmt.Fprintf(env.Stdout, "s3://%s: the bucket policy already is what the migration needs; nothing to change\n", loc.Bucket)
 		return ExitOK
 	}
 	fmt.Fprintf(env.Stdout, "bucket policy of s3://%s, current → proposed (- removed, + added):\n", loc.Bucket)
-	if deleteAll {
+	if change.Delete {
 		fmt.Fprintln(env.Stdout, "(no statements left: the bucket policy will be deleted)")
 	}
-	fmt.Fprint(env.Stdout, awsauth.FormatDiff(awsauth.LineDiff(before, proposed)))
+	fmt.Fprint(env.Stdout, awsauth.FormatDiff(change.Diff()))
 	if !*apply && !*revert {
 		fmt.Fprintf(env.Stdout, "\nnothing applied: add --apply to put it on s3://%s\n", loc.Bucket)
 		return ExitOK
@@ -141,14 +120,8 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 			return ExitOK
 		}
 	}
-	if deleteAll {
-		_, err = owner.BucketClient(ctx, loc.Bucket).DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(loc.Bucket)})
-	} else {
-		_, err = owner.BucketClient(ctx, loc.Bucket).PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(loc.Bucket), Policy: aws.String(proposed)})
-	}
-	if err != nil {
-		return fail(env, ExitUsage, &transfer.OpError{Op: "put bucket policy on", URL: "s3://" + loc.Bucket, Identity: owner.Name(), Err: err,
-			Hint: "the bucket owner's identity must be allowed s3:PutBucketPolicy (--source-profile)"})
+	if err := awsauth.ApplyPolicy(ctx, owner, change); err != nil {
+		return fail(env, ExitUsage, err)
 	}
 	if *revert {
 		fmt.Fprintf(env.Stdout, "reverted: s3migrate's statements removed from s3://%s\n", loc.Bucket)
@@ -156,25 +129,6 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "applied: s3://%s now grants the migration read access; revert later with `s3migrate policy s3://%s --revert --source-profile %s`\n", loc.Bucket, loc.Bucket, owner.Profile)
 	}
 	return ExitOK
-}
-
-// getPolicy returns the bucket's policy document, or "" if it has none.
-func getPolicy(ctx context.Context, sess *awsauth.Session, bucket string) (string, error) {
-	out, err := sess.BucketClient(ctx, bucket).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
-	if err != nil {
-		if transfer.ErrorCode(err) == "NoSuchBucketPolicy" {
-			return "", nil
-		}
-		oe := &transfer.OpError{Op: "read bucket policy of", URL: "s3://" + bucket, Identity: sess.Name(), Err: err}
-		switch {
-		case transfer.ErrorCode(err) == "NoSuchBucket":
-			oe.Hint = "the bucket does not exist: check its name"
-		case transfer.IsAccessDenied(err):
-			oe.Hint = "use the bucket owner's profile (--source-profile)"
-		}
-		return "", oe
-	}
-	return aws.ToString(out.Policy), nil
 }
 
 // confirm asks a yes/no question on the terminal. Without a terminal to ask
