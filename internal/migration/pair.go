@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -128,7 +129,7 @@ func (p *Pair) explainListError(err error) error {
 		return err
 	}
 	flagName, who := "--dest-profile", p.DstSess
-	if oe.URL == p.Src.String() {
+	if strings.HasPrefix(oe.URL, p.Src.String()) {
 		flagName, who = "--source-profile", p.SrcSess
 	}
 	oe.Identity = who.Name()
@@ -139,7 +140,7 @@ func (p *Pair) explainListError(err error) error {
 	if !transfer.IsAccessDenied(err) {
 		return err
 	}
-	if oe.URL == p.Src.String() {
+	if strings.HasPrefix(oe.URL, p.Src.String()) {
 		oe.Identity = p.SrcSess.Name()
 		oe.Hint = "this identity may not list the origin bucket: check --source-profile"
 		if p.SrcSess == p.DstSess {

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// View lays out: title and status line, the screen, the help bar.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "s3migrate"
+	return v
+}
+
+func (m *Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	st := m.ctx.Styles
+	if m.width == 0 {
+		return "starting…"
+	}
+	if m.width < MinWidth || m.height < MinHeight {
+		return st.Warn.Render(fmt.Sprintf("s3migrate needs a terminal of at least %d×%d; this one is %d×%d. Make it larger, or press q to quit.",
+			MinWidth, MinHeight, m.width, m.height))
+	}
+	top := m.stack[len(m.stack)-1]
+	header := m.header(top.id)
+	helpBar := m.helpBar(top.screen)
+	bodyHeight := m.height - lipgloss.Height(header) - lipgloss.Height(helpBar)
+	body := top.screen.View(m.ctx, m.width, bodyHeight)
+	body = lipgloss.NewStyle().Width(m.width).Height(bodyHeight).MaxHeight(bodyHeight).Render(body)
+	return lipgloss.JoinVertical(lipgloss.Left, header, body, helpBar)
+}
+
+// header is the title with the flow's steps and the status line with both
+// identities and the current location.
+func (m *Model) header(cur screen.ID) string {
+	st := m.ctx.Styles
+	var steps []string
+	for id := screen.Profiles; id <= screen.Summary; id++ {
+		name := id.String()
+		switch {
+		case id == cur:
+			steps = append(steps, st.ActiveTab.Render("▸ "+name))
+		case id < cur:
+			steps = append(steps, st.Subtle.Render("✓ "+name))
+		default:
+			steps = append(steps, st.Subtle.Render("  "+name))
+		}
+	}
+	title := st.Title.Render("s3migrate") + "  " + strings.Join(steps, st.Subtle.Render(" › "))
+	c := m.ctx
+	origin := orDash(c.SrcIdentity, c.SrcProfile)
+	dest := orDash(c.DstIdentity, c.DstProfile)
+	where := ""
+	if c.SrcBucket != "" {
+		where = "  s3://" + c.SrcBucket + "/" + c.Where
+		if c.DstBucket != "" {
+			where += " → s3://" + c.DstBucket + "/" + c.DstPrefix
+		}
+	}
+	status := st.Status.Render(truncate("origin: "+origin+"   destination: "+dest+where, m.width))
+	return title + "\n" + status + "\n"
+}
+
+func orDash(id, profile string) string {
+	switch {
+	case id != "":
+		return id
+	case profile != "":
+		return profile
+	}
+	return "—"
+}
+
+func (m *Model) helpBar(s screen.Screen) string {
+	keys := append([]key.Binding{}, s.Keys()...)
+	keys = append(keys, keyBack, keyHelp, keyQuit)
+	if m.showHelp {
+		return m.help.FullHelpView([][]key.Binding{keys})
+	}
+	return m.help.ShortHelpView(keys)
+}
+
+func truncate(s string, w int) string {
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && lipgloss.Width(string(r)) > w-1 {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}

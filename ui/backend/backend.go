@@ -1,0 +1,268 @@
+// Package backend is the TUI's Backend: the same awsauth, migration,
+// transfer and journal code the commands use, behind the screen.Backend
+// interface. Sessions are loaded once per profile and cached.
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Live is the real backend.
+type Live struct {
+	// MFAToken is asked for MFA codes (the TUI opens a modal input).
+	MFAToken func(serial string) (string, error)
+
+	mu       sync.Mutex
+	sessions map[string]*awsauth.Session
+}
+
+var _ screen.Backend = (*Live)(nil)
+
+// New returns a backend with no session loaded yet.
+func New() *Live { return &Live{sessions: map[string]*awsauth.Session{}} }
+
+func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, error) {
+	b.mu.Lock()
+	s, ok := b.sessions[profile]
+	b.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := awsauth.Load(ctx, profile, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken})
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	b.sessions[profile] = s
+	b.mu.Unlock()
+	return s, nil
+}
+
+// Profiles lists the profiles of the shared files (and the environment).
+func (b *Live) Profiles() ([]awsauth.ProfileInfo, error) {
+	cfg, creds := awsauth.DefaultFiles()
+	ps, err := awsauth.ListProfiles(cfg, creds)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := awsauth.EnvProfile(); ok {
+		ps = append([]awsauth.ProfileInfo{e}, ps...)
+	}
+	return ps, nil
+}
+
+// Identity resolves who a profile is.
+func (b *Live) Identity(ctx context.Context, profile string) (awsauth.Identity, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return awsauth.Identity{}, err
+	}
+	return awsauth.ResolveIdentity(ctx, s)
+}
+
+// Buckets lists the buckets a profile can see.
+func (b *Live) Buckets(ctx context.Context, profile string) ([]screen.Bucket, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	var out []screen.Bucket
+	p := s3.NewListBucketsPaginator(s.S3(), &s3.ListBucketsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list buckets as %s: %s", s.Name(), transfer.ErrorSummary(err))
+		}
+		for _, bk := range page.Buckets {
+			out = append(out, screen.Bucket{Name: aws.ToString(bk.Name), Region: aws.ToString(bk.BucketRegion), Created: aws.ToTime(bk.CreationDate)})
+		}
+	}
+	return out, nil
+}
+
+// CreateBucket creates a bucket as the profile.
+func (b *Live) CreateBucket(ctx context.Context, profile, name string) error {
+	if err := transfer.ValidateBucketName(name); err != nil {
+		return err
+	}
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return err
+	}
+	_, err = s.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("create s3://%s as %s: %s", name, s.Name(), transfer.ErrorSummary(err))
+	}
+	return nil
+}
+
+// List returns one page of a delimiter listing under prefix.
+func (b *Live) List(ctx context.Context, profile, bucket, prefix, next string) (screen.Page, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return screen.Page{}, err
+	}
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix), Delimiter: aws.String("/"), MaxKeys: aws.Int32(1000)}
+	if next != "" {
+		in.ContinuationToken = aws.String(next)
+	}
+	out, err := s.BucketClient(ctx, bucket).ListObjectsV2(ctx, in)
+	if err != nil {
+		return screen.Page{}, &transfer.OpError{Op: "list", URL: "s3://" + bucket + "/" + prefix, Identity: s.Name(), Err: err}
+	}
+	var pg screen.Page
+	for _, p := range out.CommonPrefixes {
+		pg.Prefixes = append(pg.Prefixes, aws.ToString(p.Prefix))
+	}
+	for _, o := range out.Contents {
+		pg.Objects = append(pg.Objects, transfer.Object{Key: aws.ToString(o.Key), Size: aws.ToInt64(o.Size),
+			ETag: strings.Trim(aws.ToString(o.ETag), `"`), LastModified: aws.ToTime(o.LastModified), StorageClass: string(o.StorageClass)})
+	}
+	if aws.ToBool(out.IsTruncated) {
+		pg.Next = aws.ToString(out.NextContinuationToken)
+	}
+	return pg, nil
+}
+
+// Count totals the objects and bytes of the selected items.
+func (b *Live) Count(ctx context.Context, profile, bucket string, items []string) (int64, int64, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return 0, 0, err
+	}
+	var n, bytes int64
+	for _, it := range migration.Selection(items) {
+		for o, err := range transfer.List(ctx, s.BucketClient(ctx, bucket), transfer.Location{Bucket: bucket, Prefix: it}) {
+			if err != nil {
+				return n, bytes, err
+			}
+			if !strings.HasSuffix(it, "/") && o.Key != it {
+				continue
+			}
+			n++
+			bytes += o.Size
+		}
+	}
+	return n, bytes, nil
+}
+
+func (b *Live) pair(ctx context.Context, m screen.Migration) (*migration.Pair, error) {
+	cmp := transfer.CompareMode(m.Compare)
+	if cmp == "" {
+		cmp = transfer.CompareSizeETag
+	}
+	if _, err := b.session(ctx, m.SrcProfile); err != nil {
+		return nil, err
+	}
+	return migration.Open(ctx, m.SrcProfile, m.DstProfile, transfer.Location{Bucket: m.SrcBucket},
+		transfer.Location{Bucket: m.DstBucket, Prefix: m.DstPrefix}, cmp, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken})
+}
+
+// grantPrefixes are the policy prefixes of a selection ("" for everything).
+func grantPrefixes(m screen.Migration) []string {
+	if len(m.Items) == 0 {
+		return []string{""}
+	}
+	return migration.Selection(m.Items)
+}
+
+// PolicyChange plans the origin bucket policy the migration needs.
+func (b *Live) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+	owner, err := b.session(ctx, m.SrcProfile)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	id, err := b.Identity(ctx, m.DstProfile)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{Bucket: m.SrcBucket, Prefixes: grantPrefixes(m), Principal: id.Principal, Broad: broad})
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	return awsauth.PlanGrant(ctx, owner, m.SrcBucket, stmts)
+}
+
+// ApplyPolicy writes a planned policy as the origin bucket's owner.
+func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.PolicyChange) error {
+	owner, err := b.session(ctx, m.SrcProfile)
+	if err != nil {
+		return err
+	}
+	return awsauth.ApplyPolicy(ctx, owner, c)
+}
+
+// Preflight runs the checks for the selection's common prefix.
+func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
+	p, err := b.pair(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return awsauth.Preflight(ctx, awsauth.PreflightInput{
+		SrcBucket: m.SrcBucket, SrcPrefix: commonPrefix(grantPrefixes(m)), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
+		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "the Policy tab: apply the proposed policy",
+		Relay: !p.SrcSess.SameEndpoint(p.DstSess),
+	}), nil
+}
+
+func commonPrefix(ps []string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	c := ps[0]
+	for _, p := range ps[1:] {
+		for !strings.HasPrefix(p, c) {
+			c = c[:len(c)-1]
+		}
+	}
+	return c
+}
+
+// Diff streams the selection's diff and keeps the first keep entries of
+// each class for the drill-down lists.
+func (b *Live) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+	p, err := b.pair(ctx, m)
+	if err != nil {
+		return screen.DiffSummary{}, err
+	}
+	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
+	for e, err := range p.DiffItems(ctx, m.Items) {
+		if err != nil {
+			return sum, err
+		}
+		sum.Stats.Add(e)
+		if len(sum.Entries[e.Class]) < keep {
+			sum.Entries[e.Class] = append(sum.Entries[e.Class], e)
+		} else {
+			sum.Truncated[e.Class] = true
+		}
+	}
+	return sum, nil
+}
+
+// Start launches the copy engine in the background, journaled.
+func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOptions) (screen.Run, error) {
+	p, err := b.pair(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return startRun(ctx, p, m, opt, nil)
+}
+
+// ErrNoSelection is returned when nothing is selected to copy.
+var ErrNoSelection = errors.New("nothing selected: mark prefixes or objects with space")
+
+var _ = journal.Dir

@@ -1,0 +1,48 @@
+// Package flow assembles the screens into the TUI: which screen each step
+// is, and the program that runs them.
+package flow
+
+import (
+	"context"
+	"io"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/ui/app"
+	"github.com/s3migrate/s3migrate/ui/profiles"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+)
+
+// Screens maps every step to its screen.
+func Screens() map[screen.ID]app.Factory {
+	return map[screen.ID]app.Factory{
+		screen.Profiles: profiles.New,
+		screen.Buckets:  todo(screen.Buckets),
+		screen.Browser:  todo(screen.Browser),
+		screen.Plan:     todo(screen.Plan),
+		screen.Running:  todo(screen.Running),
+		screen.Summary:  todo(screen.Summary),
+	}
+}
+
+// NewModel is the root model on a backend.
+func NewModel(b screen.Backend, st style.Styles) *app.Model {
+	return app.New(b, st, Screens(), screen.Profiles)
+}
+
+// Run runs the TUI until the user quits or ctx ends.
+func Run(ctx context.Context, b screen.Backend, in io.Reader, out io.Writer) error {
+	opts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if in != nil {
+		opts = append(opts, tea.WithInput(in))
+	}
+	if out != nil {
+		opts = append(opts, tea.WithOutput(out))
+	}
+	_, err := tea.NewProgram(NewModel(b, style.FromEnv()), opts...).Run()
+	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}

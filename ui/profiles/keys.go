@@ -1,0 +1,14 @@
+package profiles
+
+import "charm.land/bubbles/v2/key"
+
+var (
+	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "origin/destination"))
+	keyChoose = key.NewBinding(key.WithKeys("space", "enter"), key.WithHelp("space", "choose"))
+	keyNext   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n/enter", "next: buckets"))
+)
+
+// Keys are shown in the help bar.
+func (m *Model) Keys() []key.Binding { return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext} }

@@ -1,0 +1,68 @@
+// Package profiles is the first screen: the origin and destination profiles
+// side by side, each identity resolved in the background.
+package profiles
+
+import (
+	"charm.land/bubbles/v2/spinner"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// side is which of the two lists has the focus.
+type side int
+
+const (
+	origin side = iota
+	destination
+)
+
+// row is one profile with what is known of its identity so far.
+type row struct {
+	info     awsauth.ProfileInfo
+	id       awsauth.Identity
+	resolved bool
+	err      error
+}
+
+// Model is the profiles screen.
+type Model struct {
+	rows    []row
+	loadErr error
+	loaded  bool
+	focus   side
+	cursor  [2]int
+	chosen  [2]int // -1 until chosen
+	spin    spinner.Model
+}
+
+// New builds the screen.
+func New() screen.Screen {
+	return &Model{chosen: [2]int{-1, -1}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// loadedMsg carries the profile list.
+type loadedMsg struct {
+	rows []awsauth.ProfileInfo
+	err  error
+}
+
+// identityMsg carries one resolved identity.
+type identityMsg struct {
+	name string
+	id   awsauth.Identity
+	err  error
+}
+
+func (m *Model) Capturing() bool { return false }
+
+// label is how a chosen profile appears in the status line.
+func (r row) label() string {
+	switch {
+	case r.id.Account != "":
+		return r.info.Name + " (" + r.id.Account + ")"
+	case r.id.Principal != "":
+		return r.info.Name + " (" + r.id.Principal + ")"
+	}
+	return r.info.Name
+}

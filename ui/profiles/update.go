@@ -1,0 +1,132 @@
+package profiles
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Init loads the profile list.
+func (m *Model) Init(ctx *screen.Context) tea.Cmd {
+	b := ctx.Backend
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		ps, err := b.Profiles()
+		return loadedMsg{rows: ps, err: err}
+	})
+}
+
+// resolve asks for one identity in the background, bounded by the
+// identity timeout.
+func resolve(b screen.Backend, name string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), awsauth.IdentityTimeout+2e9)
+		defer cancel()
+		id, err := b.Identity(ctx, name)
+		return identityMsg{name: name, id: id, err: err}
+	}
+}
+
+// Update handles keys and the background results.
+func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		m.loaded, m.loadErr = true, msg.err
+		var cmds []tea.Cmd
+		for _, p := range msg.rows {
+			m.rows = append(m.rows, row{info: p})
+			name := p.Name
+			if p.Kind == awsauth.KindEnv {
+				name = ""
+			}
+			cmds = append(cmds, resolve(ctx.Backend, name))
+		}
+		return m, tea.Batch(cmds...)
+	case identityMsg:
+		for i := range m.rows {
+			n := m.rows[i].info.Name
+			if m.rows[i].info.Kind == awsauth.KindEnv {
+				n = ""
+			}
+			if n == msg.name {
+				m.rows[i].id, m.rows[i].err, m.rows[i].resolved = msg.id, msg.err, true
+			}
+		}
+		m.publish(ctx)
+		return m, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		if m.allResolved() {
+			return m, nil
+		}
+		return m, cmd
+	case tea.KeyPressMsg:
+		return m.key(ctx, msg)
+	}
+	return m, nil
+}
+
+func (m *Model) allResolved() bool {
+	if !m.loaded {
+		return false
+	}
+	for _, r := range m.rows {
+		if !r.resolved {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	n := len(m.rows)
+	if n == 0 {
+		return m, nil
+	}
+	c := &m.cursor[m.focus]
+	switch {
+	case key.Matches(msg, keyUp):
+		*c = (*c - 1 + n) % n
+	case key.Matches(msg, keyDown):
+		*c = (*c + 1) % n
+	case key.Matches(msg, keySwitch):
+		m.focus = 1 - m.focus
+	case key.Matches(msg, keyNext) || (key.Matches(msg, keyChoose) && msg.String() == "enter" && m.chosen[0] >= 0 && m.chosen[1] >= 0):
+		if m.chosen[0] >= 0 && m.chosen[1] >= 0 {
+			return m, screen.Navigate(screen.Buckets)
+		}
+	case key.Matches(msg, keyChoose):
+		m.chosen[m.focus] = *c
+		m.publish(ctx)
+		if m.focus == origin {
+			m.focus = destination
+			if m.chosen[destination] < 0 {
+				m.cursor[destination] = *c
+			}
+		}
+	}
+	return m, nil
+}
+
+// publish writes the choices into the shared context.
+func (m *Model) publish(ctx *screen.Context) {
+	if i := m.chosen[origin]; i >= 0 {
+		ctx.SrcProfile, ctx.SrcIdentity = profileName(m.rows[i]), m.rows[i].label()
+	}
+	if i := m.chosen[destination]; i >= 0 {
+		ctx.DstProfile, ctx.DstIdentity = profileName(m.rows[i]), m.rows[i].label()
+	}
+}
+
+// profileName is the name Load takes ("" for environment credentials).
+func profileName(r row) string {
+	if r.info.Kind == awsauth.KindEnv {
+		return ""
+	}
+	return r.info.Name
+}

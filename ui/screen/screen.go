@@ -1,0 +1,90 @@
+// Package screen is the contract between the TUI's root router and its
+// screens: the Screen interface, the shared Context, navigation messages,
+// and the Backend the screens call (only from tea.Cmds, never in Update).
+package screen
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/style"
+)
+
+// ID names a screen.
+type ID int
+
+// The screens, in the order of the migration flow.
+const (
+	Profiles ID = iota
+	Buckets
+	Browser
+	Plan
+	Running
+	Summary
+)
+
+func (id ID) String() string {
+	return [...]string{"Profiles", "Buckets", "Browser", "Plan", "Run", "Summary"}[id]
+}
+
+// Screen is one step of the flow. Update must not do I/O: it returns
+// tea.Cmds that call the Backend, and handles their result messages.
+type Screen interface {
+	// Init starts the screen's background work when it is entered.
+	Init(ctx *Context) tea.Cmd
+	// Update handles a message; the returned Cmd may be nil.
+	Update(ctx *Context, msg tea.Msg) (Screen, tea.Cmd)
+	// View renders the screen's body in width × height cells.
+	View(ctx *Context, width, height int) string
+	// Keys are the bindings the help bar shows for this screen.
+	Keys() []key.Binding
+	// Capturing reports that the screen is taking text input (a filter, a
+	// prefix, a dialog), so global keys such as q must not fire.
+	Capturing() bool
+}
+
+// Context is the state the screens share: the choices made so far. The
+// root router owns it; screens change it only in Update.
+type Context struct {
+	Backend Backend
+	Styles  style.Styles
+
+	SrcProfile, DstProfile string
+	SrcIdentity, DstIdentity string // "profile (account)" for the status line
+
+	SrcBucket, DstBucket string
+	// Items are the hand-picked source keys and prefixes ("logs/2026/").
+	Items []string
+	// DstPrefix is prepended to every copied key.
+	DstPrefix string
+	// Where is the current browse location, for the status line.
+	Where string
+
+	Options RunOptions
+	// Result is the finished run, for the summary.
+	Result *RunResult
+}
+
+// RunOptions are the Plan screen's options tab.
+type RunOptions struct {
+	Concurrency  int
+	ACL          string
+	StorageClass string
+	Delete       bool
+	DryRun       bool
+	Verify       bool
+	Compare      string
+	Broad        bool // the broad policy instead of least privilege
+}
+
+// Go asks the router to switch to a screen (entering it afresh).
+type Go struct{ To ID }
+
+// Back asks the router to go to the previous screen (Esc).
+type Back struct{}
+
+// Navigate returns the command that sends Go.
+func Navigate(to ID) tea.Cmd { return func() tea.Msg { return Go{To: to} } }
+
+// GoBack returns the command that sends Back.
+func GoBack() tea.Cmd { return func() tea.Msg { return Back{} } }

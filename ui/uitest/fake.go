@@ -1,0 +1,247 @@
+// Package uitest is a deterministic in-memory Backend for the TUI's unit
+// and golden tests: fixed profiles, buckets and keys, so a view renders the
+// same bytes every time. Integration tests use the real backend on the
+// sandbox instead.
+package uitest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Fake is the test backend. Its fields may be changed before use.
+type Fake struct {
+	mu sync.Mutex
+	// Objects of the origin bucket, by key.
+	Objects map[string]transfer.Object
+	// PreflightFails makes the "read sample object" check fail.
+	PreflightFails bool
+	// Applied records ApplyPolicy calls.
+	Applied int
+	// Started records Start calls.
+	Started []screen.Migration
+	// Run is what Start returns; nil means a FakeRun that finishes at once.
+	Run *FakeRun
+}
+
+// Epoch is the fixed time of every fake object and bucket.
+var Epoch = time.Date(2026, 11, 1, 9, 30, 0, 0, time.UTC)
+
+// New returns a fake with a small tree of objects.
+func New() *Fake {
+	f := &Fake{Objects: map[string]transfer.Object{}}
+	add := func(k string, size int64) {
+		f.Objects[k] = transfer.Object{Key: k, Size: size, ETag: fmt.Sprintf("%032x", len(k)*7919+int(size)), LastModified: Epoch, StorageClass: "STANDARD"}
+	}
+	for m := 1; m <= 3; m++ {
+		for d := 1; d <= 4; d++ {
+			add(fmt.Sprintf("logs/2026/%02d/%02d/events.json", m, d), int64(1000*m+d))
+		}
+	}
+	for i := 0; i < 12; i++ {
+		add(fmt.Sprintf("images/cats/img-%03d.jpg", i), int64(40_000+i))
+	}
+	add("reports/", 0)
+	add("reports/2025/q1.csv", 4096)
+	add("reports/2025/q2.csv", 5120)
+	add("backups/2026-11-01/db-dump.tar", 80<<20)
+	add("README.txt", 321)
+	return f
+}
+
+var _ screen.Backend = (*Fake)(nil)
+
+// Profiles are two sandbox-like profiles and a broken one.
+func (f *Fake) Profiles() ([]awsauth.ProfileInfo, error) {
+	return []awsauth.ProfileInfo{
+		{Name: "prod-archive", Kind: awsauth.KindSSO, Region: "eu-west-1"},
+		{Name: "prod-origin", Kind: awsauth.KindStatic, Region: "us-east-1"},
+		{Name: "stale-role", Kind: awsauth.KindAssumeRole, Region: "us-east-1", Problem: `source_profile "gone" does not exist`},
+	}, nil
+}
+
+// Identity gives fixed accounts.
+func (f *Fake) Identity(_ context.Context, profile string) (awsauth.Identity, error) {
+	switch profile {
+	case "prod-origin":
+		return awsauth.Identity{Account: "111122223333", ARN: "arn:aws:iam::111122223333:user/migrator", Principal: "arn:aws:iam::111122223333:root"}, nil
+	case "prod-archive":
+		return awsauth.Identity{Account: "444455556666", ARN: "arn:aws:sts::444455556666:assumed-role/Archive/s", Principal: "arn:aws:iam::444455556666:root"}, nil
+	}
+	return awsauth.Identity{}, errors.New("the SSO session has expired: run `aws sso login --profile " + profile + "`")
+}
+
+// Buckets returns fixed buckets per profile.
+func (f *Fake) Buckets(_ context.Context, profile string) ([]screen.Bucket, error) {
+	if profile == "prod-origin" {
+		return []screen.Bucket{{Name: "origin-data", Region: "us-east-1", Created: Epoch}, {Name: "origin-logs", Region: "us-east-1", Created: Epoch.AddDate(0, -2, 0)}}, nil
+	}
+	return []screen.Bucket{{Name: "dest-archive", Region: "eu-west-1", Created: Epoch}}, nil
+}
+
+// CreateBucket accepts valid names.
+func (f *Fake) CreateBucket(_ context.Context, _, name string) error {
+	return transfer.ValidateBucketName(name)
+}
+
+// List is a delimiter listing of Objects (one page).
+func (f *Fake) List(_ context.Context, _, _, prefix, _ string) (screen.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	seen := map[string]bool{}
+	var pg screen.Page
+	var keys []string
+	for k := range f.Objects {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			if p := prefix + rest[:i+1]; !seen[p] {
+				seen[p] = true
+				pg.Prefixes = append(pg.Prefixes, p)
+			}
+			continue
+		}
+		pg.Objects = append(pg.Objects, f.Objects[k])
+	}
+	return pg, nil
+}
+
+// Count totals the selected items.
+func (f *Fake) Count(_ context.Context, _, _ string, items []string) (int64, int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var n, b int64
+	for k, o := range f.Objects {
+		for _, it := range items {
+			if k == it || (strings.HasSuffix(it, "/") && strings.HasPrefix(k, it)) {
+				n++
+				b += o.Size
+				break
+			}
+		}
+	}
+	return n, b, nil
+}
+
+// PolicyBefore is the fake origin bucket's current policy.
+const PolicyBefore = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "OwnerFullAccess",
+      "Effect": "Allow",
+      "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+      "Action": "s3:*",
+      "Resource": ["arn:aws:s3:::origin-data", "arn:aws:s3:::origin-data/*"]
+    }
+  ]
+}`
+
+// PolicyChange merges the real statements into PolicyBefore.
+func (f *Fake) PolicyChange(_ context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+	prefixes := m.Items
+	if len(prefixes) == 0 {
+		prefixes = []string{""}
+	}
+	stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{Bucket: m.SrcBucket, Prefixes: prefixes, Principal: "arn:aws:iam::444455556666:root", Broad: broad})
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	after, err := awsauth.MergePolicy(PolicyBefore, stmts)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	before, _ := awsauth.FormatPolicy(PolicyBefore)
+	return awsauth.PolicyChange{Bucket: m.SrcBucket, Before: before, After: after}, nil
+}
+
+// ApplyPolicy counts the call and clears a failing preflight.
+func (f *Fake) ApplyPolicy(context.Context, screen.Migration, awsauth.PolicyChange) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Applied++
+	f.PreflightFails = false
+	return nil
+}
+
+// Preflight returns a fixed set of checks.
+func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) ([]awsauth.Check, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	read := awsauth.Check{Name: "read sample object", Status: awsauth.StatusPass, Reason: "destination identity can read s3://origin-data/logs/2026/01/01/events.json"}
+	if f.PreflightFails {
+		read = awsauth.Check{Name: "read sample object", Status: awsauth.StatusFail, Reason: "destination identity cannot read s3://origin-data/logs/2026/01/01/events.json: AccessDenied",
+			Fix: "apply the proposed policy (Policy tab)"}
+	}
+	return []awsauth.Check{
+		{Name: "list source", Status: awsauth.StatusPass, Reason: "origin identity can list s3://origin-data/"},
+		read,
+		{Name: "destination object ownership", Status: awsauth.StatusPass, Reason: "s3://dest-archive is BucketOwnerEnforced"},
+		{Name: "bucket configuration not copied", Status: awsauth.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "recreate them on s3://dest-archive"},
+	}, nil
+}
+
+// Diff treats every selected object as new, except README.txt (identical).
+func (f *Fake) Diff(_ context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
+	var keys []string
+	for k := range f.Objects {
+		for _, it := range m.Items {
+			if k == it || (strings.HasSuffix(it, "/") && strings.HasPrefix(k, it)) {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		o := f.Objects[k]
+		e := transfer.Entry{Rel: k, Class: transfer.ClassNew, Src: o}
+		switch {
+		case k == "README.txt":
+			e.Class, e.Dst = transfer.ClassIdentical, o
+		case strings.HasSuffix(k, "q2.csv"):
+			e.Class, e.Dst, e.Reason = transfer.ClassChanged, transfer.Object{Key: k, Size: 4000}, "size 3.9 KiB → 5.0 KiB"
+		}
+		sum.Stats.Add(e)
+		if len(sum.Entries[e.Class]) < keep {
+			sum.Entries[e.Class] = append(sum.Entries[e.Class], e)
+		} else {
+			sum.Truncated[e.Class] = true
+		}
+	}
+	extra := transfer.Entry{Rel: "old/stale.bin", Class: transfer.ClassExtra, Dst: transfer.Object{Key: "old/stale.bin", Size: 2048}}
+	sum.Stats.Add(extra)
+	sum.Entries[transfer.ClassExtra] = append(sum.Entries[transfer.ClassExtra], extra)
+	return sum, nil
+}
+
+// Start records the call and returns f.Run (or a run that is already done).
+func (f *Fake) Start(_ context.Context, m screen.Migration, _ screen.RunOptions) (screen.Run, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Started = append(f.Started, m)
+	if f.Run != nil {
+		return f.Run, nil
+	}
+	r := NewRun(FixedSnapshot(true))
+	r.Finish(screen.RunResult{Result: &transfer.Result{Copied: 3, Bytes: 3000, Elapsed: 2 * time.Second}})
+	return r, nil
+}
