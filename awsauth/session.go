@@ -4,7 +4,9 @@
 package awsauth
 
 import (
+	"cmp"
 	"context"
+	"io"
 	"errors"
 	"fmt"
 	"net/http"
@@ -20,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Session is one profile's resolved configuration.
@@ -53,6 +56,9 @@ type Options struct {
 	// The terminal commands prompt on stdin; the TUI opens a modal input.
 	// Nil means such profiles fail with a clear error.
 	MFAToken func(serial string) (string, error)
+	// Log receives the SDK's own log lines (nil: standard error). The TUI
+	// points it at its log file so nothing is printed over the screen.
+	Log io.Writer
 }
 
 // DefaultProfile is the profile used when none is named: AWS_PROFILE, else
@@ -84,6 +90,7 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	})
 	loadOpts := []func(*config.LoadOptions) error{
 		config.WithHTTPClient(httpClient),
+		config.WithLogger(logging.NewStandardLogger(cmp.Or[io.Writer](opt.Log, os.Stderr))),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = opt.MaxAttempts

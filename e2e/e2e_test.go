@@ -19,7 +19,7 @@ func TestDemo(t *testing.T) {
 	bin := build(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "demo")
+	cmd := exec.CommandContext(ctx, bin, "demo", "--headless")
 	cmd.Env = append(os.Environ(), "AWS_PROFILE=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {

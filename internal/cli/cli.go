@@ -53,9 +53,12 @@ func commands() []command {
 
 // Main runs one command line and returns the process exit code.
 func Main(ctx context.Context, env Env, args []string) int {
-	if len(args) == 0 {
-		usage(env.Stderr)
-		return ExitUsage
+	if len(args) == 0 || (args[0] != "" && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help") {
+		if !env.IsTerminal {
+			usage(env.Stderr)
+			return ExitUsage
+		}
+		return runTUI(ctx, env, args)
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

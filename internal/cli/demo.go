@@ -13,9 +13,23 @@ import (
 // diff, a server-side copy denied by the missing bucket policy, the policy
 // preview and apply, the copy, a re-run that copies nothing, and the revert.
 func runDemo(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "demo", "")
+	fs := newFlagSet(env, "demo", "[--headless] [--log-file F]")
+	headless := fs.Bool("headless", false, "print the walk-through instead of opening the interactive browser")
+	logFile := fs.String("log-file", "", "write logs to this file (interactive mode)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
+	}
+	if *logFile != "" {
+		// The sandbox changes the working directory: resolve first.
+		abs, err := filepath.Abs(*logFile)
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		*logFile = abs
+	}
+	if !*headless && (!env.IsTerminal || !env.StdinIsTerminal) {
+		fmt.Fprintln(env.Stderr, "s3migrate: no terminal for the interactive demo: running the walk-through (--headless)")
+		*headless = true
 	}
 	step := func(n int, title string) {
 		fmt.Fprintf(env.Stdout, "\n\x1b[1m== %d. %s\x1b[0m\n", n, title)
@@ -37,6 +51,9 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stdout, "sandbox on %s: profile %s owns s3://%s, profile %s owns s3://%s (empty)\n",
 		sb.Endpoint, sandbox.OriginProfile, sandbox.OriginBucket, sandbox.DestProfile, sandbox.DestBucket)
+	if !*headless {
+		return openTUI(ctx, env, *logFile)
+	}
 
 	src, dst := "s3://"+sandbox.OriginBucket+"/", "s3://"+sandbox.DestBucket+"/"
 	pf := []string{"--source-profile", sandbox.OriginProfile, "--dest-profile", sandbox.DestProfile}

@@ -24,6 +24,9 @@ type Model struct {
 	width     int
 	height    int
 	quitting  bool
+
+	mfa   *MFA
+	modal *mfaModal
 }
 
 type entry struct {
@@ -52,4 +55,4 @@ func (m *Model) Context() *screen.Context { return m.ctx }
 func (m *Model) Current() screen.ID { return m.stack[len(m.stack)-1].id }
 
 // Init starts the first screen.
-func (m *Model) Init() tea.Cmd { return m.stack[0].screen.Init(m.ctx) }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.stack[0].screen.Init(m.ctx), m.waitMFA()) }

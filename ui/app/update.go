@@ -2,6 +2,7 @@ package app
 
 import (
 	tea "charm.land/bubbletea/v2"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/key"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -11,6 +12,15 @@ import (
 // to the screen on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	top := &m.stack[len(m.stack)-1]
+	if req, ok := msg.(MFARequest); ok {
+		m.modal = newMFAModal(req)
+		return m, textinput.Blink
+	}
+	if m.modal != nil {
+		if _, isKey := msg.(tea.KeyPressMsg); isKey {
+			return m, m.updateMFA(msg)
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height

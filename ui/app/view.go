@@ -31,6 +31,9 @@ func (m *Model) render() string {
 		return st.Warn.Render(fmt.Sprintf("s3migrate needs a terminal of at least %d×%d; this one is %d×%d. Make it larger, or press q to quit.",
 			MinWidth, MinHeight, m.width, m.height))
 	}
+	if m.modal != nil {
+		return m.mfaView()
+	}
 	top := m.stack[len(m.stack)-1]
 	header := m.header(top.id)
 	helpBar := m.helpBar(top.screen)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -24,6 +25,8 @@ import (
 type Live struct {
 	// MFAToken is asked for MFA codes (the TUI opens a modal input).
 	MFAToken func(serial string) (string, error)
+	// Log receives the SDK's log lines (the TUI's log file).
+	Log io.Writer
 
 	mu       sync.Mutex
 	sessions map[string]*awsauth.Session
@@ -41,7 +44,7 @@ func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, e
 	if ok {
 		return s, nil
 	}
-	s, err := awsauth.Load(ctx, profile, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken})
+	s, err := awsauth.Load(ctx, profile, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +171,7 @@ func (b *Live) pair(ctx context.Context, m screen.Migration) (*migration.Pair, e
 		return nil, err
 	}
 	return migration.Open(ctx, m.SrcProfile, m.DstProfile, transfer.Location{Bucket: m.SrcBucket},
-		transfer.Location{Bucket: m.DstBucket, Prefix: m.DstPrefix}, cmp, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken})
+		transfer.Location{Bucket: m.DstBucket, Prefix: m.DstPrefix}, cmp, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log})
 }
 
 // grantPrefixes are the policy prefixes of a selection ("" for everything).

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/app"
+	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/profiles"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
@@ -31,8 +32,12 @@ func NewModel(b screen.Backend, st style.Styles) *app.Model {
 	return app.New(b, st, Screens(), screen.Profiles)
 }
 
-// Run runs the TUI until the user quits or ctx ends.
-func Run(ctx context.Context, b screen.Backend, in io.Reader, out io.Writer) error {
+// Run runs the TUI on the live backend until the user quits or ctx ends.
+// The SDK's log lines go to logw, never to the terminal.
+func Run(ctx context.Context, logw io.Writer, in io.Reader, out io.Writer) error {
+	mfa := app.NewMFA()
+	b := backend.New()
+	b.MFAToken, b.Log = mfa.Token, logw
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if in != nil {
 		opts = append(opts, tea.WithInput(in))
@@ -40,7 +45,7 @@ func Run(ctx context.Context, b screen.Backend, in io.Reader, out io.Writer) err
 	if out != nil {
 		opts = append(opts, tea.WithOutput(out))
 	}
-	_, err := tea.NewProgram(NewModel(b, style.FromEnv()), opts...).Run()
+	_, err := tea.NewProgram(NewModel(b, style.FromEnv()).WithMFA(mfa), opts...).Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
 		return nil
 	}
