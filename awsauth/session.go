@@ -6,9 +6,9 @@ package awsauth
 import (
 	"cmp"
 	"context"
-	"io"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"

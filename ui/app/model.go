@@ -4,8 +4,8 @@
 package app
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/help"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"

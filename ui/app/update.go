@@ -1,9 +1,9 @@
 package app
 
 import (
-	tea "charm.land/bubbletea/v2"
-	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
