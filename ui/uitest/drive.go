@@ -1,0 +1,114 @@
+package uitest
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Update rewrites golden files: go test ./ui/... -update
+var Update = flag.Bool("update", false, "rewrite the golden files")
+
+// Golden compares got (ANSI stripped, trailing spaces trimmed) with
+// testdata/name.golden.
+func Golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = Plain(got)
+	path := filepath.Join("testdata", name+".golden")
+	if *Update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file:\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+// Plain strips colours and trailing spaces, line by line.
+func Plain(s string) string {
+	lines := strings.Split(ansi.Strip(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Key builds a key press from a tea key name: "enter", "space", "down", "a".
+func Key(name string) tea.KeyPressMsg {
+	switch name {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	}
+	r := []rune(name)
+	return tea.KeyPressMsg{Code: r[0], Text: name}
+}
+
+// Drive runs a screen's command synchronously and feeds the messages back
+// until nothing is left, skipping ticks (spinners, timers) that would never
+// end. It returns the navigation messages seen.
+func Drive(ctx *screen.Context, s screen.Screen, cmd tea.Cmd) (screen.Screen, []tea.Msg) {
+	var nav []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0 && steps < 10_000; steps++ {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch m := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, m...)
+		case screen.Go, screen.Back:
+			nav = append(nav, m)
+		default:
+			if isTick(msg) {
+				continue
+			}
+			var next tea.Cmd
+			s, next = s.Update(ctx, msg)
+			queue = append(queue, next)
+		}
+	}
+	return s, nav
+}
+
+// isTick reports animation messages, by type name, so Drive does not loop
+// on them.
+func isTick(msg tea.Msg) bool {
+	name := strings.ToLower(typeName(msg))
+	return strings.Contains(name, "tick") || strings.Contains(name, "blink")
+}
