@@ -11,4 +11,6 @@ var (
 )
 
 // Keys are shown in the help bar.
-func (m *Model) Keys() []key.Binding { return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext} }
+func (m *Model) Keys() []key.Binding {
+	return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext}
+}

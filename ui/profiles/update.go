@@ -3,9 +3,9 @@ package profiles
 import (
 	"context"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/ui/screen"
