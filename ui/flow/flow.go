@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/ui/app"
 	"github.com/s3migrate/s3migrate/ui/backend"
+	"github.com/s3migrate/s3migrate/ui/plan"
 	"github.com/s3migrate/s3migrate/ui/profiles"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
@@ -21,7 +22,7 @@ func Screens() map[screen.ID]app.Factory {
 		screen.Profiles: profiles.New,
 		screen.Buckets:  todo(screen.Buckets),
 		screen.Browser:  todo(screen.Browser),
-		screen.Plan:     todo(screen.Plan),
+		screen.Plan:     plan.New,
 		screen.Running:  todo(screen.Running),
 		screen.Summary:  todo(screen.Summary),
 	}

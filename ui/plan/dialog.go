@@ -1,0 +1,51 @@
+package plan
+
+import (
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/style"
+)
+
+// dialogKind says what a confirmed dialog does.
+type dialogKind int
+
+const (
+	dialogApply dialogKind = iota
+)
+
+// dialog is a yes/no question drawn over the screen. It carries what it
+// asks about, so the answer applies to what was shown even if a reload
+// arrives meanwhile.
+type dialog struct {
+	kind   dialogKind
+	prompt string
+	change awsauth.PolicyChange
+}
+
+// action is a dialog's answer, for the screen to act on.
+type action int
+
+const (
+	actionNone action = iota
+	actionYes
+	actionNo
+)
+
+// update maps a key to the dialog's answer; other keys are swallowed.
+func (d dialog) update(msg tea.KeyPressMsg) action {
+	switch {
+	case key.Matches(msg, keyYes):
+		return actionYes
+	case key.Matches(msg, keyNo):
+		return actionNo
+	}
+	return actionNone
+}
+
+// view is the dialog's box.
+func (d dialog) view(st style.Styles, width int) string {
+	body := st.Bold.Render(d.prompt) + "\n\n" + st.Key.Render("y") + " yes   " + st.Key.Render("n/esc") + " no"
+	return st.FocusedPane.Width(min(width, max(40, len([]rune(d.prompt))+4))).Render(body)
+}

@@ -1,0 +1,204 @@
+package plan
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+// recorder wraps the fake backend and records what the screen asked for.
+type recorder struct {
+	*uitest.Fake
+	mu        sync.Mutex
+	broad     []bool
+	compares  []string
+	preflight []screen.RunOptions
+	diffErr   error
+	unchanged bool
+}
+
+func (r *recorder) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+	r.mu.Lock()
+	r.broad = append(r.broad, broad)
+	unchanged := r.unchanged
+	r.mu.Unlock()
+	c, err := r.Fake.PolicyChange(ctx, m, broad)
+	if unchanged {
+		c.Before = c.After
+	}
+	return c, err
+}
+
+func (r *recorder) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
+	r.mu.Lock()
+	r.preflight = append(r.preflight, opt)
+	r.mu.Unlock()
+	return r.Fake.Preflight(ctx, m, opt)
+}
+
+func (r *recorder) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+	r.mu.Lock()
+	r.compares = append(r.compares, m.Compare)
+	err := r.diffErr
+	r.mu.Unlock()
+	if err != nil {
+		return screen.DiffSummary{}, err
+	}
+	return r.Fake.Diff(ctx, m, keep)
+}
+
+// harness drives the screen as the router would, running every command
+// synchronously and feeding its messages back.
+type harness struct {
+	t    *testing.T
+	ctx  *screen.Context
+	s    screen.Screen
+	b    *recorder
+	init tea.Cmd
+}
+
+// newHarness builds the screen on a recorder; setup may change the
+// backend before Init. The Init command is kept in h.init, not run.
+func newHarness(t *testing.T, setup func(*recorder)) *harness {
+	t.Helper()
+	b := &recorder{Fake: uitest.New()}
+	if setup != nil {
+		setup(b)
+	}
+	ctx := &screen.Context{
+		Backend: b, Styles: style.New(true),
+		SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		SrcIdentity: "prod-origin (111122223333)", DstIdentity: "prod-archive (444455556666)",
+		SrcBucket: "origin-data", DstBucket: "dest-archive", DstPrefix: "migrated/",
+		Items:   []string{"logs/2026/", "reports/", "README.txt"},
+		Options: screen.RunOptions{Concurrency: 32, Verify: true, Compare: "size-etag"},
+	}
+	h := &harness{t: t, ctx: ctx, b: b, s: New()}
+	h.init = h.s.Init(ctx)
+	return h
+}
+
+// started is a harness whose three loads have finished.
+func started(t *testing.T, setup func(*recorder)) *harness {
+	t.Helper()
+	h := newHarness(t, setup)
+	h.run(h.init)
+	return h
+}
+
+func (h *harness) model() *Model { return h.s.(*Model) }
+
+// run executes cmd and everything it leads to; the messages the screen
+// does not handle (navigation, clipboard) are returned. Spinner ticks are
+// dropped: they only animate.
+func (h *harness) run(cmd tea.Cmd) []tea.Msg {
+	h.t.Helper()
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil, spinner.TickMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case policyMsg, preflightMsg, diffMsg, appliedMsg, savedMsg:
+			var next tea.Cmd
+			h.s, next = h.s.Update(h.ctx, msg)
+			queue = append(queue, next)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+// press sends keys one by one and returns the unhandled messages of all.
+func (h *harness) press(keys ...string) []tea.Msg {
+	h.t.Helper()
+	var out []tea.Msg
+	for _, k := range keys {
+		var cmd tea.Cmd
+		h.s, cmd = h.s.Update(h.ctx, keyOf(k))
+		out = append(out, h.run(cmd)...)
+	}
+	return out
+}
+
+// view renders at the golden size without ANSI sequences.
+func (h *harness) view() string { return ansi.Strip(h.s.View(h.ctx, 120, 30)) }
+
+// keyOf builds the key press whose String() is s.
+func keyOf(s string) tea.KeyPressMsg {
+	switch s {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "space":
+		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	}
+	r := []rune(s)[0]
+	if r >= 'A' && r <= 'Z' {
+		return tea.KeyPressMsg{Code: r + 'a' - 'A', Text: s, Mod: tea.ModShift}
+	}
+	return tea.KeyPressMsg{Code: r, Text: s}
+}
+
+// navigations are the screens the messages ask the router to go to.
+func navigations(msgs []tea.Msg) []screen.ID {
+	var ids []screen.ID
+	for _, m := range msgs {
+		if g, ok := m.(screen.Go); ok {
+			ids = append(ids, g.To)
+		}
+	}
+	return ids
+}
+
+// golden compares the view with testdata/name.golden through the shared
+// helper (ANSI stripped, trailing spaces trimmed); its -update flag,
+// registered by uitest, rewrites the file.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	uitest.Golden(t, name, got)
+}
+
+// lineWith is the first line of s containing sub, or "".
+func lineWith(s, sub string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			return l
+		}
+	}
+	return ""
+}

@@ -1,0 +1,62 @@
+package plan
+
+import "charm.land/bubbles/v2/key"
+
+var (
+	keyNextTab = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
+	keyPrevTab = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab"))
+	keyTabN    = key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "tabs"))
+	keyUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	keyDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyPgUp    = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
+	keyPgDown  = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
+	// Start is enter everywhere except the Diff class list, where enter
+	// drills down; S works on every tab.
+	keyStart      = key.NewBinding(key.WithKeys("enter", "S"), key.WithHelp("enter/S", "start"))
+	keyStartShift = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "start"))
+
+	// Policy tab.
+	keyBroad = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "scoped/broad"))
+	keyApply = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "apply"))
+	keySave  = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save"))
+	keyCopy  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy"))
+
+	// Preflight tab.
+	keyRerun = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run"))
+
+	// Diff tab.
+	keyDrill   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list keys"))
+	keyCompare = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "compare mode"))
+	keyUndrill = key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "classes"))
+
+	// Options tab.
+	keyInc    = key.NewBinding(key.WithKeys("+", "=", "right", "l"), key.WithHelp("+/→", "more"))
+	keyDec    = key.NewBinding(key.WithKeys("-", "left", "h"), key.WithHelp("-/←", "less"))
+	keyToggle = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle"))
+
+	// Dialog.
+	keyYes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
+	keyNo  = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))
+)
+
+// Keys are shown in the help bar: the tab's own keys first.
+func (m *Model) Keys() []key.Binding {
+	if len(m.dialogs) > 0 {
+		return []key.Binding{keyYes, keyNo}
+	}
+	nav := []key.Binding{keyNextTab, keyTabN}
+	switch m.tab {
+	case tabPolicy:
+		return append([]key.Binding{keyUp, keyDown, keyBroad, keyApply, keySave, keyCopy, keyStart}, nav...)
+	case tabPreflight:
+		return append([]key.Binding{keyRerun, keyUp, keyDown, keyStart}, nav...)
+	case tabDiff:
+		if m.diff.drilled {
+			return []key.Binding{keyUp, keyDown, keyPgDown, keyUndrill, keyStartShift}
+		}
+		return append([]key.Binding{keyUp, keyDown, keyDrill, keyCompare, keyStartShift}, nav...)
+	case tabOptions:
+		return append([]key.Binding{keyUp, keyDown, keyDec, keyInc, keyToggle, keyStart}, nav...)
+	}
+	return nav
+}

@@ -1,0 +1,185 @@
+// Package plan is the screen between choosing what to copy and copying it:
+// the bucket policy the migration needs (and applying it), the preflight
+// checks, the diff of keys per class, and the run options. Start is refused
+// while a preflight check fails.
+package plan
+
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/spinner"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// tab is which of the four tabs is shown.
+type tab int
+
+const (
+	tabPolicy tab = iota
+	tabPreflight
+	tabDiff
+	tabOptions
+	numTabs
+)
+
+func (t tab) String() string {
+	return [...]string{"Policy", "Preflight", "Diff", "Options"}[t]
+}
+
+// diffKeep is how many entries of each class the drill-down lists keep.
+const diffKeep = 200
+
+// defaultHeight is the body height assumed for paging until a
+// WindowSizeMsg arrives (the router does not resend one to a new screen).
+const defaultHeight = 26
+
+// load is the state of one background load. gen numbers the requests so
+// that the result of a superseded one (b or m pressed twice) is dropped.
+type load struct {
+	gen     int
+	loading bool
+	err     error
+}
+
+// start begins a new request and returns its number.
+func (l *load) start() int {
+	l.gen++
+	l.loading, l.err = true, nil
+	return l.gen
+}
+
+// finish records a result; it reports false for a superseded request.
+func (l *load) finish(gen int, err error) bool {
+	if gen != l.gen {
+		return false
+	}
+	l.loading, l.err = false, err
+	return true
+}
+
+// policyTab is the Policy tab: the proposed change and what was done with it.
+type policyTab struct {
+	load
+	change   awsauth.PolicyChange
+	lines    []awsauth.DiffLine
+	loaded   bool
+	scroll   int
+	applying bool
+	// note is the outcome of the last apply, save or copy, shown under
+	// the diff; noteErr marks it as a failure.
+	note    string
+	noteErr bool
+}
+
+// preflightTab is the Preflight tab.
+type preflightTab struct {
+	load
+	checks []awsauth.Check
+	loaded bool
+	// stale is set when an option the checks depend on (the ACL) changed:
+	// they run again when the Options tab is left or Start is pressed.
+	stale  bool
+	scroll int // index of the first check shown
+}
+
+// failing names the checks that block a start.
+func (p *preflightTab) failing() []string {
+	var names []string
+	for _, c := range p.checks {
+		if c.Status == awsauth.StatusFail {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// diffTab is the Diff tab: the class list, or one class's entries.
+type diffTab struct {
+	load
+	sum     screen.DiffSummary
+	loaded  bool
+	cursor  int  // the selected class
+	drilled bool // showing the entries of the selected class
+	scroll  int  // first entry shown while drilled
+}
+
+// field is a row of the Options form.
+type field int
+
+const (
+	fieldConcurrency field = iota
+	fieldACL
+	fieldStorage
+	fieldDelete
+	fieldDryRun
+	fieldVerify
+	numFields
+)
+
+// optionsTab is the Options tab; the values live in ctx.Options.
+type optionsTab struct {
+	cursor field
+}
+
+// Model is the plan screen.
+type Model struct {
+	tab       tab
+	policy    policyTab
+	preflight preflightTab
+	diff      diffTab
+	options   optionsTab
+	// dialogs is the overlay stack; the top one takes the keys.
+	dialogs []dialog
+	// refused is set when Start was pressed while blocked, so the footer
+	// says so loudly until the next key.
+	refused  bool
+	spin     spinner.Model
+	spinning bool
+	height   int // body height, for paging
+}
+
+// New builds the screen.
+func New() screen.Screen {
+	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot)), height: defaultHeight}
+}
+
+// Capturing is true while a dialog is open or a diff class is drilled
+// into: Esc and q belong to the screen then.
+func (m *Model) Capturing() bool { return len(m.dialogs) > 0 || (m.tab == tabDiff && m.diff.drilled) }
+
+// migration is what the Backend needs, copied out of the shared context so
+// a command never reads state Update may change.
+func migration(ctx *screen.Context) screen.Migration {
+	return screen.Migration{
+		SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile,
+		SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
+		Items: slices.Clone(ctx.Items), DstPrefix: ctx.DstPrefix,
+		Compare: ctx.Options.Compare,
+	}
+}
+
+// Background results.
+type (
+	policyMsg struct {
+		gen    int
+		change awsauth.PolicyChange
+		err    error
+	}
+	preflightMsg struct {
+		gen    int
+		checks []awsauth.Check
+		err    error
+	}
+	diffMsg struct {
+		gen int
+		sum screen.DiffSummary
+		err error
+	}
+	appliedMsg struct{ err error }
+	savedMsg   struct {
+		path string
+		err  error
+	}
+)

@@ -1,0 +1,143 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// The choices the ACL and storage class rows cycle through; "" is the
+// default (no ACL header; the source's storage class).
+var (
+	acls           = []string{"", "bucket-owner-full-control", "private"}
+	storageClasses = []string{"", "STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"}
+)
+
+// maxConcurrency bounds the concurrency field.
+const maxConcurrency = 512
+
+// stepConcurrency moves n one step: by 1 up to 16, by 8 above, so both a
+// small and a large value are a few presses away.
+func stepConcurrency(n int, up bool) int {
+	switch {
+	case up && n < 16:
+		n++
+	case up:
+		n += 8
+	case n <= 16:
+		n--
+	default:
+		n -= 8
+	}
+	return clamp(n, 1, maxConcurrency)
+}
+
+// cycle returns the value after (or before) cur in vals.
+func cycle(vals []string, cur string, up bool) string {
+	i := max(slices.Index(vals, cur), 0)
+	if up {
+		return vals[(i+1)%len(vals)]
+	}
+	return vals[(i+len(vals)-1)%len(vals)]
+}
+
+func (m *Model) optionsKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	o := &m.options
+	switch {
+	case key.Matches(msg, keyUp):
+		o.cursor = field(clamp(int(o.cursor)-1, 0, int(numFields)-1))
+	case key.Matches(msg, keyDown):
+		o.cursor = field(clamp(int(o.cursor)+1, 0, int(numFields)-1))
+	case key.Matches(msg, keyInc):
+		m.change(ctx, true, false)
+	case key.Matches(msg, keyDec):
+		m.change(ctx, false, false)
+	case key.Matches(msg, keyToggle):
+		m.change(ctx, true, true)
+	}
+	return nil
+}
+
+// change moves the field under the cursor up or down; toggle is space,
+// which flips a switch and cycles a choice but leaves the number alone.
+func (m *Model) change(ctx *screen.Context, up, toggle bool) {
+	opt := &ctx.Options
+	switch m.options.cursor {
+	case fieldConcurrency:
+		if !toggle {
+			opt.Concurrency = stepConcurrency(opt.Concurrency, up)
+		}
+	case fieldACL:
+		opt.ACL = cycle(acls, opt.ACL, up)
+		// The write check asks for this ACL: its verdict may change.
+		m.preflight.stale = true
+	case fieldStorage:
+		opt.StorageClass = cycle(storageClasses, opt.StorageClass, up)
+	case fieldDelete:
+		opt.Delete = !opt.Delete
+	case fieldDryRun:
+		opt.DryRun = !opt.DryRun
+	case fieldVerify:
+		opt.Verify = !opt.Verify
+	}
+}
+
+// onOff renders a switch so it reads without colour.
+func onOff(b bool) string {
+	if b {
+		return "[x] on"
+	}
+	return "[ ] off"
+}
+
+// optionsView is the form.
+func (m *Model) optionsView(ctx *screen.Context, width, height int) string {
+	st, opt := ctx.Styles, ctx.Options
+	acl := opt.ACL
+	if acl == "" {
+		acl = "none (the destination bucket's default)"
+	}
+	sc := opt.StorageClass
+	if sc == "" {
+		sc = "keep source"
+	}
+	del := onOff(opt.Delete)
+	if opt.Delete {
+		n := "every"
+		if m.diff.loaded {
+			n = fmt.Sprint(m.diff.sum.Stats.Count[transfer.ClassExtra])
+		}
+		del = st.Fail.Render(del + "  ⚠ deletes " + n + " only-in-destination keys from s3://" + ctx.DstBucket)
+	}
+	rows := []struct {
+		f           field
+		name, value string
+		hint        string
+	}{
+		{fieldConcurrency, "Concurrency", fmt.Sprint(opt.Concurrency), "←→ or +/- change"},
+		{fieldACL, "ACL", acl, "space or ←→ cycle"},
+		{fieldStorage, "Storage class", sc, "space or ←→ cycle"},
+		{fieldDelete, "Delete extras", del, "space toggles"},
+		{fieldDryRun, "Dry run", onOff(opt.DryRun), "space toggles: plan and report, copy nothing"},
+		{fieldVerify, "Verify after copy", onOff(opt.Verify), "space toggles: check every copy against the source"},
+	}
+	out := []string{st.Bold.Render("Run options") + st.Subtle.Render("   ↑↓ select · the hint on the right says how to change"), ""}
+	for _, r := range rows {
+		name := fmt.Sprintf("%-18s", r.name)
+		line := "  " + name + " " + r.value
+		if r.f == m.options.cursor {
+			line = st.Cursor.Render("▸ ") + st.Selected.Render(name) + " " + r.value + st.Subtle.Render("   "+r.hint)
+		}
+		out = append(out, cut(line, width))
+	}
+	if m.preflight.stale {
+		out = append(out, "", st.Warn.Render("The ACL changed: the preflight checks run again when you leave this tab."))
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,483 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+func TestKeyOfMatchesKeyNames(t *testing.T) {
+	for _, k := range []string{"tab", "shift+tab", "enter", "esc", "up", "down", "left", "right", "pgup", "pgdown", "space", "S", "b", "+", "1"} {
+		if got := keyOf(k).String(); got != k {
+			t.Errorf("keyOf(%q).String() = %q", k, got)
+		}
+	}
+}
+
+func TestInitLoadsPolicyPreflightAndDiff(t *testing.T) {
+	h := newHarness(t, nil)
+	m := h.model()
+	if !m.policy.loading || !m.preflight.loading || !m.diff.loading {
+		t.Fatalf("after Init every load should be running: policy %v preflight %v diff %v", m.policy.loading, m.preflight.loading, m.diff.loading)
+	}
+	if v := h.view(); !strings.Contains(v, "reading the bucket policy of s3://origin-data") {
+		t.Errorf("the policy tab should show its spinner while loading:\n%s", v)
+	}
+	h.run(h.init)
+	if m.busy() {
+		t.Fatal("still busy after every load returned")
+	}
+	if !m.policy.loaded || m.policy.change.After == "" || len(m.policy.lines) == 0 {
+		t.Errorf("policy not loaded: %+v", m.policy.change)
+	}
+	if len(m.preflight.checks) != 4 {
+		t.Errorf("preflight checks = %d, want 4", len(m.preflight.checks))
+	}
+	if got := m.diff.sum.Stats.Count[transfer.ClassChanged]; got != 1 {
+		t.Errorf("changed count = %d, want 1", got)
+	}
+	if got := h.b.compares; !slices.Equal(got, []string{"size-etag"}) {
+		t.Errorf("Diff called with compare modes %v", got)
+	}
+}
+
+func TestTabSwitching(t *testing.T) {
+	h := started(t, nil)
+	steps := []struct {
+		key  string
+		want tab
+	}{
+		{"tab", tabPreflight}, {"tab", tabDiff}, {"shift+tab", tabPreflight}, {"4", tabOptions},
+		{"tab", tabPolicy}, {"shift+tab", tabOptions}, {"3", tabDiff}, {"1", tabPolicy}, {"2", tabPreflight},
+	}
+	for _, s := range steps {
+		h.press(s.key)
+		if got := h.model().tab; got != s.want {
+			t.Fatalf("after %s: tab %v, want %v", s.key, got, s.want)
+		}
+		if line := strings.Split(h.view(), "\n")[0]; !strings.Contains(line, fmt.Sprintf("▸ %d %s", s.want+1, s.want)) {
+			t.Errorf("after %s the tab bar does not mark %v: %q", s.key, s.want, line)
+		}
+	}
+}
+
+func TestBroadToggleReloadsTheBroadPolicy(t *testing.T) {
+	h := started(t, nil)
+	scoped := h.model().policy.change.After
+	h.press("b")
+	if !h.ctx.Options.Broad {
+		t.Fatal("b did not set Options.Broad")
+	}
+	if got := h.b.broad; !slices.Equal(got, []bool{false, true}) {
+		t.Fatalf("PolicyChange broad arguments = %v, want [false true]", got)
+	}
+	broad := h.model().policy.change.After
+	if broad == scoped {
+		t.Fatal("the broad policy is the same as the scoped one")
+	}
+	if !strings.Contains(h.view(), "broad: the whole bucket") {
+		t.Error("the view does not say the policy is broad")
+	}
+	h.press("b")
+	if h.ctx.Options.Broad || h.model().policy.change.After != scoped {
+		t.Error("a second b did not return to the scoped policy")
+	}
+}
+
+func TestStaleResultIsDropped(t *testing.T) {
+	h := started(t, nil)
+	scoped := h.model().policy.change.After
+	var first, second tea.Cmd
+	h.s, first = h.s.Update(h.ctx, keyOf("b"))  // broad
+	h.s, second = h.s.Update(h.ctx, keyOf("b")) // scoped again
+	h.run(second)
+	h.run(first) // the broad result arrives last and must be ignored
+	if got := h.model().policy.change.After; got != scoped {
+		t.Errorf("a superseded policy result replaced the current one:\n%s", got)
+	}
+}
+
+func TestPolicyDiffMarksLines(t *testing.T) {
+	h := started(t, nil)
+	v := uitest.Plain(h.view())
+	// The fake merge only adds; check the first added line in view.
+	added := false
+	for _, l := range h.model().policy.lines {
+		if l.Op == '+' {
+			added = strings.Contains(v, "\n+ "+l.Text+"\n")
+			break
+		}
+	}
+	if !added {
+		t.Errorf("the first added line is not shown with '+ ':\n%s", v)
+	}
+}
+
+func TestPolicyScrollRendersOnlyVisibleLines(t *testing.T) {
+	h := started(t, nil)
+	m := h.model()
+	rows := policyRows(contentHeight(m.height))
+	if len(m.policy.lines) <= rows {
+		t.Skipf("the fake policy (%d lines) fits in %d rows", len(m.policy.lines), rows)
+	}
+	last := m.policy.lines[len(m.policy.lines)-1].Text
+	h.press("down")
+	if m.policy.scroll != 1 {
+		t.Fatalf("scroll = %d after down", m.policy.scroll)
+	}
+	h.press("pgdown", "pgdown", "pgdown", "pgdown")
+	if want := len(m.policy.lines) - rows; m.policy.scroll != want {
+		t.Fatalf("scroll = %d after paging to the end, want %d", m.policy.scroll, want)
+	}
+	v := h.s.View(h.ctx, 120, m.height)
+	if !strings.Contains(v, fmt.Sprintf("of %d", len(m.policy.lines))) || !strings.Contains(v, last) {
+		t.Errorf("the end of the policy is not shown:\n%s", v)
+	}
+	if pos := fmt.Sprintf("lines %d–%d of %d", m.policy.scroll+1, len(m.policy.lines), len(m.policy.lines)); !strings.Contains(v, pos) {
+		t.Errorf("the position line does not say %q:\n%s", pos, v)
+	}
+	if n := strings.Count(v, "\n") + 1; n > m.height {
+		t.Errorf("the view has %d lines, more than the %d rows", n, m.height)
+	}
+	h.press("up", "pgup", "pgup", "pgup", "pgup")
+	if m.policy.scroll != 0 {
+		t.Errorf("scroll = %d after paging up, want 0", m.policy.scroll)
+	}
+}
+
+func TestApplyDialog(t *testing.T) {
+	h := started(t, func(r *recorder) { r.PreflightFails = true })
+	m := h.model()
+	if f := m.preflight.failing(); !slices.Equal(f, []string{"read sample object"}) {
+		t.Fatalf("failing checks = %v", f)
+	}
+	h.press("a")
+	if len(m.dialogs) != 1 || !h.s.Capturing() {
+		t.Fatal("a did not open the dialog (or Capturing is false)")
+	}
+	if v := h.view(); !strings.Contains(v, "Apply this policy to s3://origin-data as prod-origin? y/n") {
+		t.Errorf("the dialog is not drawn:\n%s", v)
+	}
+	h.press("q", "b") // swallowed by the dialog
+	if len(m.dialogs) != 1 || h.ctx.Options.Broad {
+		t.Fatal("keys under the dialog reached the screen")
+	}
+	h.press("n")
+	if len(m.dialogs) != 0 || h.b.Applied != 0 {
+		t.Fatalf("n: dialogs %d, Applied %d; want 0, 0", len(m.dialogs), h.b.Applied)
+	}
+	h.press("a", "esc")
+	if len(m.dialogs) != 0 || h.b.Applied != 0 {
+		t.Fatalf("esc: dialogs %d, Applied %d; want 0, 0", len(m.dialogs), h.b.Applied)
+	}
+	calls := len(h.b.preflight)
+	h.press("a", "y")
+	if h.b.Applied != 1 {
+		t.Fatalf("Applied = %d after y, want 1", h.b.Applied)
+	}
+	if len(h.b.preflight) != calls+1 {
+		t.Errorf("preflight ran %d times after applying, want once more", len(h.b.preflight)-calls)
+	}
+	if f := m.preflight.failing(); len(f) != 0 {
+		t.Errorf("checks still failing after apply: %v", f)
+	}
+	if len(h.b.broad) != 2 {
+		t.Errorf("the policy was not read again after applying (PolicyChange calls %d)", len(h.b.broad))
+	}
+	if v := h.view(); !strings.Contains(v, "✓ applied") {
+		t.Errorf("the view does not say applied:\n%s", v)
+	}
+}
+
+func TestStartRefusedWhileAPreflightCheckFails(t *testing.T) {
+	h := started(t, func(r *recorder) { r.PreflightFails = true })
+	for _, k := range []string{"enter", "S"} {
+		if nav := navigations(h.press(k)); len(nav) != 0 {
+			t.Fatalf("%s navigated to %v while a check fails", k, nav)
+		}
+	}
+	line := lineWith(h.view(), "cannot start")
+	if !strings.Contains(line, "failing preflight checks: read sample object") {
+		t.Errorf("the refusal does not name the failing check: %q", line)
+	}
+	h.press("a", "y")
+	if line := lineWith(h.view(), "Start: enter"); line == "" {
+		t.Errorf("no start hint after the fix:\n%s", h.view())
+	}
+	nav := navigations(h.press("enter"))
+	if !slices.Equal(nav, []screen.ID{screen.Running}) {
+		t.Fatalf("enter after apply: navigations %v, want [Running]", nav)
+	}
+}
+
+func TestStartRefusedBeforePreflightFinishes(t *testing.T) {
+	h := newHarness(t, nil) // Init's commands are not run
+	if nav := navigations(h.press("enter")); len(nav) != 0 {
+		t.Fatalf("started before the preflight finished: %v", nav)
+	}
+	if line := lineWith(h.view(), "cannot start"); !strings.Contains(line, "have not finished") {
+		t.Errorf("refusal line = %q", line)
+	}
+}
+
+func TestStartFromDiffTabIsShiftS(t *testing.T) {
+	h := started(t, nil)
+	h.press("3")
+	if nav := navigations(h.press("enter")); len(nav) != 0 {
+		t.Fatalf("enter on the diff tab navigated: %v", nav)
+	}
+	if !h.model().diff.drilled {
+		t.Fatal("enter on the diff tab did not drill down")
+	}
+	if line := lineWith(h.view(), "Start: S"); line == "" {
+		t.Errorf("the diff tab does not hint S:\n%s", h.view())
+	}
+	if nav := navigations(h.press("S")); !slices.Equal(nav, []screen.ID{screen.Running}) {
+		t.Fatalf("S on the diff tab: navigations %v", nav)
+	}
+}
+
+func TestDiffDrillDown(t *testing.T) {
+	h := started(t, nil)
+	m := h.model()
+	h.press("3", "down")
+	if m.selected() != transfer.ClassChanged {
+		t.Fatalf("selected %v, want changed", m.selected())
+	}
+	if h.s.Capturing() {
+		t.Fatal("Capturing before drilling in")
+	}
+	h.press("enter")
+	if !m.diff.drilled || !h.s.Capturing() {
+		t.Fatal("enter did not drill in, or Capturing is false while drilled")
+	}
+	v := h.view()
+	line := lineWith(v, "reports/2025/q2.csv")
+	if !strings.Contains(line, "5.0 KiB") || !strings.Contains(line, "size 3.9 KiB → 5.0 KiB") {
+		t.Errorf("changed entry line = %q\n%s", line, v)
+	}
+	if strings.Contains(v, "events.json") {
+		t.Error("entries of another class are listed")
+	}
+	h.press("esc")
+	if m.diff.drilled || h.s.Capturing() {
+		t.Fatal("esc did not return to the class list")
+	}
+	if m.selected() != transfer.ClassChanged {
+		t.Error("the cursor moved when leaving the drill-down")
+	}
+}
+
+func TestDiffTruncatedSaysAndMore(t *testing.T) {
+	h := started(t, nil)
+	m := h.model()
+	m.diff.sum.Truncated[transfer.ClassNew] = true
+	h.press("3", "enter")
+	if !strings.Contains(h.view(), "… and more") {
+		t.Errorf("a truncated class does not say so:\n%s", h.view())
+	}
+	h.press("esc", "down", "enter")
+	if strings.Contains(h.view(), "… and more") {
+		t.Error("a complete class says … and more")
+	}
+}
+
+func TestCompareModeCycles(t *testing.T) {
+	h := started(t, nil)
+	h.press("3")
+	want := []string{"size", "size-mtime", "checksum", "size-etag"}
+	for _, w := range want {
+		h.press("m")
+		if h.ctx.Options.Compare != w {
+			t.Fatalf("compare = %q, want %q", h.ctx.Options.Compare, w)
+		}
+		if !strings.Contains(h.view(), "compare: "+w+" ") {
+			t.Errorf("the view does not show compare mode %s", w)
+		}
+	}
+	if got := h.b.compares; !slices.Equal(got, append([]string{"size-etag"}, want...)) {
+		t.Errorf("Diff called with %v", got)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	h := started(t, nil)
+	o := &h.ctx.Options
+	if o.Delete {
+		t.Fatal("delete extras is on by default")
+	}
+	h.press("4")
+	if line := lineWith(h.view(), "Delete extras"); !strings.Contains(line, "[ ] off") {
+		t.Errorf("delete row = %q", line)
+	}
+	h.press("+")
+	if o.Concurrency != 40 {
+		t.Errorf("concurrency after + = %d, want 40", o.Concurrency)
+	}
+	h.press("left", "-", "-", "-")
+	if o.Concurrency != 15 {
+		t.Errorf("concurrency after ←--- = %d, want 15", o.Concurrency)
+	}
+	h.press("down", "space")
+	if o.ACL != "bucket-owner-full-control" {
+		t.Errorf("ACL = %q", o.ACL)
+	}
+	h.press("space")
+	if o.ACL != "private" {
+		t.Errorf("ACL = %q", o.ACL)
+	}
+	h.press("right")
+	if o.ACL != "" {
+		t.Errorf("ACL = %q, want none", o.ACL)
+	}
+	if nav := navigations(h.press("enter")); len(nav) != 0 {
+		t.Fatal("started while the preflight was stale after an ACL change")
+	}
+	if !h.model().preflight.loaded || h.model().preflight.stale {
+		t.Fatal("start did not re-run the stale preflight")
+	}
+	h.press("left") // ACL private
+	calls := len(h.b.preflight)
+	h.press("1")
+	if len(h.b.preflight) != calls+1 || h.b.preflight[len(h.b.preflight)-1].ACL != "private" {
+		t.Fatalf("leaving Options did not re-run the preflight with the new ACL: %+v", h.b.preflight)
+	}
+	h.press("4", "down", "space", "right")
+	if o.StorageClass != "STANDARD_IA" {
+		t.Errorf("storage class = %q", o.StorageClass)
+	}
+	h.press("down", "space")
+	if !o.Delete {
+		t.Fatal("space did not turn delete on")
+	}
+	if line := lineWith(h.view(), "Delete extras"); !strings.Contains(line, "⚠ deletes 1 only-in-destination keys") {
+		t.Errorf("delete row = %q", line)
+	}
+	h.press("down", "space", "down", "space")
+	if !o.DryRun || o.Verify {
+		t.Errorf("dry run %v verify %v, want true false", o.DryRun, o.Verify)
+	}
+	h.press("down", "space") // past the last row: still verify
+	if !o.Verify {
+		t.Error("the cursor went past the last row")
+	}
+}
+
+func TestSavePolicy(t *testing.T) {
+	h := started(t, nil)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	h.press("s")
+	path := filepath.Join(dir, "origin-data-policy.json")
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := h.model().policy.change.After; strings.TrimSuffix(string(got), "\n") != strings.TrimSuffix(want, "\n") {
+		t.Errorf("saved %q, want the proposed policy", got)
+	}
+	real, _ := filepath.EvalSymlinks(path)
+	if v := h.view(); !strings.Contains(v, path) && !strings.Contains(v, real) {
+		t.Errorf("the path is not shown:\n%s", v)
+	}
+}
+
+func TestCopyPolicyToClipboard(t *testing.T) {
+	h := started(t, nil)
+	msgs := h.press("y")
+	if len(msgs) != 1 {
+		t.Fatalf("y returned %d messages, want the clipboard one", len(msgs))
+	}
+	// tea's message type is unexported: it is a string holding the text.
+	v := reflect.ValueOf(msgs[0])
+	if !strings.Contains(fmt.Sprintf("%T", msgs[0]), "Clipboard") || v.Kind() != reflect.String || v.String() != h.model().policy.change.After {
+		t.Errorf("y returned %T %v, want SetClipboard of the proposed policy", msgs[0], msgs[0])
+	}
+}
+
+func TestUnchangedPolicy(t *testing.T) {
+	h := started(t, func(r *recorder) { r.unchanged = true })
+	if v := h.view(); !strings.Contains(v, "already grants what the migration needs") {
+		t.Errorf("an unchanged policy does not say so:\n%s", v)
+	}
+	h.press("a")
+	if len(h.model().dialogs) != 0 {
+		t.Error("a opened the apply dialog for an unchanged policy")
+	}
+}
+
+func TestLoadErrorShownInTab(t *testing.T) {
+	h := started(t, func(r *recorder) {
+		r.diffErr = errors.New("list s3://dest-archive/migrated/: AccessDenied\nsecond line")
+	})
+	h.press("3")
+	v := h.view()
+	line := lineWith(v, "✗ cannot diff")
+	if !strings.Contains(line, "AccessDenied") || strings.Contains(v, "second line") {
+		t.Errorf("the error is not one line in the tab: %q\n%s", line, v)
+	}
+}
+
+func TestPreflightRerun(t *testing.T) {
+	h := started(t, func(r *recorder) { r.PreflightFails = true })
+	h.press("2")
+	v := h.view()
+	if line := lineWith(v, "read sample object"); !strings.HasPrefix(line, "✗ read sample object — destination identity cannot read") {
+		t.Errorf("failing check line = %q", line)
+	}
+	if line := lineWith(v, "fix: apply the proposed policy"); !strings.HasPrefix(line, "    fix:") {
+		t.Errorf("fix line = %q", line)
+	}
+	h.b.Fake.PreflightFails = false
+	calls := len(h.b.preflight)
+	h.press("r")
+	if len(h.b.preflight) != calls+1 || len(h.model().preflight.failing()) != 0 {
+		t.Errorf("r did not re-run the checks")
+	}
+	if line := lineWith(h.view(), "read sample object"); !strings.HasPrefix(line, "✓ read sample object") {
+		t.Errorf("check line after re-run = %q", line)
+	}
+}
+
+func TestKeysFollowTheTab(t *testing.T) {
+	h := started(t, nil)
+	has := func(want string) bool {
+		for _, k := range h.s.Keys() {
+			if k.Help().Key == want {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		press, key string
+	}{{"1", "a"}, {"2", "r"}, {"3", "m"}, {"4", "space"}} {
+		h.press(c.press)
+		if !has(c.key) {
+			t.Errorf("tab %s: help lacks %q", c.press, c.key)
+		}
+	}
+}
+
+// The policy awsauth computes must survive the view: checked here so a
+// change in the fake that empties the diff fails loudly rather than making
+// the golden trivially pass.
+func TestFakePolicyChangesSomething(t *testing.T) {
+	h := started(t, nil)
+	c := h.model().policy.change
+	if c.Unchanged() || len(awsauth.LineDiff(c.Before, c.After)) == 0 {
+		t.Fatal("the fake policy change is empty")
+	}
+}

@@ -1,0 +1,227 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// policyTimeout bounds reading and writing a bucket policy.
+const policyTimeout = 2 * time.Minute
+
+// loadPolicy plans the policy change in the background.
+func (m *Model) loadPolicy(ctx *screen.Context) tea.Cmd {
+	gen := m.policy.start()
+	b, mig, broad := ctx.Backend, migration(ctx), ctx.Options.Broad
+	return func() tea.Msg {
+		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
+		defer cancel()
+		change, err := b.PolicyChange(c, mig, broad)
+		return policyMsg{gen: gen, change: change, err: err}
+	}
+}
+
+func (m *Model) policyLoaded(msg policyMsg) {
+	if !m.policy.finish(msg.gen, msg.err) || msg.err != nil {
+		return
+	}
+	m.policy.change, m.policy.loaded = msg.change, true
+	m.policy.lines = awsauth.LineDiff(msg.change.Before, msg.change.After)
+	m.policy.scroll = clamp(m.policy.scroll, 0, m.policyMaxScroll())
+}
+
+// apply writes the change the dialog showed, as the origin bucket's owner.
+func (m *Model) apply(ctx *screen.Context, change awsauth.PolicyChange) tea.Cmd {
+	m.policy.applying, m.policy.note, m.policy.noteErr = true, "", false
+	b, mig := ctx.Backend, migration(ctx)
+	return m.withSpin(func() tea.Msg {
+		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
+		defer cancel()
+		return appliedMsg{err: b.ApplyPolicy(c, mig, change)}
+	})
+}
+
+// applied records the outcome; on success the policy is read again (it
+// should now be unchanged) and the preflight checks run again.
+func (m *Model) applied(ctx *screen.Context, msg appliedMsg) tea.Cmd {
+	m.policy.applying = false
+	if msg.err != nil {
+		m.policy.note, m.policy.noteErr = "apply failed: "+msg.err.Error(), true
+		return nil
+	}
+	m.policy.note, m.policy.noteErr = "✓ applied: the preflight checks are running again", false
+	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx))
+}
+
+// savePolicy writes the proposed policy to <bucket>-policy.json in the
+// current directory.
+func savePolicy(bucket, doc string) tea.Cmd {
+	return func() tea.Msg {
+		path, err := filepath.Abs(bucket + "-policy.json")
+		if err != nil {
+			return savedMsg{err: fmt.Errorf("save the policy of s3://%s: %w", bucket, err)}
+		}
+		if !strings.HasSuffix(doc, "\n") {
+			doc += "\n"
+		}
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			return savedMsg{path: path, err: fmt.Errorf("save the policy of s3://%s: %w", bucket, err)}
+		}
+		return savedMsg{path: path}
+	}
+}
+
+func (m *Model) saved(msg savedMsg) {
+	if msg.err != nil {
+		m.policy.note, m.policy.noteErr = msg.err.Error(), true
+		return
+	}
+	m.policy.note, m.policy.noteErr = "saved the proposed policy to "+msg.path, false
+}
+
+// policyBucket is the origin bucket the policy is for.
+func (m *Model) policyBucket(ctx *screen.Context) string {
+	if m.policy.change.Bucket != "" {
+		return m.policy.change.Bucket
+	}
+	return ctx.SrcBucket
+}
+
+func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	p := &m.policy
+	if scrollBy(msg, &p.scroll, m.policyMaxScroll(), policyRows(contentHeight(m.height))) {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, keyBroad):
+		ctx.Options.Broad = !ctx.Options.Broad
+		p.note = ""
+		return m.withSpin(m.loadPolicy(ctx))
+	case key.Matches(msg, keyApply, keySave, keyCopy) && (!p.loaded || p.loading):
+		p.note, p.noteErr = "no proposed policy yet: wait for it (b reloads it)", false
+	case key.Matches(msg, keyApply):
+		switch {
+		case p.applying:
+			p.note, p.noteErr = "already applying", false
+		case p.change.Unchanged():
+			p.note, p.noteErr = "nothing to apply: the policy already grants what the migration needs", false
+		default:
+			who := ctx.SrcProfile
+			if who == "" {
+				who = "the environment credentials"
+			}
+			m.dialogs = append(m.dialogs, dialog{kind: dialogApply, change: p.change,
+				prompt: fmt.Sprintf("Apply this policy to s3://%s as %s? y/n", m.policyBucket(ctx), who)})
+		}
+	case key.Matches(msg, keySave):
+		return savePolicy(m.policyBucket(ctx), p.change.After)
+	case key.Matches(msg, keyCopy):
+		p.note, p.noteErr = "copied the proposed policy to the clipboard (OSC 52: the terminal must allow it)", false
+		return tea.SetClipboard(p.change.After)
+	}
+	return nil
+}
+
+// policyRows is how many diff lines fit in a tab content of height h: the
+// title and its blank line, and the two lines under the diff, take the rest.
+func policyRows(h int) int { return max(h-4, 1) }
+
+func (m *Model) policyMaxScroll() int {
+	return max(len(m.policy.lines)-policyRows(contentHeight(m.height)), 0)
+}
+
+// policyView is the Policy tab's content, height rows tall; only the
+// visible diff lines are rendered.
+func (m *Model) policyView(ctx *screen.Context, width, height int) string {
+	st, p := ctx.Styles, &m.policy
+	bucket := m.policyBucket(ctx)
+	switch {
+	case p.err != nil:
+		return oneLine(st.Error, "✗ cannot plan the policy of s3://"+bucket+": "+p.err.Error(), width)
+	case !p.loaded:
+		return m.spin.View() + " reading the bucket policy of s3://" + bucket + "…"
+	}
+	scope := "scoped to the selected prefixes"
+	if ctx.Options.Broad {
+		scope = "broad: the whole bucket"
+	}
+	var title string
+	if p.change.Unchanged() {
+		title = st.OK.Render("✓ The current policy of s3://"+bucket+" already grants what the migration needs: nothing to apply.") +
+			st.Subtle.Render("  ("+scope+")")
+	} else {
+		title = st.Bold.Render("Bucket policy of s3://"+bucket+": current → proposed") + st.Subtle.Render("  ("+scope+"; b switches)")
+	}
+	if p.loading {
+		title += " " + m.spin.View()
+	}
+	rows := policyRows(height)
+	off := clamp(p.scroll, 0, max(len(p.lines)-rows, 0))
+	end := min(off+rows, len(p.lines))
+	out := []string{cut(title, width), ""}
+	for _, l := range p.lines[off:end] {
+		out = append(out, diffLine(ctx, l, width))
+	}
+	pos := fmt.Sprintf("lines %d–%d of %d", off+1, end, len(p.lines))
+	if len(p.lines) > rows {
+		pos += " · ↑↓ pgup/pgdn scroll"
+	}
+	free := rows - (end - off)
+	if note := reverseNote(width); free >= lipgloss.Height(note)+1 {
+		out = append(out, "", st.Subtle.Render(note))
+		free -= lipgloss.Height(note) + 1
+	}
+	for ; free > 0; free-- {
+		out = append(out, "")
+	}
+	out = append(out, st.Subtle.Render(pos))
+	switch {
+	case p.applying:
+		out = append(out, m.spin.View()+" applying the policy to s3://"+bucket+"…")
+	case p.note != "" && p.noteErr:
+		out = append(out, oneLine(st.Error, "✗ "+p.note, width))
+	case p.note != "":
+		out = append(out, oneLine(st.OK, p.note, width))
+	}
+	return strings.Join(out, "\n")
+}
+
+// diffLine renders one policy line with its +/- marker, so the change
+// reads without colour too.
+func diffLine(ctx *screen.Context, l awsauth.DiffLine, width int) string {
+	text := ansi.Truncate(l.Text, max(width-2, 1), "…")
+	switch l.Op {
+	case '+':
+		return ctx.Styles.Added.Render("+ " + text)
+	case '-':
+		return ctx.Styles.Removed.Render("- " + text)
+	}
+	return "  " + text
+}
+
+// reverseNote explains who owns objects written the other way round.
+func reverseNote(width int) string {
+	return ansi.Wrap("Reverse direction (the origin identity writing into the destination): "+awsauth.ReverseExplanation(), width, "")
+}
+
+// oneLine renders s in style, cut to one line of width cells.
+func oneLine(style lipgloss.Style, s string, width int) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return style.Render(ansi.Truncate(s, width, "…"))
+}
+
+// cut truncates already styled text to one line of width cells.
+func cut(s string, width int) string { return ansi.Truncate(s, width, "…") }

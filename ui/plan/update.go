@@ -1,0 +1,195 @@
+package plan
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Init starts the three background loads.
+func (m *Model) Init(ctx *screen.Context) tea.Cmd {
+	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx), m.loadDiff(ctx))
+}
+
+// Update handles keys and the background results.
+func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// The router's title, status line and help bar take four rows.
+		m.height = max(msg.Height-4, 8)
+		m.clampScroll()
+	case spinner.TickMsg:
+		if msg.ID != m.spin.ID() {
+			return m, nil
+		}
+		if !m.busy() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case policyMsg:
+		m.policyLoaded(msg)
+	case preflightMsg:
+		m.preflightLoaded(msg)
+	case diffMsg:
+		m.diffLoaded(msg)
+	case appliedMsg:
+		return m, m.applied(ctx, msg)
+	case savedMsg:
+		m.saved(msg)
+	case tea.KeyPressMsg:
+		return m, m.key(ctx, msg)
+	}
+	return m, nil
+}
+
+// busy reports background work the spinner stands for.
+func (m *Model) busy() bool {
+	return m.policy.loading || m.policy.applying || m.preflight.loading || m.diff.loading
+}
+
+// withSpin batches cmds with a spinner tick when the spinner is not
+// already running (a second tick chain would spin it twice as fast).
+func (m *Model) withSpin(cmds ...tea.Cmd) tea.Cmd {
+	if !m.spinning && m.busy() {
+		m.spinning = true
+		cmds = append(cmds, m.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// key routes a key press: the top dialog first, then the keys of every
+// tab, then the current tab's.
+func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	if n := len(m.dialogs); n > 0 {
+		d := m.dialogs[n-1]
+		switch d.update(msg) {
+		case actionYes:
+			m.dialogs = m.dialogs[:n-1]
+			return m.confirmed(ctx, d)
+		case actionNo:
+			m.dialogs = m.dialogs[:n-1]
+		}
+		return nil
+	}
+	m.refused = false
+	switch {
+	case key.Matches(msg, keyNextTab):
+		return m.switchTab(ctx, (m.tab+1)%numTabs)
+	case key.Matches(msg, keyPrevTab):
+		return m.switchTab(ctx, (m.tab+numTabs-1)%numTabs)
+	case key.Matches(msg, keyTabN):
+		return m.switchTab(ctx, tab(msg.String()[0]-'1'))
+	case key.Matches(msg, keyStartShift),
+		key.Matches(msg, keyStart) && m.tab != tabDiff:
+		return m.start(ctx)
+	}
+	switch m.tab {
+	case tabPolicy:
+		return m.policyKey(ctx, msg)
+	case tabPreflight:
+		return m.preflightKey(ctx, msg)
+	case tabDiff:
+		return m.diffKey(ctx, msg)
+	case tabOptions:
+		return m.optionsKey(ctx, msg)
+	}
+	return nil
+}
+
+// confirmed carries out what a dialog was answered yes to.
+func (m *Model) confirmed(ctx *screen.Context, d dialog) tea.Cmd {
+	switch d.kind {
+	case dialogApply:
+		return m.apply(ctx, d.change)
+	}
+	return nil
+}
+
+// switchTab shows another tab; leaving Options re-runs a preflight that an
+// option change made stale.
+func (m *Model) switchTab(ctx *screen.Context, t tab) tea.Cmd {
+	leaving := m.tab
+	m.tab = t
+	if leaving == tabOptions && t != tabOptions && m.preflight.stale {
+		return m.withSpin(m.loadPreflight(ctx))
+	}
+	return nil
+}
+
+// blocked is why Start is refused, or "" when it is not.
+func (m *Model) blocked() string {
+	p := &m.preflight
+	switch {
+	case p.stale:
+		return "the options changed: the preflight checks must run again"
+	case p.loading || (!p.loaded && p.err == nil):
+		return "the preflight checks have not finished"
+	case p.err != nil:
+		return "the preflight checks could not run (r re-runs them on the Preflight tab)"
+	}
+	if f := p.failing(); len(f) > 0 {
+		return "failing preflight checks: " + joinNames(f)
+	}
+	return ""
+}
+
+// start goes to the Running screen unless a preflight check blocks it.
+func (m *Model) start(ctx *screen.Context) tea.Cmd {
+	if m.preflight.stale {
+		m.refused = true
+		return m.withSpin(m.loadPreflight(ctx))
+	}
+	if m.blocked() != "" {
+		m.refused = true
+		return nil
+	}
+	return screen.Navigate(screen.Running)
+}
+
+// clampScroll keeps every scroll offset in range after a resize or a load.
+func (m *Model) clampScroll() {
+	m.policy.scroll = clamp(m.policy.scroll, 0, m.policyMaxScroll())
+	m.preflight.scroll = clamp(m.preflight.scroll, 0, max(len(m.preflight.checks)-1, 0))
+	m.diff.scroll = clamp(m.diff.scroll, 0, m.diffMaxScroll())
+}
+
+// scrollBy applies an up/down/page key to an offset in [0, hi]; it reports
+// false for other keys.
+func scrollBy(msg tea.KeyPressMsg, off *int, hi, page int) bool {
+	switch {
+	case key.Matches(msg, keyUp):
+		*off--
+	case key.Matches(msg, keyDown):
+		*off++
+	case key.Matches(msg, keyPgUp):
+		*off -= max(page, 1)
+	case key.Matches(msg, keyPgDown):
+		*off += max(page, 1)
+	default:
+		return false
+	}
+	*off = clamp(*off, 0, hi)
+	return true
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// joinNames lists names as "a, b and c".
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	s := names[0]
+	for _, n := range names[1 : len(names)-1] {
+		s += ", " + n
+	}
+	return s + " and " + names[len(names)-1]
+}
