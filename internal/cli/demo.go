@@ -27,6 +27,7 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 		}
 		*logFile = abs
 	}
+	saveDir, _ := os.Getwd()
 	if !*headless && (!env.IsTerminal || !env.StdinIsTerminal) {
 		fmt.Fprintln(env.Stderr, "s3migrate: no terminal for the interactive demo: running the walk-through (--headless)")
 		*headless = true
@@ -52,7 +53,7 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "sandbox on %s: profile %s owns s3://%s, profile %s owns s3://%s (empty)\n",
 		sb.Endpoint, sandbox.OriginProfile, sandbox.OriginBucket, sandbox.DestProfile, sandbox.DestBucket)
 	if !*headless {
-		return openTUI(ctx, env, *logFile)
+		return openTUI(ctx, env, *logFile, saveDir)
 	}
 
 	src, dst := "s3://"+sandbox.OriginBucket+"/", "s3://"+sandbox.DestBucket+"/"

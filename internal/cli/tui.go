@@ -18,10 +18,13 @@ func runTUI(ctx context.Context, env Env, args []string) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
-	return openTUI(ctx, env, *logFile)
+	wd, _ := os.Getwd()
+	return openTUI(ctx, env, *logFile, wd)
 }
 
-func openTUI(ctx context.Context, env Env, logFile string) int {
+// openTUI runs the browser; saveDir is where it writes files the user asks
+// for (the demo resolves it before the sandbox moves the working directory).
+func openTUI(ctx context.Context, env Env, logFile, saveDir string) int {
 	if !env.IsTerminal || !env.StdinIsTerminal {
 		fmt.Fprintln(env.Stderr, "s3migrate: the interactive browser needs a terminal; for scripts use the commands (s3migrate help)")
 		return ExitUsage
@@ -37,7 +40,7 @@ func openTUI(ctx context.Context, env Env, logFile string) int {
 	}
 	log.SetOutput(logw)
 	defer log.SetOutput(os.Stderr)
-	if err := flow.Run(ctx, logw, nil, nil); err != nil {
+	if err := flow.Run(ctx, flow.Options{Log: logw, SaveDir: saveDir}, nil, nil); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	return ExitOK

@@ -33,12 +33,20 @@ func NewModel(b screen.Backend, st style.Styles) *app.Model {
 	return app.New(b, st, Screens(), screen.Profiles)
 }
 
+// Options are the settings of one TUI session.
+type Options struct {
+	// Log receives the SDK's log lines; never the terminal.
+	Log io.Writer
+	// SaveDir is where saved files go (resolved before a sandbox starts).
+	SaveDir string
+}
+
 // Run runs the TUI on the live backend until the user quits or ctx ends.
 // The SDK's log lines go to logw, never to the terminal.
-func Run(ctx context.Context, logw io.Writer, in io.Reader, out io.Writer) error {
+func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	mfa := app.NewMFA()
 	b := backend.New()
-	b.MFAToken, b.Log = mfa.Token, logw
+	b.MFAToken, b.Log = mfa.Token, o.Log
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if in != nil {
 		opts = append(opts, tea.WithInput(in))
@@ -46,7 +54,9 @@ func Run(ctx context.Context, logw io.Writer, in io.Reader, out io.Writer) error
 	if out != nil {
 		opts = append(opts, tea.WithOutput(out))
 	}
-	_, err := tea.NewProgram(NewModel(b, style.FromEnv()).WithMFA(mfa), opts...).Run()
+	m := NewModel(b, style.FromEnv()).WithMFA(mfa)
+	m.Context().SaveDir = o.SaveDir
+	_, err := tea.NewProgram(m, opts...).Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
 		return nil
 	}

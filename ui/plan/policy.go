@@ -64,11 +64,11 @@ func (m *Model) applied(ctx *screen.Context, msg appliedMsg) tea.Cmd {
 	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx))
 }
 
-// savePolicy writes the proposed policy to <bucket>-policy.json in the
-// current directory.
-func savePolicy(bucket, doc string) tea.Cmd {
+// savePolicy writes the proposed policy to <bucket>-policy.json in dir (the
+// directory s3migrate was started in; "" means the current one).
+func savePolicy(dir, bucket, doc string) tea.Cmd {
 	return func() tea.Msg {
-		path, err := filepath.Abs(bucket + "-policy.json")
+		path, err := filepath.Abs(filepath.Join(dir, bucket+"-policy.json"))
 		if err != nil {
 			return savedMsg{err: fmt.Errorf("save the policy of s3://%s: %w", bucket, err)}
 		}
@@ -125,7 +125,7 @@ func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 				prompt: fmt.Sprintf("Apply this policy to s3://%s as %s? y/n", m.policyBucket(ctx), who)})
 		}
 	case key.Matches(msg, keySave):
-		return savePolicy(m.policyBucket(ctx), p.change.After)
+		return savePolicy(ctx.SaveDir, m.policyBucket(ctx), p.change.After)
 	case key.Matches(msg, keyCopy):
 		p.note, p.noteErr = "copied the proposed policy to the clipboard (OSC 52: the terminal must allow it)", false
 		return tea.SetClipboard(p.change.After)

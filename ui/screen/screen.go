@@ -60,6 +60,10 @@ type Context struct {
 	// Where is the current browse location, for the status line.
 	Where string
 
+	// SaveDir is where files the user asks for are written (the directory
+	// s3migrate started in: the embedded sandbox changes the working one).
+	SaveDir string
+
 	Options RunOptions
 	// Result is the finished run, for the summary.
 	Result *RunResult
