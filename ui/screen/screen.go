@@ -4,8 +4,8 @@
 package screen
 
 import (
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/style"
 )
@@ -49,7 +49,7 @@ type Context struct {
 	Backend Backend
 	Styles  style.Styles
 
-	SrcProfile, DstProfile string
+	SrcProfile, DstProfile   string
 	SrcIdentity, DstIdentity string // "profile (account)" for the status line
 
 	SrcBucket, DstBucket string
