@@ -12,8 +12,10 @@ import (
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/plan"
 	"github.com/s3migrate/s3migrate/ui/profiles"
+	"github.com/s3migrate/s3migrate/ui/run"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/summary"
 )
 
 // Screens maps every step to its screen.
@@ -23,8 +25,8 @@ func Screens() map[screen.ID]app.Factory {
 		screen.Buckets:  todo(screen.Buckets),
 		screen.Browser:  todo(screen.Browser),
 		screen.Plan:     plan.New,
-		screen.Running:  todo(screen.Running),
-		screen.Summary:  todo(screen.Summary),
+		screen.Running:  run.New,
+		screen.Summary:  summary.New,
 	}
 }
 

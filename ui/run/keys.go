@@ -1,0 +1,34 @@
+package run
+
+import "charm.land/bubbles/v2/key"
+
+// The router leaves q and esc to this screen (a run must not be abandoned
+// silently): while the run goes on, esc asks to cancel and q asks to cancel
+// and quit; after it, esc goes back and q quits.
+var (
+	keyPause   = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))
+	keyMore    = key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "concurrency"))
+	keyLess    = key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "less concurrency")) // shown with keyMore
+	keyCancel  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel run"))
+	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed"))
+	keySummary = key.NewBinding(key.WithKeys("enter", "s"), key.WithHelp("enter", "summary"))
+	keyYes     = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
+	keyNo      = key.NewBinding(key.WithKeys("n", "N", "esc", "q"), key.WithHelp("n", "no"))
+)
+
+// Keys are shown in the help bar; only the ones that act in the current
+// state are enabled.
+func (m *Model) Keys() []key.Binding {
+	if m.dialog != dialogNone {
+		return []key.Binding{keyYes, keyNo}
+	}
+	running := m.state == stateRunning
+	pause, more, cancel := keyPause, keyMore, keyCancel
+	pause.SetEnabled(running)
+	more.SetEnabled(running)
+	cancel.SetEnabled(running)
+	retry, summary := keyRetry, keySummary
+	retry.SetEnabled(m.canRetry())
+	summary.SetEnabled(m.state == stateFinished)
+	return []key.Binding{pause, more, cancel, retry, summary}
+}

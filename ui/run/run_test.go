@@ -1,0 +1,473 @@
+package run
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+// golden compares the view with testdata/name.golden (go test -update
+// rewrites it; the flag is uitest's).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	uitest.Golden(t, name, got)
+}
+
+// setup is a screen on the fake backend whose Start returns fr.
+func setup(t *testing.T) (*Model, *screen.Context, *uitest.Fake, *uitest.FakeRun) {
+	t.Helper()
+	fake := uitest.New()
+	fr := uitest.NewRun(uitest.FixedSnapshot(false))
+	fake.Run = fr
+	ctx := &screen.Context{
+		Backend: fake, Styles: style.New(true),
+		SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		SrcBucket: "origin-data", DstBucket: "dest-archive",
+		Items: []string{"backups/", "logs/2026/"}, DstPrefix: "copy/",
+		Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag", Verify: true},
+	}
+	// A 1 ms tick so the tests that run the real tick Cmd do not wait.
+	return newModel(time.Millisecond), ctx, fake, fr
+}
+
+// start runs Init's Cmd and hands its message to Update.
+func start(t *testing.T, m *Model, ctx *screen.Context) tea.Cmd {
+	t.Helper()
+	msg := m.Init(ctx)()
+	if _, ok := msg.(startedMsg); !ok {
+		t.Fatalf("Init's Cmd returned %T, want startedMsg", msg)
+	}
+	_, cmd := m.Update(ctx, msg)
+	return cmd
+}
+
+// tick delivers what the tick Cmd delivers: the run's snapshot now.
+func tick(m *Model, ctx *screen.Context, r screen.Run) tea.Cmd {
+	_, cmd := m.Update(ctx, poll(r, m.gen))
+	return cmd
+}
+
+func press(m *Model, ctx *screen.Context, k string) tea.Cmd {
+	var msg tea.KeyPressMsg
+	switch k {
+	case "esc":
+		msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "enter":
+		msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+	default:
+		msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+	}
+	_, cmd := m.Update(ctx, msg)
+	return cmd
+}
+
+func view(m *Model, ctx *screen.Context) string { return ansi.Strip(m.View(ctx, 120, 40)) }
+
+func TestInitStartsTheChosenMigration(t *testing.T) {
+	m, ctx, fake, _ := setup(t)
+	if cmd := start(t, m, ctx); cmd == nil {
+		t.Fatal("started: no Cmd, want the tick and the wait on Done")
+	}
+	want := []screen.Migration{{SrcProfile: "prod-origin", DstProfile: "prod-archive", SrcBucket: "origin-data", DstBucket: "dest-archive",
+		Items: []string{"backups/", "logs/2026/"}, DstPrefix: "copy/", Compare: "size-etag"}}
+	if !reflect.DeepEqual(fake.Started, want) {
+		t.Errorf("Start got %+v, want %+v", fake.Started, want)
+	}
+	if m.state != stateRunning {
+		t.Errorf("state = %v, want running", m.state)
+	}
+}
+
+func TestStartErrorIsShownAndEscGoesBack(t *testing.T) {
+	m, ctx, _, _ := setup(t)
+	m.Init(ctx)
+	m.Update(ctx, startedMsg{err: errors.New("no access to s3://origin-data: AccessDenied")})
+	if v := view(m, ctx); !strings.Contains(v, "AccessDenied") {
+		t.Errorf("view does not show the start error:\n%s", v)
+	}
+	cmd := press(m, ctx, "esc")
+	if cmd == nil {
+		t.Fatal("esc: no Cmd")
+	}
+	if msg := cmd(); msg != (screen.Back{}) {
+		t.Errorf("esc sent %#v, want screen.Back", msg)
+	}
+}
+
+// TestCommandsPollThenWaitForDone runs the real Cmds: the start gives two
+// (tick, wait); the tick brings a snapshot; Finish brings the result.
+func TestCommandsPollThenWaitForDone(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	batch, ok := start(t, m, ctx)().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("start Cmd = %#v, want a batch of the tick and the wait", batch)
+	}
+	msgs := make(chan tea.Msg, 2)
+	for _, c := range batch {
+		go func() { msgs <- c() }()
+	}
+	next := func() tea.Msg {
+		select {
+		case msg := <-msgs:
+			return msg
+		case <-time.After(30 * time.Second): // a hang guard, not a timing assertion
+			t.Fatal("no message from the Cmds")
+			return nil
+		}
+	}
+	tm, ok := next().(tickMsg)
+	if !ok || tm.snap.Copied != 640 {
+		t.Fatalf("first message %#v, want a tick with the run's snapshot", tm)
+	}
+	if cmd := func() tea.Cmd { _, c := m.Update(ctx, tm); return c }(); cmd == nil {
+		t.Error("a tick does not schedule the next one")
+	}
+	res := screen.RunResult{Result: &transfer.Result{Copied: 1198}, Journal: "/tmp/j.db"}
+	fr.Finish(res)
+	dm, ok := next().(doneMsg)
+	if !ok || dm.res.Result.Copied != 1198 {
+		t.Fatalf("second message %#v, want the result", dm)
+	}
+}
+
+func TestTicksRenderTheLatestSnapshot(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+
+	a := uitest.FixedSnapshot(false)
+	a.Copied, a.ToCopy, a.ObjectsPerSec, a.BytesPerSec, a.ETA, a.Elapsed = 10, 100, 3.5, 2<<20, 90*time.Second, 5*time.Second
+	fr.Set(a)
+	tick(m, ctx, fr)
+	v := view(m, ctx)
+	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "ETA         1m30s", "elapsed     5s"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("after snapshot A the view lacks %q:\n%s", want, v)
+		}
+	}
+
+	b := a
+	b.Copied, b.ObjectsPerSec, b.BytesPerSec, b.ETA, b.Elapsed, b.Failed = 75, 41.2, 12<<20, 12*time.Second, 65*time.Second, 3
+	b.Notices = []string{"s3://dest-archive is BucketOwnerEnforced: ACLs are not copied"}
+	fr.Set(b)
+	tick(m, ctx, fr)
+	v = view(m, ctx)
+	for _, want := range []string{"75 of 100 copied", "now 41.2 obj/s · 12.0 MiB/s", "ETA         12s", "elapsed     1m05s",
+		"3 failed", "BucketOwnerEnforced: ACLs are not copied"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("after snapshot B the view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "10 of 100 copied") {
+		t.Error("the view still shows snapshot A")
+	}
+}
+
+func TestPauseToggles(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+	press(m, ctx, "p")
+	if !fr.Paused {
+		t.Fatal("p did not pause the run")
+	}
+	tick(m, ctx, fr)
+	if v := view(m, ctx); !strings.Contains(v, "PAUSED") {
+		t.Errorf("paused run not shown as paused:\n%s", v)
+	}
+	press(m, ctx, "p")
+	if fr.Paused {
+		t.Fatal("second p did not resume the run")
+	}
+}
+
+func TestPlusMinusChangeConcurrencyWithinBounds(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr) // concurrency 32
+	press(m, ctx, "+")
+	if fr.Concurrency != 36 {
+		t.Errorf("+ from 32: concurrency %d, want 36", fr.Concurrency)
+	}
+	press(m, ctx, "-")
+	if fr.Concurrency != 32 {
+		t.Errorf("- from 36: concurrency %d, want 32", fr.Concurrency)
+	}
+	fr.SetConcurrency(MaxConcurrency)
+	tick(m, ctx, fr)
+	press(m, ctx, "+")
+	if fr.Concurrency != MaxConcurrency {
+		t.Errorf("+ at the maximum: %d", fr.Concurrency)
+	}
+	fr.SetConcurrency(1)
+	tick(m, ctx, fr)
+	press(m, ctx, "-")
+	if fr.Concurrency != 1 {
+		t.Errorf("- at 1: %d", fr.Concurrency)
+	}
+	press(m, ctx, "+")
+	if fr.Concurrency != 2 {
+		t.Errorf("+ from 1: %d, want 2", fr.Concurrency)
+	}
+}
+
+func TestCancelAsksFirst(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+
+	press(m, ctx, "c")
+	if !m.Capturing() || !strings.Contains(view(m, ctx), "Cancel the run?") {
+		t.Fatalf("c did not open the confirmation:\n%s", view(m, ctx))
+	}
+	press(m, ctx, "n")
+	if fr.Cancelled {
+		t.Fatal("c then n cancelled the run")
+	}
+	if m.Capturing() || strings.Contains(view(m, ctx), "Cancel the run?") {
+		t.Fatal("n did not close the confirmation")
+	}
+
+	press(m, ctx, "c")
+	press(m, ctx, "y")
+	if !fr.Cancelled {
+		t.Fatal("c then y did not cancel the run")
+	}
+	if v := view(m, ctx); !strings.Contains(v, "Cancelling") {
+		t.Errorf("cancelling not shown:\n%s", v)
+	}
+}
+
+func TestQuitCancelsThenQuitsWhenDone(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+	if cmd := press(m, ctx, "q"); cmd != nil {
+		t.Fatal("q quit at once while the run goes on")
+	}
+	press(m, ctx, "y")
+	if !fr.Cancelled {
+		t.Fatal("q then y did not cancel")
+	}
+	fr.Finish(screen.RunResult{Err: errors.New("context canceled")})
+	_, cmd := m.Update(ctx, wait(fr, m.gen)())
+	if cmd == nil {
+		t.Fatal("done after q: no Cmd")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("done after q y does not quit")
+	}
+}
+
+func TestDoneStoresResultAndGoesToSummary(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+	res := screen.RunResult{Result: &transfer.Result{Copied: 1198, Bytes: 220 << 20}, Journal: "/var/tmp/s3migrate/run.db", Snapshot: uitest.FixedSnapshot(true)}
+	fr.Finish(res)
+	_, cmd := m.Update(ctx, wait(fr, m.gen)())
+	if ctx.Result == nil || ctx.Result.Journal != res.Journal || ctx.Result.Result.Copied != 1198 {
+		t.Fatalf("ctx.Result = %+v, want the run's result", ctx.Result)
+	}
+	if cmd == nil {
+		t.Fatal("done: no Cmd")
+	}
+	if msg := cmd(); msg != (screen.Go{To: screen.Summary}) {
+		t.Errorf("done sent %#v, want screen.Go{To: screen.Summary}", msg)
+	}
+	if cmd := tick(m, ctx, fr); cmd != nil {
+		t.Error("ticks go on after the run is done")
+	}
+	if cmd := press(m, ctx, "enter"); cmd == nil || cmd() != (screen.Go{To: screen.Summary}) {
+		t.Error("enter after the run does not open the summary")
+	}
+}
+
+func TestRetryFailedAfterTheRun(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+	if cmd := press(m, ctx, "r"); cmd != nil || fr.Retried != 0 {
+		t.Fatal("r during the run retried")
+	}
+	fails := []transfer.Failure{
+		{Key: "logs/2026/02/03/events.json", Op: "copy", Err: errors.New("copy s3://origin-data/logs/2026/02/03/events.json: AccessDenied"), Attempts: 4},
+		{Key: "images/cats/img-007.jpg", Op: "copy", Err: errors.New("copy s3://origin-data/images/cats/img-007.jpg: InvalidObjectState: restore it first"), Attempts: 1},
+	}
+	fr.Finish(screen.RunResult{Result: &transfer.Result{Copied: 1198, Failures: fails}, Snapshot: uitest.FixedSnapshot(true)})
+	m.Update(ctx, wait(fr, m.gen)())
+	v := view(m, ctx)
+	for _, want := range []string{"logs/2026/02/03/events.json", "InvalidObjectState: restore it first", "r retries"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("finished view lacks %q:\n%s", want, v)
+		}
+	}
+	cmd := press(m, ctx, "r")
+	if cmd == nil {
+		t.Fatal("r after a run with failures: no Cmd")
+	}
+	msg := cmd()
+	if fr.Retried != 1 {
+		t.Fatalf("RetryFailed called %d times, want 1", fr.Retried)
+	}
+	gen := m.gen
+	if _, cmd := m.Update(ctx, msg); cmd == nil || m.state != stateRunning || m.gen != gen+1 {
+		t.Errorf("after the retry started: state %v gen %d, want running and a new generation with Cmds", m.state, m.gen)
+	}
+}
+
+func TestRetryNeedsFailures(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	fr.Finish(screen.RunResult{Result: &transfer.Result{Copied: 3}})
+	m.Update(ctx, wait(fr, m.gen)())
+	if cmd := press(m, ctx, "r"); cmd != nil || fr.Retried != 0 {
+		t.Error("r retried a run without failures")
+	}
+}
+
+// TestNoMessagePerObject: however many objects the engine copies, the
+// screen gets one message per tick and nothing else, and the in-flight
+// table renders only the rows that fit.
+func TestNoMessagePerObject(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	batch := start(t, m, ctx)().(tea.BatchMsg)
+	s := uitest.FixedSnapshot(false)
+	s.Copied, s.ToCopy, s.InFlight = 0, 100_000, nil
+	for i := range 10_000 {
+		s.InFlight = append(s.InFlight, transfer.InFlight{Key: fmt.Sprintf("k/%05d", i), Size: 1024, Strategy: "copy", Attempt: 1})
+	}
+	cmd := batch[0] // the tick; batch[1] waits on Done and stays blocked
+	messages := 0
+	for round := range 5 {
+		s.Copied += 10_000
+		s.Elapsed += time.Second
+		fr.Set(s)
+		msg := cmd()
+		messages++
+		tm, ok := msg.(tickMsg)
+		if !ok {
+			t.Fatalf("round %d: the Cmd produced %T, want one tickMsg", round, msg)
+		}
+		_, cmd = m.Update(ctx, tm)
+		if cmd == nil {
+			t.Fatalf("round %d: no next tick", round)
+		}
+	}
+	if messages != 5 || m.snap.Copied != 50_000 {
+		t.Errorf("%d messages carried %d copies, want 5 ticks and 50,000", messages, m.snap.Copied)
+	}
+	v := m.View(ctx, 120, 40)
+	if n := strings.Count(v, "\n") + 1; n > 40 {
+		t.Errorf("view has %d lines for 40", n)
+	}
+	if !strings.Contains(ansi.Strip(v), "more") {
+		t.Error("10,000 objects in flight: no '… more' line")
+	}
+}
+
+// TestViewFitsAnySize renders every state in small and large terminals.
+func TestViewFitsAnySize(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	s := uitest.FixedSnapshot(false)
+	s.Notices = []string{strings.Repeat("a long notice ", 20)}
+	fr.Set(s)
+	tick(m, ctx, fr)
+	check := func(name string) {
+		for _, sz := range [][2]int{{80, 20}, {80, 10}, {120, 40}, {200, 60}, {40, 5}} {
+			v := m.View(ctx, sz[0], sz[1])
+			lines := strings.Split(v, "\n")
+			if len(lines) > sz[1] {
+				t.Errorf("%s at %dx%d: %d lines", name, sz[0], sz[1], len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > sz[0] {
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", name, sz[0], sz[1], i, w, ansi.Strip(l))
+				}
+			}
+		}
+	}
+	check("running")
+	press(m, ctx, "c")
+	check("dialog")
+	press(m, ctx, "n")
+	fr.Finish(screen.RunResult{Result: &transfer.Result{Failures: []transfer.Failure{{Key: strings.Repeat("x/", 300), Err: errors.New(strings.Repeat("boom ", 100)), Attempts: 3}}}})
+	m.Update(ctx, wait(fr, m.gen)())
+	check("finished")
+}
+
+// history builds one sample per second of the snapshot's elapsed time.
+func TestHistoryOneSamplePerSecond(t *testing.T) {
+	h := newHistory()
+	for _, e := range []time.Duration{0, 200 * time.Millisecond, 900 * time.Millisecond, time.Second, 1100 * time.Millisecond, 4 * time.Second} {
+		h.add(transfer.Snapshot{Elapsed: e, BytesPerSec: float64(e)})
+	}
+	// 0s, 1s, then 2s, 3s and 4s filled with the rate at 4s.
+	if len(h.samples) != 5 {
+		t.Fatalf("%d samples, want 5: %+v", len(h.samples), h.samples)
+	}
+	if h.samples[1].bytes != float64(time.Second) || h.samples[4].bytes != float64(4*time.Second) {
+		t.Errorf("samples %+v", h.samples)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	got := sparkline([]float64{0, 1, 2, 4, 8}, 6, 2)
+	want := []string{"     █", "  ▂▄██"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sparkline = %q, want %q", got, want)
+	}
+}
+
+// midRun feeds the history a few seconds of rates, ending with the fixed
+// mid-run snapshot (elapsed 3 s).
+func midRun(t *testing.T) (*Model, *screen.Context) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	for i, bps := range []float64{4, 18, 27} {
+		s := uitest.FixedSnapshot(false)
+		s.Elapsed, s.BytesPerSec = time.Duration(i)*time.Second, bps*(1<<20)
+		fr.Set(s)
+		tick(m, ctx, fr)
+	}
+	fr.Set(uitest.FixedSnapshot(false))
+	tick(m, ctx, fr)
+	return m, ctx
+}
+
+func TestGoldenMidRun(t *testing.T) {
+	m, ctx := midRun(t)
+	golden(t, "run_midrun", m.View(ctx, 120, 40))
+}
+
+func TestGoldenCancelDialog(t *testing.T) {
+	m, ctx := midRun(t)
+	press(m, ctx, "c")
+	golden(t, "run_cancel", m.View(ctx, 120, 40))
+}
+
+func TestGoldenFinishedWithFailures(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	tick(m, ctx, fr)
+	fr.Finish(screen.RunResult{
+		Result: &transfer.Result{Copied: 1198, Bytes: 220 << 20, Elapsed: 6 * time.Second, Failures: []transfer.Failure{
+			{Key: "logs/2026/02/03/events.json", Op: "copy", Err: errors.New("copy s3://origin-data/logs/2026/02/03/events.json: AccessDenied: kms:Decrypt is missing in the key policy"), Attempts: 4},
+			{Key: "images/cats/img-007.jpg", Op: "copy", Err: errors.New("copy s3://origin-data/images/cats/img-007.jpg: InvalidObjectState: the object is archived; restore it first"), Attempts: 1},
+		}},
+		Snapshot: uitest.FixedSnapshot(true),
+	})
+	m.Update(ctx, wait(fr, m.gen)())
+	golden(t, "run_finished", m.View(ctx, 120, 40))
+}

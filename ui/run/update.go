@@ -1,0 +1,204 @@
+package run
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Init starts the migration in the background.
+func (m *Model) Init(ctx *screen.Context) tea.Cmd {
+	m.state = stateStarting
+	m.concurrency = ctx.Options.Concurrency
+	b, mig, opt := ctx.Backend, migrationOf(ctx), ctx.Options
+	return func() tea.Msg {
+		r, err := b.Start(context.Background(), mig, opt)
+		return startedMsg{run: r, err: err}
+	}
+}
+
+// migrationOf is what the earlier screens chose.
+func migrationOf(ctx *screen.Context) screen.Migration {
+	return screen.Migration{
+		SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile,
+		SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
+		Items: ctx.Items, DstPrefix: ctx.DstPrefix, Compare: ctx.Options.Compare,
+	}
+}
+
+// tick polls the snapshot once, after m.every. The snapshot is taken in the
+// Cmd, so Update only copies a value.
+func (m *Model) tick() tea.Cmd {
+	r, gen := m.run, m.gen
+	return tea.Tick(m.every, func(time.Time) tea.Msg { return poll(r, gen) })
+}
+
+func poll(r screen.Run, gen int) tickMsg { return tickMsg{gen: gen, snap: r.Snapshot()} }
+
+// wait blocks on Done: the only message a run ever sends.
+func wait(r screen.Run, gen int) tea.Cmd {
+	return func() tea.Msg { return doneMsg{gen: gen, res: <-r.Done()} }
+}
+
+// retry starts the failed objects again (it writes a new journal: I/O).
+func retry(r screen.Run) tea.Cmd {
+	return func() tea.Msg {
+		nr, ok := r.RetryFailed()
+		return retriedMsg{run: nr, ok: ok}
+	}
+}
+
+// attach makes r the run on screen and starts polling it.
+func (m *Model) attach(r screen.Run) tea.Cmd {
+	m.run = r
+	m.gen++
+	m.state = stateRunning
+	m.polled = false
+	m.history = newHistory()
+	m.result = nil
+	m.retryNote = ""
+	return tea.Batch(m.tick(), wait(r, m.gen))
+}
+
+// Update handles the run's messages and the keys.
+func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case startedMsg:
+		if msg.err != nil || msg.run == nil {
+			m.state, m.startErr = stateStartFailed, msg.err
+			return m, nil
+		}
+		return m, m.attach(msg.run)
+	case retriedMsg:
+		m.retrying = false
+		if !msg.ok || msg.run == nil {
+			m.state = stateFinished
+			m.retryNote = "the failed objects could not be started again"
+			return m, nil
+		}
+		return m, m.attach(msg.run)
+	case tickMsg:
+		if msg.gen != m.gen || (m.state != stateRunning && m.state != stateCancelling) {
+			return m, nil // an older run's tick, or the run is over: stop polling
+		}
+		m.snap, m.polled = msg.snap, true
+		m.paused = msg.snap.Paused
+		if msg.snap.Concurrency > 0 {
+			m.concurrency = msg.snap.Concurrency
+		}
+		m.history.add(msg.snap)
+		return m, m.tick()
+	case doneMsg:
+		if msg.gen != m.gen {
+			return m, nil
+		}
+		res := msg.res
+		m.state, m.dialog, m.result = stateFinished, dialogNone, &res
+		if res.Snapshot.Phase != "" {
+			m.snap, m.polled = res.Snapshot, true
+		}
+		ctx.Result = &res
+		if m.quitWhenDone {
+			return m, tea.Quit
+		}
+		return m, screen.Navigate(screen.Summary)
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+// key handles a key press. Pause, Resume, SetConcurrency and Cancel are
+// called here rather than in Cmds: they only set fields of the in-memory
+// engine and return at once, and two quick presses must apply in order
+// (Cmds run concurrently).
+func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	if m.dialog != dialogNone {
+		return m.confirm(msg)
+	}
+	switch m.state {
+	case stateStarting:
+		if msg.String() == "q" {
+			return m, tea.Quit
+		}
+	case stateStartFailed:
+		switch msg.String() {
+		case "q":
+			return m, tea.Quit
+		case "esc":
+			return m, screen.GoBack()
+		}
+	case stateRunning:
+		switch {
+		case key.Matches(msg, keyPause):
+			if m.paused {
+				m.run.Resume()
+			} else {
+				m.run.Pause()
+			}
+			m.paused = !m.paused
+		case key.Matches(msg, keyMore):
+			m.setConcurrency(m.concurrency + step(m.concurrency))
+		case key.Matches(msg, keyLess):
+			m.setConcurrency(m.concurrency - step(m.concurrency-1))
+		case key.Matches(msg, keyCancel), msg.String() == "esc":
+			m.dialog = dialogCancel
+		case msg.String() == "q":
+			m.dialog = dialogQuit
+		}
+	case stateCancelling:
+		if msg.String() == "q" {
+			m.quitWhenDone = true
+		}
+	case stateFinished:
+		switch {
+		case key.Matches(msg, keyRetry) && m.canRetry():
+			m.state, m.retrying = stateStarting, true
+			return m, retry(m.run)
+		case key.Matches(msg, keySummary):
+			return m, screen.Navigate(screen.Summary)
+		case msg.String() == "esc":
+			return m, screen.GoBack()
+		case msg.String() == "q":
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+// confirm answers the y/n overlay.
+func (m *Model) confirm(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	switch {
+	case key.Matches(msg, keyYes):
+		if m.dialog == dialogQuit {
+			m.quitWhenDone = true
+		}
+		m.dialog = dialogNone
+		if m.state == stateRunning {
+			m.run.Cancel()
+			m.state = stateCancelling
+		}
+	case key.Matches(msg, keyNo):
+		m.dialog = dialogNone
+	}
+	return m, nil
+}
+
+// setConcurrency applies n within the bounds.
+func (m *Model) setConcurrency(n int) {
+	n = max(MinConcurrency, min(MaxConcurrency, n))
+	if n == m.concurrency {
+		return
+	}
+	m.concurrency = n
+	m.run.SetConcurrency(n)
+}
+
+// step is the +/- increment: about an eighth of the current value, so a
+// few presses go from 4 to 64 and back, and single steps stay possible
+// below 16.
+func step(n int) int { return max(1, n/8) }

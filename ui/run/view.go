@@ -1,0 +1,336 @@
+package run
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+)
+
+// View renders the panes that fit in width × height: the headline and the
+// two progress bars always, then the throughput and run panes, the errors
+// line and the notices, and the in-flight table (or, after the run, the
+// failures) in what is left.
+func (m *Model) View(ctx *screen.Context, width, height int) string {
+	st := ctx.Styles
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	var out []string
+	switch {
+	case m.state == stateStartFailed:
+		out = append(out, st.Fail.Render("✗ the migration could not start"), "")
+		out = append(out, wrap(errText(m.startErr), width)...)
+		out = append(out, "", st.Subtle.Render("esc goes back to the plan; q quits"))
+	case m.state == stateStarting && m.retrying:
+		out = append(out, st.Subtle.Render("starting the failed objects again…"))
+	case m.state == stateStarting || (m.state == stateRunning && !m.polled):
+		out = append(out, st.Subtle.Render("starting the migration…"))
+	default:
+		out = m.body(st, width, height)
+	}
+	if len(out) > height {
+		out = out[:height]
+	}
+	for i, l := range out {
+		out[i] = fit(l, width)
+	}
+	if m.dialog != dialogNone {
+		out = overlay(out, m.dialogBox(st, width), width, height)
+	}
+	return strings.Join(out, "\n")
+}
+
+// body is the progress layout.
+func (m *Model) body(st style.Styles, w, h int) []string {
+	s := m.snap
+	top := []string{m.headline(st, w)}
+	if h >= 30 {
+		top = append(top, "")
+	}
+	top = append(top, m.bars(st, w)...)
+	if h >= 30 {
+		top = append(top, "")
+	}
+
+	var bottom []string
+	if m.state != stateFinished {
+		bottom = append(bottom, m.errorLine(st))
+	}
+	if len(s.Notices) > 0 {
+		bottom = append(bottom, st.Warn.Render("⚠ ")+strings.Join(s.Notices, st.Subtle.Render(" · ")))
+	}
+
+	rest := h - len(top) - len(bottom)
+	var mid []string
+	// The graph grows with the room left, between 2 and 6 rows.
+	if rest >= 10 {
+		rows := max(2, min(6, (rest-14)/3))
+		mid = append(mid, m.statsRow(st, w, rows)...)
+	}
+	if left := rest - len(mid); left >= 4 {
+		if m.state == stateFinished {
+			mid = append(mid, m.failures(st, w, left)...)
+		} else {
+			mid = append(mid, m.inFlight(st, w, left)...)
+		}
+	}
+	out := append(top, mid...)
+	return append(out, bottom...)
+}
+
+// headline says what the run is doing.
+func (m *Model) headline(st style.Styles, w int) string {
+	s := m.snap
+	var head string
+	switch {
+	case m.state == stateFinished:
+		r := m.result
+		switch {
+		case r.Err != nil:
+			head = st.Fail.Render("✗ Stopped: ") + errText(r.Err)
+		case r.Result != nil && len(r.Result.Failures) > 0:
+			head = st.Warn.Render(fmt.Sprintf("■ Finished with %s failed", count(int64(len(r.Result.Failures))))) +
+				st.Subtle.Render(" — r retries them, enter shows the summary")
+		default:
+			head = st.OK.Render("✓ Finished") + st.Subtle.Render(" — enter shows the summary")
+		}
+		if m.retryNote != "" {
+			head += "  " + st.Warn.Render(m.retryNote)
+		}
+		return head
+	case m.state == stateCancelling:
+		head = st.Warn.Render("■ Cancelling…") + st.Subtle.Render(" waiting for the objects in flight to stop")
+	case m.paused:
+		head = st.Warn.Render("❚❚ Paused") + st.Subtle.Render(" — objects in flight finish; p resumes")
+	case s.Phase == transfer.PhaseIdle || s.Phase == "":
+		head = st.Subtle.Render("… Preparing")
+	case !s.Listed:
+		head = st.OK.Render("▶ Copying") + st.Subtle.Render(" — still listing: the totals grow")
+	default:
+		head = st.OK.Render("▶ Copying")
+	}
+	if s.DryRun {
+		head += st.Warn.Render("  (dry run: nothing is written)")
+	}
+	return head
+}
+
+// bars are the objects and bytes progress bars.
+func (m *Model) bars(st style.Styles, w int) []string {
+	s := m.snap
+	barW := max(10, min(60, w-58)) // the figures after it need about 50 cells
+	objTotal := s.ToCopy + s.ToDelete
+	settled := s.Copied + s.Failed + s.Deleted
+	of := ""
+	if !s.Listed {
+		of = "≥"
+	}
+	objText := fmt.Sprintf("%s of %s%s copied", count(s.Copied), of, count(s.ToCopy))
+	if s.ToDelete > 0 {
+		objText += fmt.Sprintf(", %s of %s deleted", count(s.Deleted), count(s.ToDelete))
+	}
+	if s.Failed > 0 {
+		objText += ", " + st.Fail.Render(count(s.Failed)+" failed")
+	}
+	byteText := fmt.Sprintf("%s of %s%s", transfer.FormatBytes(s.BytesDone), of, transfer.FormatBytes(s.ToCopyBytes))
+	return []string{
+		"Objects " + bar(st, frac(settled, objTotal), barW) + pct(settled, objTotal, s.Listed) + "  " + objText,
+		"Bytes   " + bar(st, frac(s.BytesDone, s.ToCopyBytes), barW) + pct(s.BytesDone, s.ToCopyBytes, s.Listed) + "  " + byteText,
+	}
+}
+
+// statsRow is the throughput graph beside the run's figures.
+func (m *Model) statsRow(st style.Styles, w, rows int) []string {
+	s := m.snap
+	h := rows + 4 // caption, graph, current rates, two borders
+	runW := max(30, min(40, w/3))
+	graphW := w - runW - 1
+	inner := graphW - 4
+
+	shown := m.history.samples[max(0, len(m.history.samples)-inner):]
+	var peak float64
+	vals := make([]float64, len(shown))
+	for i, x := range shown {
+		vals[i] = x.bytes
+		peak = max(peak, x.bytes)
+	}
+	graph := []string{st.Subtle.Render(fmt.Sprintf("bytes/s · last %s · peak %s",
+		duration(time.Duration(len(shown))*time.Second), rate(peak)))}
+	for _, l := range sparkline(vals, inner, rows) {
+		graph = append(graph, st.OK.Render(l))
+	}
+	if r := m.result; m.state == stateFinished && r != nil && r.Result != nil && r.Result.Elapsed > 0 {
+		secs := r.Result.Elapsed.Seconds()
+		graph = append(graph, fmt.Sprintf("mean %s obj/s · %s", decimal(float64(r.Result.Copied)/secs), rate(float64(r.Result.Bytes)/secs)))
+	} else {
+		graph = append(graph, fmt.Sprintf("now %s obj/s · %s", decimal(s.ObjectsPerSec), rate(s.BytesPerSec)))
+	}
+
+	eta := "unknown"
+	switch {
+	case m.paused:
+		eta = "— (paused)"
+	case s.ETA >= 0:
+		eta = duration(s.ETA)
+	}
+	state := st.OK.Render("running")
+	switch {
+	case m.state == stateFinished:
+		state = "finished"
+	case m.state == stateCancelling:
+		state = st.Warn.Render("cancelling")
+	case m.paused:
+		state = st.Warn.Render("PAUSED")
+	}
+	hint := ""
+	if m.state == stateRunning {
+		hint = st.Subtle.Render("  (+/-)")
+	}
+	figures := []string{
+		label("state") + state,
+		label("elapsed") + duration(s.Elapsed),
+		label("ETA") + eta,
+		label("concurrency") + fmt.Sprintf("%d", m.concurrency) + hint,
+		label("in flight") + count(int64(len(s.InFlight))),
+		label("server-side") + count(s.ServerSide) + st.Subtle.Render("  relayed ") + count(s.Relayed),
+		label("identical") + count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
+		label("failed") + failed(st, s.Failed),
+	}
+	left := pane(st, "Throughput", graph, graphW, h)
+	right := pane(st, "Run", figures, runW, h)
+	out := make([]string, h)
+	for i := range out {
+		out[i] = left[i] + " " + right[i]
+	}
+	return out
+}
+
+func label(s string) string { return fmt.Sprintf("%-12s", s) }
+
+func failed(st style.Styles, n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	return st.Fail.Render(count(n))
+}
+
+// inFlight is the table of objects being copied, in at most h lines.
+func (m *Model) inFlight(st style.Styles, w, h int) []string {
+	fl := m.snap.InFlight
+	inner := w - 4
+	rows := min(len(fl), h-3)
+	more := len(fl) - rows
+	if more > 0 {
+		rows-- // room for the "… more" line
+		more++
+	}
+	progW := max(10, min(26, inner/5))
+	withTime := inner >= 100
+	keyW := inner - (10 + 15 + 4 + progW) - 8
+	if withTime {
+		keyW -= 9
+	}
+	row := func(k, size, strat, try, age, prog string) string {
+		l := pad(leftTrunc(k, keyW), keyW) + "  " + padLeft(size, 10) + "  " + pad(strat, 15) + "  " + padLeft(try, 4)
+		if withTime {
+			l += "  " + padLeft(age, 7)
+		}
+		return l + "  " + prog
+	}
+	lines := []string{st.Subtle.Render(row("KEY", "SIZE", "STRATEGY", "TRY", "TIME", "PROGRESS"))}
+	if len(fl) == 0 {
+		lines = append(lines, st.Subtle.Render("nothing in flight"))
+	}
+	for _, f := range fl[:max(0, rows)] {
+		prog := ""
+		if f.Size > bigObject {
+			prog = bar(st, frac(f.Done, f.Size), progW-5) + pct(f.Done, f.Size, true)
+		}
+		try := fmt.Sprintf("%d", f.Attempt)
+		if f.Attempt > 1 {
+			try = st.Warn.Render(try)
+		}
+		lines = append(lines, row(f.Key, transfer.FormatBytes(f.Size), f.Strategy, try, duration(f.Elapsed), prog))
+	}
+	if more > 0 {
+		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more", count(int64(more)))))
+	}
+	return pane(st, fmt.Sprintf("In flight (%s)", count(int64(len(fl)))), lines, w, len(lines)+2)
+}
+
+// errorLine is the failed count while the run goes on: the snapshot has only
+// counts; the failures themselves come with the result.
+func (m *Model) errorLine(st style.Styles) string {
+	s := m.snap
+	if s.Failed == 0 {
+		return "Errors  " + st.OK.Render("none so far")
+	}
+	return "Errors  " + st.Fail.Render(fmt.Sprintf("✗ %s failed (%s)", count(s.Failed), transfer.FormatBytes(s.FailedBytes))) +
+		st.Subtle.Render(" after retries — listed when the run ends")
+}
+
+// failures lists the failed objects after the run, in at most h lines.
+func (m *Model) failures(st style.Styles, w, h int) []string {
+	var fs []transfer.Failure
+	if m.result != nil && m.result.Result != nil {
+		fs = m.result.Result.Failures
+	}
+	if len(fs) == 0 {
+		return []string{"Errors  " + st.OK.Render("none")}
+	}
+	inner := w - 4
+	keyW := 3
+	for _, f := range fs {
+		keyW = max(keyW, ansi.StringWidth(f.Key))
+	}
+	keyW = min(keyW, max(20, inner*2/5))
+	rows := min(len(fs), h-3)
+	more := len(fs) - rows
+	if more > 0 {
+		rows--
+		more++
+	}
+	lines := []string{st.Subtle.Render(pad("KEY", keyW) + "  " + padLeft("TRIES", 5) + "  ERROR")}
+	for _, f := range fs[:max(0, rows)] {
+		lines = append(lines, pad(leftTrunc(f.Key, keyW), keyW)+"  "+padLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(oneLine(failureText(f))))
+	}
+	if more > 0 {
+		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", count(int64(more)))))
+	}
+	return pane(st, fmt.Sprintf("Failed (%s) — r retries them", count(int64(len(fs)))), lines, w, len(lines)+2)
+}
+
+// dialogBox is the confirmation overlay.
+func (m *Model) dialogBox(st style.Styles, w int) []string {
+	title, yes := "Cancel the run?", "cancel the run"
+	if m.dialog == dialogQuit {
+		title, yes = "Cancel the run and quit?", "cancel and quit"
+	}
+	body := []string{
+		"The objects in flight are abandoned. What is",
+		"copied stays copied: running the migration",
+		"again copies only what is missing.",
+		"",
+		st.Key.Render("y") + " " + yes + "    " + st.Key.Render("n") + " keep running",
+	}
+	bw := min(w, 52)
+	return paneWith(st.Focused, st.Focused, title, body, bw, len(body)+2)
+}
+
+// failureText is the error without its "copy s3://bucket/key: " prefix,
+// since the key is in its own column.
+func failureText(f transfer.Failure) string {
+	msg := errText(f.Err)
+	if f.Key != "" {
+		if i := strings.Index(msg, f.Key+": "); i >= 0 {
+			return msg[i+len(f.Key)+2:]
+		}
+	}
+	return msg
+}

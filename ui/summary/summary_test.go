@@ -1,0 +1,188 @@
+package summary
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/app"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+// golden compares the view with testdata/name.golden (go test -update
+// rewrites it; the flag is uitest's).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	uitest.Golden(t, name, got)
+}
+
+const journalPath = "/home/op/.local/state/s3migrate/journals/20261101-093000-origin-data.db"
+
+func context(res *screen.RunResult) *screen.Context {
+	return &screen.Context{
+		Backend: uitest.New(), Styles: style.New(true),
+		SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		SrcBucket: "origin-data", DstBucket: "dest-archive",
+		Items: []string{"backups/", "logs/2026/"}, DstPrefix: "copy/",
+		Options: screen.RunOptions{Concurrency: 32, Verify: true, Compare: "size-etag"},
+		Result:  res,
+	}
+}
+
+// withFailures is a finished run in which two objects failed (so no
+// verification ran).
+func withFailures() *screen.RunResult {
+	snap := uitest.FixedSnapshot(true)
+	snap.Notices = []string{"s3://dest-archive is BucketOwnerEnforced: object ACLs were not copied"}
+	stats := snap.Plan
+	stats.Bytes[transfer.ClassIdentical] = 35 << 10
+	return &screen.RunResult{
+		Result: &transfer.Result{
+			Stats: stats, Copied: 1198, Bytes: 220 << 20, Elapsed: 8 * time.Second,
+			Notices: []string{"lifecycle rules of s3://origin-data are not copied"},
+			Failures: []transfer.Failure{
+				{Key: "logs/2026/02/03/events.json", Op: "copy", Err: errors.New("copy s3://origin-data/logs/2026/02/03/events.json: AccessDenied: kms:Decrypt is missing in the key policy"), Attempts: 4},
+				{Key: "images/cats/img-007.jpg", Op: "copy", Err: errors.New("copy s3://origin-data/images/cats/img-007.jpg: InvalidObjectState: the object is archived; restore it first"), Attempts: 1},
+			},
+		},
+		Journal:  journalPath,
+		Snapshot: snap,
+	}
+}
+
+// verifiedClean is a run that copied everything and verified it.
+func verifiedClean() *screen.RunResult {
+	snap := uitest.FixedSnapshot(true)
+	snap.Failed, snap.FailedBytes = 0, 0
+	return &screen.RunResult{
+		Result:   &transfer.Result{Stats: snap.Plan, Copied: 1200, Bytes: 220 << 20, Elapsed: 2*time.Minute + 5*time.Second},
+		Verify:   &transfer.VerifyResult{Checked: 1235, Verified: 1235},
+		Journal:  journalPath,
+		Snapshot: snap,
+	}
+}
+
+func plain(m screen.Screen, ctx *screen.Context) string { return ansi.Strip(m.View(ctx, 120, 40)) }
+
+func TestSummaryShowsTheResult(t *testing.T) {
+	ctx := context(withFailures())
+	v := plain(New(), ctx)
+	for _, want := range []string{
+		"finished with 2 failed",
+		"copied           1,198   220.0 MiB", "640 server-side, 0 relayed",
+		"skipped             35    35.0 KiB",
+		"failed               2     2.0 KiB",
+		"not verified: some objects failed",
+		"duration    8s", "149.8 obj/s · 27.5 MiB/s",
+		"journal     " + journalPath,
+		"lifecycle rules of s3://origin-data are not copied", "BucketOwnerEnforced",
+		"logs/2026/02/03/events.json", "AccessDenied: kms:Decrypt is missing",
+		"r retries the failed objects",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestSummaryVerified(t *testing.T) {
+	v := plain(New(), context(verifiedClean()))
+	for _, want := range []string{"✓ Migration finished", "verified         1,235", "of 1,235 checked: all match", "duration    2m05s"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "Failures") {
+		t.Errorf("a clean run lists failures:\n%s", v)
+	}
+}
+
+func TestSummaryMismatchesAndStopped(t *testing.T) {
+	rr := verifiedClean()
+	rr.Verify = &transfer.VerifyResult{Checked: 10, Verified: 9, Mismatches: []transfer.Mismatch{{Rel: "reports/2025/q1.csv", What: "content-type", Detail: "text/csv → binary/octet-stream"}}}
+	v := plain(New(), context(rr))
+	for _, want := range []string{"verification found 1 mismatches", "reports/2025/q1.csv", "text/csv → binary/octet-stream"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v)
+		}
+	}
+	stopped := &screen.RunResult{Err: errors.New("list s3://origin-data/logs/: AccessDenied")}
+	if v := plain(New(), context(stopped)); !strings.Contains(v, "stopped: list s3://origin-data/logs/: AccessDenied") {
+		t.Errorf("a stopped run does not say why:\n%s", v)
+	}
+}
+
+func TestVerifyHintNamesTheLocations(t *testing.T) {
+	v := uitest.Plain(New().View(context(verifiedClean()), 120, 40))
+	for _, want := range []string{
+		"$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ \\\n      --source-profile prod-origin --dest-profile prod-archive\n",
+		"$ s3migrate verify s3://origin-data/logs/2026/ s3://dest-archive/copy/logs/2026/ \\\n",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("summary lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestSummaryWithoutResult(t *testing.T) {
+	if v := plain(New(), context(nil)); !strings.Contains(v, "no run has finished") {
+		t.Errorf("view without a result: %q", v)
+	}
+}
+
+func TestSummaryFitsAnySize(t *testing.T) {
+	rr := withFailures()
+	for i := range 50 {
+		rr.Result.Failures = append(rr.Result.Failures, transfer.Failure{Key: strings.Repeat("deep/", 40) + "k", Err: errors.New(strings.Repeat("boom ", 60)), Attempts: i})
+	}
+	ctx := context(rr)
+	for _, sz := range [][2]int{{80, 20}, {80, 10}, {120, 40}, {40, 5}} {
+		v := New().View(ctx, sz[0], sz[1])
+		lines := strings.Split(v, "\n")
+		if len(lines) > sz[1] {
+			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > sz[0] {
+				t.Errorf("%dx%d: line %d is %d wide", sz[0], sz[1], i, w)
+			}
+		}
+	}
+}
+
+// TestRouterQuitsOnQ: the summary does not capture q, so the router quits.
+func TestRouterQuitsOnQ(t *testing.T) {
+	root := app.New(uitest.New(), style.New(true), map[screen.ID]app.Factory{screen.Summary: New}, screen.Summary)
+	root.Context().Result = withFailures()
+	root.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	_, cmd := root.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	if cmd == nil {
+		t.Fatal("q on the summary: no Cmd")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q on the summary does not quit")
+	}
+}
+
+func TestGoldenSummaryWithFailures(t *testing.T) {
+	golden(t, "summary_failures", New().View(context(withFailures()), 120, 40))
+}
+
+func TestGoldenSummaryVerified(t *testing.T) {
+	golden(t, "summary_verified", New().View(context(verifiedClean()), 120, 40))
+}
+
+func TestVerifyHintOnOneLineWhenItFits(t *testing.T) {
+	v := uitest.Plain(New().View(context(verifiedClean()), 200, 40))
+	want := "$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ --source-profile prod-origin --dest-profile prod-archive\n"
+	if !strings.Contains(v, want) {
+		t.Errorf("summary at 200 columns lacks %q:\n%s", want, v)
+	}
+}

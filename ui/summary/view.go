@@ -1,0 +1,265 @@
+package summary
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+)
+
+// View renders the report in width × height: the headline and the figures
+// always, then notices, the verify hint, and the failures (and verify
+// mismatches) in the rows left.
+func (m *Model) View(ctx *screen.Context, width, height int) string {
+	st := ctx.Styles
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	rr := ctx.Result
+	if rr == nil {
+		return st.Subtle.Render("no run has finished yet")
+	}
+	res := rr.Result
+	if res == nil {
+		res = &transfer.Result{}
+	}
+
+	top := []string{headline(ctx, rr, res), ""}
+	top = append(top, figures(ctx, rr, res)...)
+
+	var notes []string
+	if ns := notices(rr, res); len(ns) > 0 {
+		notes = append(notes, "", st.Bold.Render("Notices"))
+		for _, n := range ns {
+			notes = append(notes, "  "+st.Warn.Render("⚠ ")+n)
+		}
+	}
+	hint := append([]string{""}, verifyHint(ctx, width)...)
+	if len(res.Failures) > 0 {
+		hint = append(hint, st.Subtle.Render("esc returns to the run screen, where r retries the failed objects; q quits"))
+	} else {
+		hint = append(hint, st.Subtle.Render("q quits"))
+	}
+
+	left := height - len(top) - len(notes) - len(hint)
+	var lists []string
+	if left >= 4 {
+		lists = append(lists, failures(st, res.Failures, width, left)...)
+		if rr.Verify != nil {
+			lists = append(lists, mismatches(st, rr.Verify.Mismatches, width, left-len(lists))...)
+		}
+	}
+	out := append(append(append(top, notes...), lists...), hint...)
+	if len(out) > height {
+		out = out[:height]
+	}
+	for i, l := range out {
+		out[i] = fit(l, width)
+	}
+	return strings.Join(out, "\n")
+}
+
+// headline is the outcome in one line.
+func headline(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) string {
+	st := ctx.Styles
+	where := fmt.Sprintf("s3://%s → s3://%s/%s", ctx.SrcBucket, ctx.DstBucket, ctx.DstPrefix)
+	var h string
+	switch {
+	case rr.Err != nil:
+		h = st.Fail.Render("✗ The migration stopped: ") + oneLine(rr.Err.Error())
+	case len(res.Failures) > 0:
+		h = st.Warn.Render(fmt.Sprintf("■ Migration finished with %s failed", count(int64(len(res.Failures)))))
+	case rr.Verify != nil && len(rr.Verify.Mismatches) > 0:
+		h = st.Warn.Render(fmt.Sprintf("■ Migration finished; verification found %s mismatches", count(int64(len(rr.Verify.Mismatches)))))
+	default:
+		h = st.OK.Render("✓ Migration finished")
+	}
+	if res.DryRun || rr.Snapshot.DryRun {
+		h += st.Warn.Render("  (dry run: nothing was written)")
+	}
+	return h + st.Subtle.Render("  "+where)
+}
+
+// figures are the counts, bytes, duration, throughput and journal.
+func figures(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) []string {
+	st := ctx.Styles
+	snap := rr.Snapshot
+	stats := res.Stats
+	if stats == (transfer.DiffStats{}) {
+		stats = snap.Plan
+	}
+	elapsed := res.Elapsed
+	if elapsed == 0 {
+		elapsed = snap.Elapsed
+	}
+	row := func(name, n, bytes, extra string) string {
+		return "  " + pad(name, 12) + padLeft(n, 10) + "  " + padLeft(bytes, 10) + "  " + st.Subtle.Render(extra)
+	}
+	failed := row("failed", count(int64(len(res.Failures))), transfer.FormatBytes(snap.FailedBytes), "after retries")
+	if len(res.Failures) > 0 {
+		failed = st.Fail.Render(failed)
+	}
+	out := []string{
+		st.Subtle.Render("  " + pad("", 12) + padLeft("objects", 10) + "  " + padLeft("bytes", 10)),
+		row("copied", count(res.Copied), transfer.FormatBytes(res.Bytes),
+			fmt.Sprintf("%s server-side, %s relayed", count(snap.ServerSide), count(snap.Relayed))),
+		row("skipped", count(stats.Count[transfer.ClassIdentical]), transfer.FormatBytes(stats.Bytes[transfer.ClassIdentical]), "identical in the destination"),
+		failed,
+	}
+	if res.Deleted > 0 || snap.ToDelete > 0 {
+		out = append(out, row("deleted", count(res.Deleted), "", "only in the destination"))
+	}
+	out = append(out, row("verified", verified(rr.Verify), "", verifyNote(ctx, rr, res)))
+	out = append(out, "")
+	out = append(out, "  "+pad("duration", 12)+duration(elapsed))
+	if secs := elapsed.Seconds(); secs > 0 {
+		out = append(out, "  "+pad("throughput", 12)+fmt.Sprintf("%.1f obj/s · %s/s", float64(res.Copied)/secs,
+			transfer.FormatBytes(int64(float64(res.Bytes)/secs)))+st.Subtle.Render("  (mean)"))
+	}
+	journal := rr.Journal
+	if journal == "" {
+		journal = st.Subtle.Render("none (dry run)")
+	}
+	out = append(out, "  "+pad("journal", 12)+journal)
+	return out
+}
+
+// verified is the count of objects checked after the copy.
+func verified(v *transfer.VerifyResult) string {
+	if v == nil {
+		return "—"
+	}
+	return count(v.Verified)
+}
+
+// verifyNote says what the verified count means, or why there is none.
+func verifyNote(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) string {
+	v := rr.Verify
+	switch {
+	case v != nil && len(v.Mismatches) > 0:
+		return fmt.Sprintf("of %s checked: %s mismatches", count(v.Checked), count(int64(len(v.Mismatches))))
+	case v != nil:
+		return fmt.Sprintf("of %s checked: all match", count(v.Checked))
+	case res.DryRun || rr.Snapshot.DryRun:
+		return "not verified: dry run"
+	case rr.Err != nil:
+		return "not verified: the run stopped"
+	case len(res.Failures) > 0:
+		return "not verified: some objects failed"
+	case !ctx.Options.Verify:
+		return "not verified: verification was off"
+	}
+	return "not verified"
+}
+
+// notices merges the result's and the last snapshot's notices.
+func notices(rr *screen.RunResult, res *transfer.Result) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range append(append([]string(nil), res.Notices...), rr.Snapshot.Notices...) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// failures lists the first failed objects in at most h lines.
+func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
+	if len(fs) == 0 {
+		return nil
+	}
+	rows := min(len(fs), h-3, maxFailures)
+	if rows <= 0 {
+		return nil
+	}
+	keyW := 3
+	for _, f := range fs[:rows] {
+		keyW = max(keyW, ansi.StringWidth(f.Key))
+	}
+	keyW = min(keyW, max(20, (w-4)*2/5))
+	title := fmt.Sprintf("Failures (%s)", count(int64(len(fs))))
+	if rows < len(fs) {
+		title = fmt.Sprintf("Failures (first %s of %s; all are in the journal)", count(int64(rows)), count(int64(len(fs))))
+	}
+	out := []string{"", st.Bold.Render(title), st.Subtle.Render("  " + pad("KEY", keyW) + "  " + padLeft("TRIES", 5) + "  ERROR")}
+	for _, f := range fs[:rows] {
+		out = append(out, "  "+pad(leftTrunc(f.Key, keyW), keyW)+"  "+padLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
+	}
+	return out
+}
+
+// mismatches lists the first verification mismatches in at most h lines.
+func mismatches(st style.Styles, ms []transfer.Mismatch, w, h int) []string {
+	rows := min(len(ms), h-3, maxFailures)
+	if rows <= 0 {
+		return nil
+	}
+	keyW := 3
+	for _, x := range ms[:rows] {
+		keyW = max(keyW, ansi.StringWidth(x.Rel))
+	}
+	keyW = min(keyW, max(20, (w-4)*2/5))
+	out := []string{"", st.Bold.Render(fmt.Sprintf("Verification mismatches (%s)", count(int64(len(ms))))),
+		st.Subtle.Render("  " + pad("KEY", keyW) + "  " + pad("WHAT", 12) + "  DETAIL")}
+	for _, x := range ms[:rows] {
+		out = append(out, "  "+pad(leftTrunc(x.Rel, keyW), keyW)+"  "+pad(x.What, 12)+"  "+st.Warn.Render(oneLine(x.Detail)))
+	}
+	return out
+}
+
+// verifyHint is the command that checks the copies again: there is no
+// verify action in the TUI, and the headless command works at any time.
+// One command per selected item (at most three), wrapped to the width.
+func verifyHint(ctx *screen.Context, w int) []string {
+	st := ctx.Styles
+	flags := ""
+	if ctx.SrcProfile != "" {
+		flags += " --source-profile " + ctx.SrcProfile
+	}
+	if ctx.DstProfile != "" {
+		flags += " --dest-profile " + ctx.DstProfile
+	}
+	items := ctx.Items
+	if len(items) == 0 {
+		items = []string{""}
+	}
+	out := []string{st.Bold.Render("Verify the copies again at any time")}
+	const most = 3
+	for _, it := range items[:min(len(items), most)] {
+		cmd := fmt.Sprintf("s3migrate verify s3://%s/%s s3://%s/%s%s", ctx.SrcBucket, it, ctx.DstBucket, ctx.DstPrefix, it)
+		if flags == "" || ansi.StringWidth(cmd+flags) <= w-4 {
+			out = append(out, "  $ "+st.Key.Render(cmd+flags))
+			continue
+		}
+		// A shell continuation keeps the command copyable when it wraps.
+		out = append(out, "  $ "+st.Key.Render(cmd+" \\"), "      "+st.Key.Render(strings.TrimSpace(flags)))
+	}
+	if len(items) > most {
+		out = append(out, st.Subtle.Render(fmt.Sprintf("  … and one for each of the %s other items", count(int64(len(items)-most)))))
+	}
+	return out
+}
+
+// failureText is the error without its "copy s3://bucket/key: " prefix,
+// since the key is in its own column.
+func failureText(f transfer.Failure) string {
+	msg := "unknown error"
+	if f.Err != nil {
+		msg = oneLine(f.Err.Error())
+	}
+	if f.Key != "" {
+		if i := strings.Index(msg, f.Key+": "); i >= 0 {
+			msg = msg[i+len(f.Key)+2:]
+		}
+	}
+	if f.Op != "" && f.Op != "copy" {
+		msg = f.Op + ": " + msg
+	}
+	return msg
+}
