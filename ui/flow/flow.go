@@ -10,6 +10,8 @@ import (
 
 	"github.com/s3migrate/s3migrate/ui/app"
 	"github.com/s3migrate/s3migrate/ui/backend"
+	"github.com/s3migrate/s3migrate/ui/browser"
+	"github.com/s3migrate/s3migrate/ui/buckets"
 	"github.com/s3migrate/s3migrate/ui/plan"
 	"github.com/s3migrate/s3migrate/ui/profiles"
 	"github.com/s3migrate/s3migrate/ui/run"
@@ -22,8 +24,8 @@ import (
 func Screens() map[screen.ID]app.Factory {
 	return map[screen.ID]app.Factory{
 		screen.Profiles: profiles.New,
-		screen.Buckets:  todo(screen.Buckets),
-		screen.Browser:  todo(screen.Browser),
+		screen.Buckets:  buckets.New,
+		screen.Browser:  browser.New,
 		screen.Plan:     plan.New,
 		screen.Running:  run.New,
 		screen.Summary:  summary.New,

@@ -12,11 +12,11 @@ import (
 
 // Styles are the styles every screen uses.
 type Styles struct {
-	Title, Subtle, Bold, Selected, Cursor, Focused, Blurred lipgloss.Style
+	Title, Subtle, Bold, Selected, Cursor, Focused, Blurred  lipgloss.Style
 	OK, Warn, Fail, Added, Removed, Key, Help, Status, Error lipgloss.Style
-	Tab, ActiveTab                                          lipgloss.Style
-	Pane, FocusedPane                                       lipgloss.Style
-	NoColor                                                 bool
+	Tab, ActiveTab                                           lipgloss.Style
+	Pane, FocusedPane                                        lipgloss.Style
+	NoColor                                                  bool
 }
 
 // New builds the styles; noColor drops every colour (NO_COLOR).

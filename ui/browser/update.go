@@ -1,0 +1,345 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// listTimeout bounds one page request, so an endpoint that never answers
+// ends in an error line instead of an endless spinner.
+const listTimeout = time.Minute
+
+// Init lists the level the user was last at (the top on a first visit) and
+// totals a selection made on an earlier visit.
+func (m *Model) Init(ctx *screen.Context) tea.Cmd {
+	m.input = newInput(ctx.Styles)
+	return tea.Batch(m.sync(ctx), m.open(ctx, ctx.Where))
+}
+
+// open starts listing a level from its first page.
+func (m *Model) open(ctx *screen.Context, prefix string) tea.Cmd {
+	m.prefix, ctx.Where = prefix, prefix
+	m.dirs, m.objs, m.next, m.more, m.listErr = nil, nil, "", false, nil
+	m.cursor = 0
+	m.gen++
+	return m.fetch(ctx)
+}
+
+// fetch asks for the page after what is loaded.
+func (m *Model) fetch(ctx *screen.Context) tea.Cmd {
+	m.loading = true
+	gen, prefix, next := m.gen, m.prefix, m.next
+	b, profile, bucket := ctx.Backend, ctx.SrcProfile, ctx.SrcBucket
+	list := func() tea.Msg {
+		c, cancel := context.WithTimeout(context.Background(), listTimeout)
+		defer cancel()
+		pg, err := b.List(c, profile, bucket, prefix, next)
+		if err != nil {
+			err = fmt.Errorf("list s3://%s/%s: %w", bucket, prefix, err)
+		}
+		return pageMsg{gen: gen, page: pg, err: err}
+	}
+	return tea.Batch(list, m.startSpinner())
+}
+
+// maybeMore fetches the next page when the cursor nears the end of the
+// loaded rows and one is not already on its way.
+func (m *Model) maybeMore(ctx *screen.Context) tea.Cmd {
+	if !m.more || m.loading || m.listErr != nil || m.rows()-1-m.cursor > loadAhead {
+		return nil
+	}
+	return m.fetch(ctx)
+}
+
+// recount starts totalling ctx.Items, cancelling a count still running.
+func (m *Model) recount(ctx *screen.Context) tea.Cmd {
+	if m.cancelCount != nil {
+		m.cancelCount()
+		m.cancelCount = nil
+	}
+	m.countSeq++
+	m.countErr = nil
+	items := ctx.Items // never written in place (see selection.go): safe to hand over
+	if len(items) == 0 {
+		m.counting, m.counted, m.objects, m.bytes = false, true, 0, 0
+		return nil
+	}
+	m.counting = true
+	c, cancel := context.WithCancel(context.Background())
+	m.cancelCount = cancel
+	seq, b, profile, bucket := m.countSeq, ctx.Backend, ctx.SrcProfile, ctx.SrcBucket
+	count := func() tea.Msg {
+		defer cancel()
+		n, size, err := b.Count(c, profile, bucket, items)
+		return countMsg{seq: seq, objects: n, bytes: size, err: err}
+	}
+	return tea.Batch(count, m.startSpinner())
+}
+
+// startSpinner starts the spinner unless its tick is already running; the
+// tick stops by itself once nothing is busy (see Update).
+func (m *Model) startSpinner() tea.Cmd {
+	if m.ticking {
+		return nil
+	}
+	m.ticking = true
+	return m.spin.Tick
+}
+
+// Update handles keys and the background results.
+func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pageMsg:
+		return m, m.paged(ctx, msg)
+	case countMsg:
+		if msg.seq != m.countSeq {
+			return m, nil // the selection changed since: a newer count is running
+		}
+		m.counting, m.cancelCount = false, nil
+		if msg.err != nil {
+			m.countErr = fmt.Errorf("count the selection in s3://%s: %w", ctx.SrcBucket, msg.err)
+			return m, nil
+		}
+		m.counted, m.objects, m.bytes = true, msg.objects, msg.bytes
+		return m, nil
+	case spinner.TickMsg:
+		if !m.busy() {
+			m.ticking = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case tea.WindowSizeMsg:
+		// Roughly the rows the list shows: a page key moves by about that.
+		m.page = max(1, msg.Height-12)
+		return m, nil
+	case tea.KeyPressMsg:
+		if m.mode == editingPrefix {
+			return m, m.prefixKey(ctx, msg)
+		}
+		sync := m.sync(ctx)
+		m.errLine, m.note = "", "" // a new key press makes the last message old news
+		return m, tea.Batch(sync, m.browseKey(ctx, msg))
+	}
+	// Other input (a paste) belongs to the prefix input when it is open.
+	if m.mode == editingPrefix {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// paged appends one page of the level being shown.
+func (m *Model) paged(ctx *screen.Context, msg pageMsg) tea.Cmd {
+	if msg.gen != m.gen {
+		return nil // a level the user has left, or a listing since restarted
+	}
+	m.loading = false
+	if msg.err != nil {
+		m.listErr = msg.err
+		return nil
+	}
+	first := m.rows() == 0
+	// New prefixes go after the loaded ones, above the objects: keep the
+	// cursor on the object it was on.
+	if m.cursor >= len(m.dirs) && !first {
+		m.cursor += len(msg.page.Prefixes)
+	}
+	m.dirs = append(m.dirs, msg.page.Prefixes...)
+	m.objs = append(m.objs, msg.page.Objects...)
+	m.next, m.more = msg.page.Next, msg.page.Next != ""
+	if first && m.restore != "" {
+		if i := slices.Index(m.dirs, m.restore); i >= 0 {
+			m.cursor = i
+		}
+		m.restore = ""
+	}
+	return m.maybeMore(ctx)
+}
+
+func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, keyUp):
+		return m.move(ctx, -1)
+	case key.Matches(msg, keyDown):
+		return m.move(ctx, 1)
+	case key.Matches(msg, keyPgUp):
+		return m.move(ctx, -m.page)
+	case key.Matches(msg, keyPgDown):
+		return m.move(ctx, m.page)
+	case key.Matches(msg, keyHome):
+		return m.move(ctx, -m.rows())
+	case key.Matches(msg, keyEnd):
+		return m.move(ctx, m.rows())
+	case key.Matches(msg, keyIn):
+		if m.rows() == 0 {
+			return nil
+		}
+		if k, obj := m.row(m.cursor); obj == nil {
+			return m.open(ctx, k)
+		}
+		m.note = "an object has nothing inside: space marks it, n goes on to the plan"
+	case key.Matches(msg, keyOut):
+		if m.prefix == "" {
+			m.note = "this is the top of s3://" + ctx.SrcBucket + ": esc goes back to the buckets"
+			return nil
+		}
+		m.restore = m.prefix
+		return m.open(ctx, parent(m.prefix))
+	case key.Matches(msg, keyMark):
+		return m.toggle(ctx)
+	case key.Matches(msg, keyAll):
+		return m.toggleAll(ctx)
+	case key.Matches(msg, keyDst):
+		m.mode = editingPrefix
+		m.input.SetValue(ctx.DstPrefix)
+		m.input.CursorEnd()
+		return m.input.Focus()
+	case key.Matches(msg, keyReload):
+		return tea.Batch(m.open(ctx, m.prefix), m.recount(ctx))
+	case key.Matches(msg, keyNext):
+		if len(ctx.Items) == 0 {
+			m.errLine = "nothing is marked: space marks the row under the cursor, a marks every loaded row"
+			return nil
+		}
+		return screen.Navigate(screen.Plan)
+	}
+	return nil
+}
+
+// move moves the cursor by d rows within the loaded ones (no wrapping: the
+// end of the loaded rows is where more are fetched).
+func (m *Model) move(ctx *screen.Context, d int) tea.Cmd {
+	m.cursor = max(0, min(m.cursor+d, m.rows()-1))
+	return m.maybeMore(ctx)
+}
+
+// toggle marks or unmarks the row under the cursor, then steps down, as
+// file managers do, so that consecutive rows are marked by repeating space.
+func (m *Model) toggle(ctx *screen.Context) tea.Cmd {
+	if m.rows() == 0 {
+		return nil
+	}
+	k, _ := m.row(m.cursor)
+	if c := m.cover(k); c != "" {
+		m.note = "already included: " + c + " is marked"
+		return nil
+	}
+	var items []string
+	if m.marks[k] {
+		items = without(ctx.Items, map[string]bool{k: true})
+	} else {
+		items = with(ctx.Items, k)
+	}
+	return tea.Batch(m.setItems(ctx, items), m.move(ctx, 1))
+}
+
+// toggleAll marks every loaded row of the level, or unmarks them all when
+// they all are marked already.
+func (m *Model) toggleAll(ctx *screen.Context) tea.Cmd {
+	if m.rows() == 0 {
+		return nil
+	}
+	if m.prefix != "" {
+		if c := m.cover(m.prefix + "x"); c != "" {
+			m.note = "already included: " + c + " is marked"
+			return nil
+		}
+	}
+	keys := make(map[string]bool, m.rows())
+	all := true
+	for i := range m.rows() {
+		k, _ := m.row(i)
+		keys[k] = true
+		all = all && m.marks[k]
+	}
+	if all {
+		m.note = fmt.Sprintf("unmarked %d rows", len(keys))
+		return m.setItems(ctx, without(ctx.Items, keys))
+	}
+	items := append(slices.Clone(ctx.Items), mapKeys(keys)...)
+	m.note = fmt.Sprintf("marked %d rows", len(keys))
+	if m.more {
+		m.note += "; rows further down are not loaded yet and were not marked"
+	}
+	return m.setItems(ctx, normalize(items))
+}
+
+// cover is the marked prefix that already includes key ("" if none).
+func (m *Model) cover(key string) string {
+	for _, a := range ancestors(key) {
+		if m.marks[a] {
+			return a
+		}
+	}
+	return ""
+}
+
+// setItems publishes a new selection and totals it.
+func (m *Model) setItems(ctx *screen.Context, items []string) tea.Cmd {
+	ctx.Items, m.published, m.marks = items, items, set(items)
+	return m.recount(ctx)
+}
+
+// sync adopts ctx.Items when another screen replaced them since this one
+// last wrote them (the screen is entered again, or the plan dropped an
+// item), and totals them afresh.
+func (m *Model) sync(ctx *screen.Context) tea.Cmd {
+	if sameSlice(ctx.Items, m.published) {
+		return nil
+	}
+	m.published, m.marks = ctx.Items, set(ctx.Items)
+	return m.recount(ctx)
+}
+
+// prefixKey edits the destination prefix. A non-empty prefix gets a
+// trailing "/" (else "backup" + "logs/a" would make "backuplogs/a"), and
+// loses leading ones (a key starting with "/" is legal but never meant).
+func (m *Model) prefixKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, keyAccept):
+		typed := strings.TrimSpace(m.input.Value())
+		p := strings.TrimLeft(typed, "/")
+		if p != "" && !strings.HasSuffix(p, "/") {
+			p += "/"
+		}
+		ctx.DstPrefix = p
+		m.mode = browsing
+		m.input.Blur()
+		switch {
+		case p == "":
+			m.note = "no destination prefix: the copies keep their keys"
+		case p != typed:
+			m.note = fmt.Sprintf("destination prefix is %q (adjusted from %q)", p, typed)
+		default:
+			m.note = fmt.Sprintf("destination prefix is %q", p)
+		}
+	case key.Matches(msg, keyCancel):
+		m.mode = browsing
+		m.input.Blur()
+	default:
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func mapKeys(s map[string]bool) []string {
+	out := make([]string, 0, len(s))
+	for k := range s {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,380 @@
+package buckets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+// backend is the fake with what this screen needs on top: buckets it
+// creates show up in later listings, and either call can be made to fail.
+type backend struct {
+	*uitest.Fake
+	mu        sync.Mutex
+	created   []string
+	listErr   map[string]error // by profile
+	createErr error
+	listCalls int
+}
+
+func newBackend() *backend { return &backend{Fake: uitest.New(), listErr: map[string]error{}} }
+
+func (b *backend) Buckets(ctx context.Context, profile string) ([]screen.Bucket, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.listCalls++
+	if err := b.listErr[profile]; err != nil {
+		return nil, err
+	}
+	bs, err := b.Fake.Buckets(ctx, profile)
+	if profile == "prod-archive" {
+		for _, n := range b.created {
+			bs = append(bs, screen.Bucket{Name: n, Region: "eu-west-1", Created: uitest.Epoch})
+		}
+	}
+	return bs, err
+}
+
+func (b *backend) CreateBucket(ctx context.Context, profile, name string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.createErr != nil {
+		return b.createErr
+	}
+	if err := b.Fake.CreateBucket(ctx, profile, name); err != nil {
+		return err
+	}
+	b.created = append(b.created, name)
+	return nil
+}
+
+func newCtx(b screen.Backend) *screen.Context {
+	return &screen.Context{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive"}
+}
+
+func start(t *testing.T) (*driver, *backend) {
+	t.Helper()
+	b := newBackend()
+	return newDriver(t, newCtx(b), New()), b
+}
+
+func TestSpinnerUntilLoaded(t *testing.T) {
+	ctx := newCtx(newBackend())
+	s := New()
+	_ = s.Init(ctx) // the loads are not run
+	v := (&driver{t: t, ctx: ctx, s: s}).view()
+	if strings.Count(v, "listing buckets…") != 2 {
+		t.Errorf("both panes should show the spinner while loading:\n%s", v)
+	}
+}
+
+func TestLoadsBothSides(t *testing.T) {
+	d, _ := start(t)
+	v := d.view()
+	for _, want := range []string{"origin-data", "origin-logs", "dest-archive", "us-east-1", "eu-west-1", "2026-11-01", "2026-09-01"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	uitest.Golden(t, "loaded", v)
+}
+
+func TestChooseBothThenContinue(t *testing.T) {
+	d, _ := start(t)
+	d.press("n")
+	if len(d.nav) != 0 {
+		t.Fatalf("n with nothing chosen navigated: %v", d.nav)
+	}
+	if !strings.Contains(d.view(), "choose an origin and a destination bucket first") {
+		t.Errorf("n with nothing chosen should say why:\n%s", d.view())
+	}
+
+	d.press("down", "space")
+	if d.ctx.SrcBucket != "origin-logs" {
+		t.Fatalf("SrcBucket = %q, want origin-logs", d.ctx.SrcBucket)
+	}
+	// Choosing the origin hands the focus to the destination.
+	d.press("enter")
+	if d.ctx.DstBucket != "dest-archive" {
+		t.Fatalf("DstBucket = %q, want dest-archive", d.ctx.DstBucket)
+	}
+	if len(d.nav) != 0 {
+		t.Fatalf("the enter that chose the destination also navigated: %v", d.nav)
+	}
+	uitest.Golden(t, "chosen", d.view())
+
+	d.press("enter")
+	if len(d.nav) != 1 || d.nav[0] != (screen.Go{To: screen.Browser}) {
+		t.Fatalf("enter with both chosen: nav = %v, want Go{Browser}", d.nav)
+	}
+}
+
+func TestFocusAndCursor(t *testing.T) {
+	d, _ := start(t)
+	m := d.s.(*Model)
+	d.press("down")
+	if m.lists[origin].cursor != 1 {
+		t.Errorf("down: origin cursor = %d, want 1", m.lists[origin].cursor)
+	}
+	d.press("down")
+	if m.lists[origin].cursor != 0 {
+		t.Errorf("down at the end should wrap: cursor = %d", m.lists[origin].cursor)
+	}
+	d.press("up")
+	if m.lists[origin].cursor != 1 {
+		t.Errorf("up at the top should wrap: cursor = %d", m.lists[origin].cursor)
+	}
+	for _, k := range []struct {
+		name  string
+		press func()
+		want  side
+	}{
+		{"tab", func() { d.press("tab") }, destination},
+		{"left", func() { d.press("left") }, origin},
+		{"right", func() { d.press("right") }, destination},
+	} {
+		k.press()
+		if m.focus != k.want {
+			t.Errorf("after %s focus = %v, want %v", k.name, m.focus, k.want)
+		}
+	}
+	// The cursor is per side: the origin's is where it was.
+	d.press("space")
+	if d.ctx.DstBucket != "dest-archive" || d.ctx.SrcBucket != "" {
+		t.Errorf("space on the destination chose src=%q dst=%q", d.ctx.SrcBucket, d.ctx.DstBucket)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	d, _ := start(t)
+	d.press("/")
+	if !d.s.Capturing() {
+		t.Fatal("Capturing should be true while typing a filter")
+	}
+	d.typeText("LOGS") // case does not matter
+	v := d.view()
+	if strings.Contains(v, "origin-data") || !strings.Contains(v, "origin-logs") {
+		t.Errorf("filter LOGS should show only origin-logs:\n%s", v)
+	}
+	if !strings.Contains(v, "dest-archive") {
+		t.Errorf("the filter narrows only the focused list:\n%s", v)
+	}
+	// q is text while the filter is open, not a quit for the router.
+	d.typeText("q")
+	if v := d.view(); !strings.Contains(v, "no bucket matches \"LOGSq\"") {
+		t.Errorf("a filter matching nothing should say so:\n%s", v)
+	}
+	d.press("backspace")
+	d.press("enter")
+	if d.s.Capturing() {
+		t.Fatal("enter should end the filter")
+	}
+	uitest.Golden(t, "filtered", d.view())
+	d.press("space")
+	if d.ctx.SrcBucket != "origin-logs" {
+		t.Errorf("space in the filtered list chose %q, want origin-logs", d.ctx.SrcBucket)
+	}
+
+	// esc drops the filter.
+	d.press("left", "/", "esc")
+	if d.s.Capturing() {
+		t.Fatal("esc should end the filter")
+	}
+	if v := d.view(); !strings.Contains(v, "origin-data") {
+		t.Errorf("esc should clear the filter:\n%s", v)
+	}
+}
+
+func TestCreateBucket(t *testing.T) {
+	d, b := start(t)
+	d.press("c")
+	if d.s.Capturing() {
+		t.Fatal("c on the origin side should not open the name input")
+	}
+	if !strings.Contains(d.view(), "buckets are created on the destination side") {
+		t.Errorf("c on the origin side should explain:\n%s", d.view())
+	}
+
+	d.press("tab", "c")
+	if !d.s.Capturing() {
+		t.Fatal("Capturing should be true while typing a bucket name")
+	}
+	d.typeText("Bad_Name")
+	d.press("enter")
+	if v := d.view(); !strings.Contains(v, "is not a valid bucket name") {
+		t.Errorf("an invalid name should be refused in the screen:\n%s", v)
+	}
+	if m := d.s.(*Model); m.mode != naming {
+		t.Fatalf("after an invalid name the input should stay open, mode = %v", m.mode)
+	}
+	for range len("Bad_Name") {
+		d.press("backspace")
+	}
+	d.typeText("archive-2026")
+	d.press("enter")
+	v := d.view()
+	if !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive? y/n") {
+		t.Fatalf("enter should ask before creating:\n%s", v)
+	}
+	uitest.Golden(t, "confirm", v)
+	if len(b.created) != 0 {
+		t.Fatal("created before the confirmation")
+	}
+	calls := b.listCalls
+	d.press("y")
+	if !slices.Equal(b.created, []string{"archive-2026"}) {
+		t.Fatalf("created = %v", b.created)
+	}
+	if b.listCalls != calls+1 {
+		t.Errorf("the destination list should be reloaded once after a create: %d calls, want %d", b.listCalls, calls+1)
+	}
+	if d.ctx.DstBucket != "archive-2026" {
+		t.Errorf("the new bucket should be chosen: DstBucket = %q", d.ctx.DstBucket)
+	}
+	if v := d.view(); !strings.Contains(v, "● archive-2026") {
+		t.Errorf("the reloaded list should show the new bucket chosen:\n%s", v)
+	}
+	if d.s.Capturing() {
+		t.Error("Capturing after the create")
+	}
+}
+
+func TestCreateDeclinedAndFailed(t *testing.T) {
+	d, b := start(t)
+	d.press("tab", "c")
+	d.typeText("archive-2026")
+	d.press("enter", "n")
+	if len(b.created) != 0 || d.s.Capturing() {
+		t.Fatalf("n should decline: created=%v capturing=%v", b.created, d.s.Capturing())
+	}
+	if !strings.Contains(d.view(), "was not created") {
+		t.Errorf("declining should say so:\n%s", d.view())
+	}
+
+	b.createErr = errors.New("AccessDenied: not allowed\nto create buckets")
+	d.press("c")
+	d.typeText("archive-2026")
+	d.press("enter", "y")
+	v := d.view()
+	line := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "✗ create s3://archive-2026") {
+			line = l
+		}
+	}
+	if line != "✗ create s3://archive-2026: AccessDenied: not allowed to create buckets" {
+		t.Errorf("a failed create should be one error line, got %q in:\n%s", line, v)
+	}
+	if d.ctx.DstBucket != "" {
+		t.Errorf("a failed create chose %q", d.ctx.DstBucket)
+	}
+}
+
+func TestLoadErrorShownAndRetried(t *testing.T) {
+	b := newBackend()
+	b.listErr["prod-origin"] = errors.New("ExpiredToken: the security token has expired")
+	d := newDriver(t, newCtx(b), New())
+	v := d.view()
+	if !strings.Contains(v, "✗ list buckets (profile prod-origin): ExpiredToken") {
+		t.Errorf("the load error should show in the origin pane:\n%s", v)
+	}
+	if !strings.Contains(v, "dest-archive") {
+		t.Errorf("the destination should load anyway:\n%s", v)
+	}
+	delete(b.listErr, "prod-origin")
+	d.press("r")
+	if v := d.view(); !strings.Contains(v, "origin-data") || strings.Contains(v, "ExpiredToken") {
+		t.Errorf("r should reload and clear the error:\n%s", v)
+	}
+}
+
+func TestStaleLoadIgnored(t *testing.T) {
+	d, _ := start(t)
+	m := d.s.(*Model)
+	d.send(loadedMsg{side: origin, gen: m.lists[origin].gen - 1, buckets: []screen.Bucket{{Name: "stale"}}})
+	if v := d.view(); strings.Contains(v, "stale") {
+		t.Errorf("a reply to a superseded load was shown:\n%s", v)
+	}
+}
+
+func TestNewOriginDropsItems(t *testing.T) {
+	d, _ := start(t)
+	d.press("space")
+	d.ctx.Items, d.ctx.Where = []string{"logs/"}, "logs/"
+	d.press("left", "space") // choose the same bucket again: keep
+	if len(d.ctx.Items) != 1 {
+		t.Fatalf("choosing the same origin again dropped the items")
+	}
+	d.press("left", "down", "space")
+	if d.ctx.SrcBucket != "origin-logs" || d.ctx.Items != nil || d.ctx.Where != "" {
+		t.Errorf("a new origin should drop items: src=%q items=%v where=%q", d.ctx.SrcBucket, d.ctx.Items, d.ctx.Where)
+	}
+}
+
+func TestEnteredAgainKeepsChoices(t *testing.T) {
+	b := newBackend()
+	ctx := newCtx(b)
+	ctx.SrcBucket, ctx.DstBucket = "origin-logs", "gone-bucket"
+	d := newDriver(t, ctx, New())
+	if ctx.SrcBucket != "origin-logs" {
+		t.Errorf("an existing origin choice was dropped: %q", ctx.SrcBucket)
+	}
+	if ctx.DstBucket != "" {
+		t.Errorf("a destination that no longer exists should be dropped: %q", ctx.DstBucket)
+	}
+	if m := d.s.(*Model); m.lists[origin].cursor != 1 {
+		t.Errorf("the cursor should start on the chosen bucket, at %d", m.lists[origin].cursor)
+	}
+}
+
+func TestWindowKeepsCursorVisible(t *testing.T) {
+	for _, c := range []struct{ cursor, n, h, start, end int }{
+		{0, 3, 10, 0, 3},
+		{0, 100, 10, 0, 10},
+		{50, 100, 10, 45, 55},
+		{99, 100, 10, 90, 100},
+		{5, 100, 0, 0, 0},
+	} {
+		s, e := window(c.cursor, c.n, c.h)
+		if s != c.start || e != c.end {
+			t.Errorf("window(%d,%d,%d) = %d,%d, want %d,%d", c.cursor, c.n, c.h, s, e, c.start, c.end)
+		}
+	}
+}
+
+// manyBuckets lists 200 origin buckets.
+type manyBuckets struct{ *backend }
+
+func (b manyBuckets) Buckets(ctx context.Context, profile string) ([]screen.Bucket, error) {
+	if profile != "prod-origin" {
+		return b.backend.Buckets(ctx, profile)
+	}
+	var bs []screen.Bucket
+	for i := range 200 {
+		bs = append(bs, screen.Bucket{Name: fmt.Sprintf("bucket-%03d", i), Region: "us-east-1", Created: uitest.Epoch})
+	}
+	return bs, nil
+}
+
+func TestLongListShowsWindowAroundCursor(t *testing.T) {
+	d := newDriver(t, newCtx(manyBuckets{newBackend()}), New())
+	for range 120 {
+		d.press("down")
+	}
+	v := d.view()
+	if !strings.Contains(v, "▸ ○ bucket-120") || strings.Contains(v, "bucket-000") || strings.Contains(v, "bucket-199") {
+		t.Errorf("the rows around the cursor should show:\n%s", v)
+	}
+	d.press("space")
+	if d.ctx.SrcBucket != "bucket-120" {
+		t.Errorf("SrcBucket = %q", d.ctx.SrcBucket)
+	}
+}

@@ -1,0 +1,175 @@
+package buckets
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Column widths of a bucket row after the name.
+const (
+	regionWidth = 14
+	dateWidth   = len("2006-01-02")
+)
+
+// View renders the two lists side by side, then the input or question line
+// and the message line. Both bottom lines are always drawn so the panes do
+// not jump when a message comes or goes.
+func (m *Model) View(ctx *screen.Context, width, height int) string {
+	st := ctx.Styles
+	intro := st.Subtle.Render(ansi.Truncate("Choose the bucket to copy from and the bucket to copy into. Enter continues once both are chosen.", width, "…"))
+	paneW := (width - 1) / 2
+	paneH := max(height-3, 5)
+	left := m.pane(ctx, origin, paneW, paneH)
+	right := m.pane(ctx, destination, width-1-paneW, paneH)
+	return lipgloss.JoinVertical(lipgloss.Left, intro,
+		lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right),
+		m.promptLine(ctx, width), m.messageLine(ctx, width))
+}
+
+// pane draws one side: title, filter, then a window of rows around the
+// cursor (bucket lists can be long).
+func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
+	st := ctx.Styles
+	l := &m.lists[s]
+	box, titleStyle := st.Pane, st.Blurred
+	if m.focus == s {
+		box, titleStyle = st.FocusedPane, st.Focused
+	}
+	inner := w - 4 // border and padding
+	title := "Origin — copy from"
+	if s == destination {
+		title = "Destination — copy into"
+	}
+	title += " · " + orDefault(profile(ctx, s))
+	lines := []string{titleStyle.Render(ansi.Truncate(title, inner, "…"))}
+
+	switch {
+	case m.mode == filtering && m.focus == s:
+		lines = append(lines, m.input.View())
+	case l.filter != "":
+		lines = append(lines, st.Subtle.Render(ansi.Truncate("filter: "+l.filter+" (/ to change)", inner, "…")))
+	default:
+		lines = append(lines, "")
+	}
+
+	rowsH := h - 2 - len(lines)
+	shown := l.shown()
+	switch {
+	case l.err != nil:
+		lines = append(lines, st.Error.Render(ansi.Truncate("✗ "+l.err.Error(), inner, "…")),
+			st.Subtle.Render("r retries"))
+	case l.loading && !l.loaded:
+		lines = append(lines, m.spin.View()+st.Subtle.Render("listing buckets…"))
+	case len(l.all) == 0 && s == destination:
+		lines = append(lines, st.Subtle.Render("no buckets: press c to create one"))
+	case len(l.all) == 0:
+		lines = append(lines, st.Subtle.Render("no buckets"))
+	case len(shown) == 0:
+		lines = append(lines, st.Subtle.Render(ansi.Truncate(fmt.Sprintf("no bucket matches %q", l.filter), inner, "…")))
+	default:
+		nameW := nameWidth(shown, inner)
+		lines = append(lines, st.Subtle.Render("    "+pad("name", nameW)+"  "+pad("region", regionWidth)+"  created"))
+		start, end := window(l.cursor, len(shown), rowsH-1)
+		for i := start; i < end; i++ {
+			lines = append(lines, m.row(ctx, s, shown[i], i == l.cursor, nameW))
+		}
+	}
+	if l.loading && l.loaded {
+		// A reload: say so without hiding the rows.
+		lines[0] += " " + m.spin.View()
+	}
+	return box.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
+}
+
+// row is "▸ ● name  region  date": the cursor only in the focused pane, the
+// mark and bold on the chosen bucket.
+func (m *Model) row(ctx *screen.Context, s side, b screen.Bucket, atCursor bool, nameW int) string {
+	st := ctx.Styles
+	cursor := "  "
+	if atCursor && m.focus == s {
+		cursor = st.Cursor.Render("▸ ")
+	}
+	mark := "○ "
+	name := pad(ansi.Truncate(b.Name, nameW, "…"), nameW)
+	if b.Name == m.lists[s].chosen {
+		mark, name = st.Selected.Render("● "), st.Selected.Render(name)
+	} else if atCursor && m.focus == s {
+		name = st.Bold.Render(name)
+	}
+	region := b.Region
+	if region == "" {
+		region = "—"
+	}
+	date := "—"
+	if !b.Created.IsZero() {
+		date = b.Created.UTC().Format("2006-01-02")
+	}
+	return cursor + mark + name + "  " + st.Subtle.Render(pad(ansi.Truncate(region, regionWidth, "…"), regionWidth)+"  "+date)
+}
+
+// nameWidth fits the longest name, leaving room for the other columns.
+func nameWidth(bs []screen.Bucket, inner int) int {
+	room := inner - 4 - 2 - regionWidth - 2 - dateWidth
+	w := 4
+	for _, b := range bs {
+		w = max(w, lipgloss.Width(b.Name))
+	}
+	return max(4, min(w, room))
+}
+
+// promptLine is the new-bucket input or its confirmation question.
+func (m *Model) promptLine(ctx *screen.Context, width int) string {
+	st := ctx.Styles
+	switch m.mode {
+	case naming:
+		return m.input.View()
+	case confirming:
+		return ansi.Truncate(st.Warn.Render(fmt.Sprintf("Create bucket s3://%s as %s? ", m.newName, orDefault(ctx.DstProfile)))+
+			st.Key.Render("y")+"/"+st.Key.Render("n"), width, "…")
+	}
+	if m.creating {
+		return m.spin.View() + st.Subtle.Render("creating s3://"+m.newName+"…")
+	}
+	return ""
+}
+
+// messageLine is the last error (red) or, failing that, the last note.
+func (m *Model) messageLine(ctx *screen.Context, width int) string {
+	st := ctx.Styles
+	switch {
+	case m.errLine != "":
+		return st.Error.Render(ansi.Truncate("✗ "+oneLine(m.errLine), width, "…"))
+	case m.note != "":
+		return st.Subtle.Render(ansi.Truncate(m.note, width, "…"))
+	}
+	return ""
+}
+
+// window is the range of rows to draw so the cursor is visible. The cursor
+// sits mid-window except near the ends; needing no scroll offset keeps the
+// view a pure function of the model.
+func window(cursor, n, h int) (start, end int) {
+	if h <= 0 {
+		return 0, 0
+	}
+	if n <= h {
+		return 0, n
+	}
+	start = max(0, min(cursor-h/2, n-h))
+	return start, start + h
+}
+
+func pad(s string, w int) string {
+	if d := w - lipgloss.Width(s); d > 0 {
+		return s + strings.Repeat(" ", d)
+	}
+	return s
+}
+
+// oneLine keeps a multi-line error (some SDK errors are) on its one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
