@@ -34,6 +34,9 @@ type Check struct {
 // PreflightInput names the two sides and identities of a migration.
 type PreflightInput struct {
 	SrcBucket, SrcPrefix string
+	// SrcPrefixes, when set, are the hand-picked prefixes (or keys) of the
+	// migration: the scan and the sample cover them instead of SrcPrefix.
+	SrcPrefixes []string
 	DstBucket, DstPrefix string
 	// Src is the origin identity (it lists the source); Dst is the
 	// destination identity, which reads the source in a server-side copy.
@@ -127,6 +130,9 @@ func brief(err error) string {
 // origin identity (the destination identity when one profile does both).
 func listCheck(ctx context.Context, in PreflightInput) Check {
 	c := Check{Name: "list source"}
+	if len(in.SrcPrefixes) > 0 {
+		in.SrcPrefix = in.SrcPrefixes[0]
+	}
 	who := "origin identity"
 	if in.Src == in.Dst {
 		who = "destination identity"
@@ -303,41 +309,52 @@ type sourceScan struct {
 func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceScan, error) {
 	var sample []types.Object
 	var sc sourceScan
-	p := s3.NewListObjectsV2Paginator(in.Src.BucketClient(ctx, in.SrcBucket), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(in.SrcPrefix),
-		OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return sample, sc, err
-		}
-		for _, o := range page.Contents {
-			if len(sample) < 20 && !(aws.ToInt64(o.Size) == 0 && strings.HasSuffix(aws.ToString(o.Key), "/")) {
-				sample = append(sample, o)
+	prefixes := in.SrcPrefixes
+	if len(prefixes) == 0 {
+		prefixes = []string{in.SrcPrefix}
+	}
+	for _, prefix := range prefixes {
+		p := s3.NewListObjectsV2Paginator(in.Src.BucketClient(ctx, in.SrcBucket), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(prefix),
+			OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return sample, sc, err
 			}
-			sc.scanned++
-			switch o.StorageClass {
-			case types.ObjectStorageClassGlacier, types.ObjectStorageClassDeepArchive:
-				restored := o.RestoreStatus != nil && !aws.ToBool(o.RestoreStatus.IsRestoreInProgress) && o.RestoreStatus.RestoreExpiryDate != nil
-				if !restored {
-					sc.archived++
-					if len(sc.archivedEx) < 3 {
-						sc.archivedEx = append(sc.archivedEx, aws.ToString(o.Key))
-					}
+			for _, o := range page.Contents {
+				if len(sample) < 20 && !(aws.ToInt64(o.Size) == 0 && strings.HasSuffix(aws.ToString(o.Key), "/")) {
+					sample = append(sample, o)
 				}
-			}
-			if aws.ToInt64(o.Size) > 5<<30 {
-				sc.large++
-				if len(sc.largeEx) < 3 {
-					sc.largeEx = append(sc.largeEx, aws.ToString(o.Key))
+				sc.add(o)
+				if sc.scanned >= in.ScanLimit {
+					sc.truncated = true
+					return sample, sc, nil
 				}
-			}
-			if sc.scanned >= in.ScanLimit {
-				sc.truncated = true
-				return sample, sc, nil
 			}
 		}
 	}
 	return sample, sc, nil
+}
+
+// add counts one listed object.
+func (sc *sourceScan) add(o types.Object) {
+	sc.scanned++
+	switch o.StorageClass {
+	case types.ObjectStorageClassGlacier, types.ObjectStorageClassDeepArchive:
+		restored := o.RestoreStatus != nil && !aws.ToBool(o.RestoreStatus.IsRestoreInProgress) && o.RestoreStatus.RestoreExpiryDate != nil
+		if !restored {
+			sc.archived++
+			if len(sc.archivedEx) < 3 {
+				sc.archivedEx = append(sc.archivedEx, aws.ToString(o.Key))
+			}
+		}
+	}
+	if aws.ToInt64(o.Size) > 5<<30 {
+		sc.large++
+		if len(sc.largeEx) < 3 {
+			sc.largeEx = append(sc.largeEx, aws.ToString(o.Key))
+		}
+	}
 }
 
 func (sc sourceScan) scope() string {

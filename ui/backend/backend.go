@@ -208,30 +208,17 @@ func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.Po
 	return awsauth.ApplyPolicy(ctx, owner, c)
 }
 
-// Preflight runs the checks for the selection's common prefix.
+// Preflight runs the checks over the selected prefixes.
 func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
 	p, err := b.pair(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	return awsauth.Preflight(ctx, awsauth.PreflightInput{
-		SrcBucket: m.SrcBucket, SrcPrefix: commonPrefix(grantPrefixes(m)), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
-		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "the Policy tab: apply the proposed policy",
+		SrcBucket: m.SrcBucket, SrcPrefixes: grantPrefixes(m), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
+		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a)",
 		Relay: !p.SrcSess.SameEndpoint(p.DstSess),
 	}), nil
-}
-
-func commonPrefix(ps []string) string {
-	if len(ps) == 0 {
-		return ""
-	}
-	c := ps[0]
-	for _, p := range ps[1:] {
-		for !strings.HasPrefix(p, c) {
-			c = c[:len(c)-1]
-		}
-	}
-	return c
 }
 
 // Diff streams the selection's diff and keeps the first keep entries of
