@@ -16,16 +16,20 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	fs := newFlagSet(env, "demo", "[--headless] [--log-file F]")
 	headless := fs.Bool("headless", false, "print the walk-through instead of opening the interactive browser")
 	logFile := fs.String("log-file", "", "write logs to this file (interactive mode)")
+	dir := fs.String("dir", "", "keep the sandbox's data and AWS config pair in this directory (default: a temporary one, removed on exit)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
-	if *logFile != "" {
-		// The sandbox changes the working directory: resolve first.
-		abs, err := filepath.Abs(*logFile)
+	// The sandbox changes the working directory: resolve paths first.
+	for _, p := range []*string{logFile, dir} {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
 		if err != nil {
 			return fail(env, ExitUsage, err)
 		}
-		*logFile = abs
+		*p = abs
 	}
 	saveDir, _ := os.Getwd()
 	if !*headless && (!env.IsTerminal || !env.StdinIsTerminal) {
@@ -39,7 +43,7 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 		step = func(n int, title string) { fmt.Fprintf(env.Stdout, "\n== %d. %s\n", n, title) }
 	}
 	fmt.Fprintln(env.Stdout, "starting the embedded S3 sandbox and seeding s3://"+sandbox.OriginBucket+" …")
-	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: sandbox.SeedFull})
+	sb, err := sandbox.Start(ctx, sandbox.Options{Dir: *dir, Seed: sandbox.SeedFull})
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
