@@ -252,7 +252,38 @@ func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOpti
 	return startRun(ctx, p, m, opt, nil)
 }
 
+// Resumable lists the journals of migrations that did not finish.
+func (b *Live) Resumable() ([]screen.Resumable, error) {
+	dir, err := journal.Dir()
+	if err != nil {
+		return nil, err
+	}
+	list, err := journal.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []screen.Resumable
+	for _, s := range list {
+		if s.Err != nil || s.State == journal.StateDone {
+			continue
+		}
+		j, err := journal.Open(s.Path)
+		if err != nil {
+			continue
+		}
+		def := j.Definition()
+		j.Close()
+		items := strings.Split(def.Options["items"], "\n")
+		if def.Options["items"] == "" {
+			items = []string{def.Src.Prefix}
+		}
+		out = append(out, screen.Resumable{ID: s.ID, State: string(s.State), Done: s.Done, Planned: s.Done + s.Pending + s.Failed,
+			Migration: screen.Migration{SrcProfile: def.SrcProfile, DstProfile: def.DstProfile, SrcBucket: def.Src.Bucket,
+				DstBucket: def.Dst.Bucket, DstPrefix: def.Dst.Prefix, Items: items}})
+	}
+	return out, nil
+}
+
 // ErrNoSelection is returned when nothing is selected to copy.
 var ErrNoSelection = errors.New("nothing selected: mark prefixes or objects with space")
 
-var _ = journal.Dir

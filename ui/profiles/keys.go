@@ -8,9 +8,14 @@ var (
 	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "origin/destination"))
 	keyChoose = key.NewBinding(key.WithKeys("space", "enter"), key.WithHelp("space", "choose"))
 	keyNext   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n/enter", "next: buckets"))
+	keyResume = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume the unfinished migration"))
 )
 
 // Keys are shown in the help bar.
 func (m *Model) Keys() []key.Binding {
-	return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext}
+	keys := []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext}
+	if m.resumable != nil {
+		keys = append(keys, keyResume)
+	}
+	return keys
 }

@@ -34,7 +34,13 @@ type Model struct {
 	cursor  [2]int
 	chosen  [2]int // -1 until chosen
 	spin    spinner.Model
+	// resumable is the newest journaled migration that did not finish,
+	// offered first.
+	resumable *screen.Resumable
 }
+
+// resumableMsg carries the unfinished migrations.
+type resumableMsg struct{ list []screen.Resumable }
 
 // New builds the screen.
 func New() screen.Screen {

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -67,5 +68,29 @@ func TestSameProfileBothSides(t *testing.T) {
 	_, nav := press(ctx, s, "n")
 	if len(nav) != 1 {
 		t.Fatal("n did not continue")
+	}
+}
+
+// TestResumableOfferedFirst: an unfinished journaled migration is offered
+// at the top; R restores its identities, buckets and selection and goes to
+// the plan, where everything is checked again.
+func TestResumableOfferedFirst(t *testing.T) {
+	fake := uitest.New()
+	fake.Unfinished = []screen.Resumable{{ID: "20261127-101500-ab12", State: "interrupted", Done: 120, Planned: 400,
+		Migration: screen.Migration{SrcProfile: "prod-origin", DstProfile: "prod-archive", SrcBucket: "origin-data", DstBucket: "dest-archive",
+			DstPrefix: "2026/", Items: []string{"logs/", "images/cats/"}}}}
+	ctx := &screen.Context{Backend: fake, Styles: style.New(true)}
+	var s screen.Screen = New()
+	s, _ = uitest.Drive(ctx, s, s.Init(ctx))
+	v := uitest.Plain(s.View(ctx, 120, 20))
+	if !strings.Contains(v, "Migration 20261127-101500-ab12 did not finish (interrupted, 120 of 400 done)") || !strings.Contains(v, "Press R") {
+		t.Fatalf("no resume offer:\n%s", v)
+	}
+	_, nav := press(ctx, s, "R")
+	if len(nav) != 1 || nav[0] != (screen.Go{To: screen.Plan}) {
+		t.Fatalf("R: %v", nav)
+	}
+	if ctx.SrcBucket != "origin-data" || ctx.DstPrefix != "2026/" || len(ctx.Items) != 2 || ctx.DstProfile != "prod-archive" {
+		t.Errorf("context not restored: %+v", ctx)
 	}
 }

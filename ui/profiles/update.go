@@ -17,6 +17,9 @@ func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		ps, err := b.Profiles()
 		return loadedMsg{rows: ps, err: err}
+	}, func() tea.Msg {
+		list, _ := b.Resumable() // an unreadable journal directory only means nothing to offer
+		return resumableMsg{list: list}
 	})
 }
 
@@ -46,6 +49,12 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 			cmds = append(cmds, resolve(ctx.Backend, name))
 		}
 		return m, tea.Batch(cmds...)
+	case resumableMsg:
+		if len(msg.list) > 0 {
+			r := msg.list[0]
+			m.resumable = &r
+		}
+		return m, nil
 	case identityMsg:
 		for i := range m.rows {
 			n := m.rows[i].info.Name
@@ -87,6 +96,14 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 	n := len(m.rows)
 	if n == 0 {
 		return m, nil
+	}
+	if key.Matches(msg, keyResume) && m.resumable != nil {
+		// Pick up where the journal left off: same identities, buckets and
+		// selection; the plan screen checks everything again before Start.
+		r := m.resumable.Migration
+		ctx.SrcProfile, ctx.DstProfile, ctx.SrcIdentity, ctx.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
+		ctx.SrcBucket, ctx.DstBucket, ctx.Items, ctx.DstPrefix = r.SrcBucket, r.DstBucket, r.Items, r.DstPrefix
+		return m, screen.Navigate(screen.Plan)
 	}
 	c := &m.cursor[m.focus]
 	switch {

@@ -25,6 +25,10 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	left := m.pane(ctx, origin, "Origin — reads the source", paneW, height-4)
 	right := m.pane(ctx, destination, "Destination — writes the copies", paneW, height-4)
 	intro := st.Subtle.Render("Pick the origin and destination identities (the same profile may do both). Enter continues.")
+	if r := m.resumable; r != nil {
+		intro = st.Warn.Render(fmt.Sprintf("↺ Migration %s did not finish (%s, %d of %d done): s3://%s → s3://%s/%s. Press R to pick it up.",
+			r.ID, r.State, r.Done, r.Planned, r.Migration.SrcBucket, r.Migration.DstBucket, r.Migration.DstPrefix)) + "\n" + intro
+	}
 	return intro + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
 }
 

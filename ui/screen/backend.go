@@ -78,4 +78,14 @@ type Backend interface {
 	Preflight(ctx context.Context, m Migration, opt RunOptions) ([]awsauth.Check, error)
 	Diff(ctx context.Context, m Migration, keep int) (DiffSummary, error)
 	Start(ctx context.Context, m Migration, opt RunOptions) (Run, error)
+	// Resumable lists journaled migrations that did not finish, newest first.
+	Resumable() ([]Resumable, error)
+}
+
+// Resumable is a journaled migration that can be picked up again.
+type Resumable struct {
+	ID            string
+	Migration     Migration
+	Done, Planned int64
+	State         string
 }

@@ -31,6 +31,8 @@ type Fake struct {
 	Started []screen.Migration
 	// Run is what Start returns; nil means a FakeRun that finishes at once.
 	Run *FakeRun
+	// Unfinished are the journaled migrations Resumable reports.
+	Unfinished []screen.Resumable
 }
 
 // Epoch is the fixed time of every fake object and bucket.
@@ -231,6 +233,13 @@ func (f *Fake) Diff(_ context.Context, m screen.Migration, keep int) (screen.Dif
 	sum.Stats.Add(extra)
 	sum.Entries[transfer.ClassExtra] = append(sum.Entries[transfer.ClassExtra], extra)
 	return sum, nil
+}
+
+// Resumable returns f.Unfinished.
+func (f *Fake) Resumable() ([]screen.Resumable, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Unfinished, nil
 }
 
 // Start records the call and returns f.Run (or a run that is already done).

@@ -1,0 +1,41 @@
+package backend
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// TestResumableReadsJournals: unfinished journals are offered with their
+// selection; finished ones are not.
+func TestResumableReadsJournals(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	mk := func(state journal.State, items string) {
+		j, err := journal.Create("", journal.Definition{Src: transfer.Location{Bucket: "origin-data"}, Dst: transfer.Location{Bucket: "dest-archive", Prefix: "in/"},
+			SrcProfile: "o", DstProfile: "d", Options: map[string]string{"items": items}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := j.SetState(state); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(journal.StateDone, "done/")
+	mk(journal.StateInterrupted, "logs/\nimages/cats/")
+	got, err := New().Resumable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("resumable %d, want 1 (the finished one is not offered): %+v", len(got), got)
+	}
+	m := got[0].Migration
+	if m.SrcBucket != "origin-data" || m.DstPrefix != "in/" || m.SrcProfile != "o" || !slices.Equal(m.Items, []string{"logs/", "images/cats/"}) || got[0].State != "interrupted" {
+		t.Errorf("resumable %+v", got[0])
+	}
+}
