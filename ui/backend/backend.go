@@ -286,4 +286,3 @@ func (b *Live) Resumable() ([]screen.Resumable, error) {
 
 // ErrNoSelection is returned when nothing is selected to copy.
 var ErrNoSelection = errors.New("nothing selected: mark prefixes or objects with space")
-
