@@ -36,7 +36,7 @@ type PreflightInput struct {
 	SrcBucket, SrcPrefix string
 	// SrcPrefixes, when set, are the hand-picked prefixes (or keys) of the
 	// migration: the scan and the sample cover them instead of SrcPrefix.
-	SrcPrefixes []string
+	SrcPrefixes          []string
 	DstBucket, DstPrefix string
 	// Src is the origin identity (it lists the source); Dst is the
 	// destination identity, which reads the source in a server-side copy.
