@@ -1,0 +1,158 @@
+package flow
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/ui/app"
+	"github.com/s3migrate/s3migrate/ui/backend"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/uitest"
+)
+
+var sb *sandbox.Sandbox
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if !testing.Short() {
+		var err error
+		if sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedSmall}); err != nil {
+			fmt.Fprintln(os.Stderr, "start sandbox:", err)
+			os.Exit(2)
+		}
+	}
+	code := m.Run()
+	if sb != nil {
+		sb.Close()
+	}
+	os.Exit(code)
+}
+
+// driver runs the whole program model synchronously: every command is
+// executed and its message fed back, except animation and polling ticks.
+type driver struct {
+	t *testing.T
+	m *app.Model
+}
+
+func (d *driver) send(msg tea.Msg) {
+	d.t.Helper()
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+func (d *driver) run(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10_000 {
+			d.t.Fatal("the program did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			return
+		default:
+			if name := strings.ToLower(fmt.Sprintf("%T", msg)); strings.Contains(name, "tick") || strings.Contains(name, "blink") {
+				continue
+			}
+			_, next := d.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+func (d *driver) keys(ks ...string) {
+	for _, k := range ks {
+		d.send(uitest.Key(k))
+	}
+}
+
+func (d *driver) screenShows(want ...string) {
+	d.t.Helper()
+	v := uitest.Plain(d.m.View().Content)
+	for _, w := range want {
+		if !strings.Contains(v, w) {
+			d.t.Fatalf("screen lacks %q:\n%s", w, v)
+		}
+	}
+}
+
+// TestWholeMigrationOnTheSandbox drives the real program model with the
+// live backend through every screen: profiles, buckets, browser (two
+// prefixes), plan (denied preflight, apply the policy, passing preflight),
+// run and summary; then checks the destination directly.
+func TestWholeMigrationOnTheSandbox(t *testing.T) {
+	if sb == nil {
+		t.Skip("integration: needs the sandbox (not started with -short)")
+	}
+	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	d := &driver{t: t, m: NewModel(backend.New(), style.New(true))}
+	d.run(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.screenShows("sandbox-origin", "sandbox-dest", "(no STS)")
+
+	d.keys("j", "space", "k", "space", "enter")
+	if d.m.Current() != screen.Buckets {
+		t.Fatalf("after profiles: %v", d.m.Current())
+	}
+	d.screenShows("origin-data", "dest-archive")
+	d.keys("space", "space", "enter")
+	d.screenShows("images/", "reports/")
+	// backups/ docs/ images/ logs/ reports/: mark images/ and reports/.
+	d.keys("j", "j", "space", "j", "space", "n")
+	if d.m.Current() != screen.Plan {
+		t.Fatalf("after browser: %v", d.m.Current())
+	}
+	ctx := d.m.Context()
+	if strings.Join(ctx.Items, ",") != "images/,reports/" {
+		t.Fatalf("selection %q", ctx.Items)
+	}
+	d.screenShows("S3MigrateReadList", "Start blocked")
+	d.keys("S")
+	if d.m.Current() != screen.Plan {
+		t.Fatal("Start was not refused while the preflight fails")
+	}
+	d.keys("a", "y", "2")
+	d.screenShows("✗ 0 fail")
+	d.keys("S")
+	if d.m.Current() != screen.Summary {
+		t.Fatalf("after start: %v\n%s", d.m.Current(), uitest.Plain(d.m.View().Content))
+	}
+	res := ctx.Result
+	if res == nil || res.Err != nil || res.Result.Copied != 11 || len(res.Result.Failures) != 0 {
+		t.Fatalf("run result %+v", res)
+	}
+	if res.Verify == nil || len(res.Verify.Mismatches) != 0 || res.Verify.Verified != 11 {
+		t.Errorf("verification %+v", res.Verify)
+	}
+	d.screenShows("Migration finished", "verified")
+
+	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Contents) != 11 {
+		t.Errorf("destination has %d objects, want 11 (6 images, 4 reports, the reports/ marker)", len(out.Contents))
+	}
+}
