@@ -103,23 +103,23 @@ func newCtx(b screen.Backend) *screen.Context {
 		SrcBucket: "origin-data", DstBucket: "dest-archive"}
 }
 
-func start(t *testing.T) (*driver, *pager) {
+func start(t *testing.T) (*uitest.Driver, *pager) {
 	t.Helper()
 	p := newPager()
-	return newDriver(t, newCtx(p), New()), p
+	return uitest.NewDriver(t, newCtx(p), New()), p
 }
 
-func (d *driver) model() *Model { return d.s.(*Model) }
+func model(d *uitest.Driver) *Model { return d.S.(*Model) }
 
 // cursorKey is the key under the cursor.
-func (d *driver) cursorKey() string {
-	k, _ := d.model().row(d.model().cursor)
+func cursorKey(d *uitest.Driver) string {
+	k, _ := model(d).row(model(d).cursor)
 	return k
 }
 
 func TestRootListing(t *testing.T) {
 	d, _ := start(t)
-	v := d.view()
+	v := d.View()
 	// Prefixes first, then objects.
 	order := []string{"▹ backups/", "▹ images/", "▹ logs/", "▹ reports/", "README.txt"}
 	last := -1
@@ -133,206 +133,206 @@ func TestRootListing(t *testing.T) {
 	if !strings.Contains(v, "321 B  2026-11-01 09:30  STANDARD") {
 		t.Errorf("an object row should show size, date and class:\n%s", v)
 	}
-	if d.ctx.Where != "" {
-		t.Errorf("Where = %q at the top", d.ctx.Where)
+	if d.Ctx.Where != "" {
+		t.Errorf("Where = %q at the top", d.Ctx.Where)
 	}
 	uitest.Golden(t, "root", v)
 }
 
 func TestEnterAndGoUp(t *testing.T) {
 	d, _ := start(t)
-	d.press("down", "down", "enter") // logs/
-	if d.ctx.Where != "logs/" || !strings.Contains(d.view(), "▹ 2026/") {
-		t.Fatalf("enter on logs/: Where = %q\n%s", d.ctx.Where, d.view())
+	d.Press("down", "down", "enter") // logs/
+	if d.Ctx.Where != "logs/" || !strings.Contains(d.View(), "▹ 2026/") {
+		t.Fatalf("enter on logs/: Where = %q\n%s", d.Ctx.Where, d.View())
 	}
-	d.press("right", "right") // 2026/, then 01/
-	if d.ctx.Where != "logs/2026/01/" {
-		t.Fatalf("right twice: Where = %q", d.ctx.Where)
+	d.Press("right", "right") // 2026/, then 01/
+	if d.Ctx.Where != "logs/2026/01/" {
+		t.Fatalf("right twice: Where = %q", d.Ctx.Where)
 	}
-	d.press("enter") // 01/01/ has one object
-	if v := d.view(); !strings.Contains(v, "events.json") {
+	d.Press("enter") // 01/01/ has one object
+	if v := d.View(); !strings.Contains(v, "events.json") {
 		t.Fatalf("logs/2026/01/01/ should list events.json:\n%s", v)
 	}
-	d.press("enter")
-	if d.ctx.Where != "logs/2026/01/01/" || !strings.Contains(d.view(), "an object has nothing inside") {
-		t.Errorf("enter on an object should stay and say why: Where = %q", d.ctx.Where)
+	d.Press("enter")
+	if d.Ctx.Where != "logs/2026/01/01/" || !strings.Contains(d.View(), "an object has nothing inside") {
+		t.Errorf("enter on an object should stay and say why: Where = %q", d.Ctx.Where)
 	}
-	d.press("left", "backspace")
-	if d.ctx.Where != "logs/2026/" || d.cursorKey() != "logs/2026/01/" {
-		t.Errorf("going up should land on the level left: Where = %q, cursor on %q", d.ctx.Where, d.cursorKey())
+	d.Press("left", "backspace")
+	if d.Ctx.Where != "logs/2026/" || cursorKey(d) != "logs/2026/01/" {
+		t.Errorf("going up should land on the level left: Where = %q, cursor on %q", d.Ctx.Where, cursorKey(d))
 	}
-	d.press("left", "left")
-	if d.ctx.Where != "" || d.cursorKey() != "logs/" {
-		t.Errorf("back at the top the cursor should be on logs/: Where = %q, cursor on %q", d.ctx.Where, d.cursorKey())
+	d.Press("left", "left")
+	if d.Ctx.Where != "" || cursorKey(d) != "logs/" {
+		t.Errorf("back at the top the cursor should be on logs/: Where = %q, cursor on %q", d.Ctx.Where, cursorKey(d))
 	}
-	d.press("left")
-	if v := d.view(); !strings.Contains(v, "this is the top of s3://origin-data") {
+	d.Press("left")
+	if v := d.View(); !strings.Contains(v, "this is the top of s3://origin-data") {
 		t.Errorf("left at the top should say so:\n%s", v)
 	}
-	if len(d.nav) != 0 {
-		t.Errorf("left at the top navigated: %v", d.nav)
+	if len(d.Nav) != 0 {
+		t.Errorf("left at the top navigated: %v", d.Nav)
 	}
 }
 
 func TestMarkAndCount(t *testing.T) {
 	d, p := start(t)
-	d.press("space") // backups/, and the cursor steps down
-	if !slices.Equal(d.ctx.Items, []string{"backups/"}) {
-		t.Fatalf("Items = %q", d.ctx.Items)
+	d.Press("space") // backups/, and the cursor steps down
+	if !slices.Equal(d.Ctx.Items, []string{"backups/"}) {
+		t.Fatalf("Items = %q", d.Ctx.Items)
 	}
-	if d.cursorKey() != "images/" {
-		t.Errorf("space should step down, cursor on %q", d.cursorKey())
+	if cursorKey(d) != "images/" {
+		t.Errorf("space should step down, cursor on %q", cursorKey(d))
 	}
-	v := d.view()
+	v := d.View()
 	if !strings.Contains(v, "● ▹ backups/") || !strings.Contains(v, "1 object · 80.0 MiB") {
 		t.Errorf("the marked row and its total should show:\n%s", v)
 	}
-	d.press("down", "down", "down", "space") // README.txt
-	if !slices.Equal(d.ctx.Items, []string{"README.txt", "backups/"}) {
-		t.Fatalf("Items = %q", d.ctx.Items)
+	d.Press("down", "down", "down", "space") // README.txt
+	if !slices.Equal(d.Ctx.Items, []string{"README.txt", "backups/"}) {
+		t.Fatalf("Items = %q", d.Ctx.Items)
 	}
-	if v := d.view(); !strings.Contains(v, "2 objects · 80.0 MiB") {
+	if v := d.View(); !strings.Contains(v, "2 objects · 80.0 MiB") {
 		t.Errorf("total after two marks:\n%s", v)
 	}
-	uitest.Golden(t, "marked", d.view())
-	if got := p.counts[len(p.counts)-1]; !slices.Equal(got, d.ctx.Items) {
-		t.Errorf("the last count was of %q, want %q", got, d.ctx.Items)
+	uitest.Golden(t, "marked", d.View())
+	if got := p.counts[len(p.counts)-1]; !slices.Equal(got, d.Ctx.Items) {
+		t.Errorf("the last count was of %q, want %q", got, d.Ctx.Items)
 	}
 
-	d.press("g", "space") // unmark backups/
-	if !slices.Equal(d.ctx.Items, []string{"README.txt"}) {
-		t.Fatalf("space on a marked row should unmark it: Items = %q", d.ctx.Items)
+	d.Press("g", "space") // unmark backups/
+	if !slices.Equal(d.Ctx.Items, []string{"README.txt"}) {
+		t.Fatalf("space on a marked row should unmark it: Items = %q", d.Ctx.Items)
 	}
-	if v := d.view(); !strings.Contains(v, "1 object · 321 B") || strings.Contains(v, "● ▹ backups/") {
+	if v := d.View(); !strings.Contains(v, "1 object · 321 B") || strings.Contains(v, "● ▹ backups/") {
 		t.Errorf("after unmarking:\n%s", v)
 	}
 	n := len(p.counts)
-	d.press("G", "space")
-	if len(d.ctx.Items) != 0 || len(p.counts) != n {
-		t.Errorf("unmarking the last item should not count: Items = %q, %d new counts", d.ctx.Items, len(p.counts)-n)
+	d.Press("G", "space")
+	if len(d.Ctx.Items) != 0 || len(p.counts) != n {
+		t.Errorf("unmarking the last item should not count: Items = %q, %d new counts", d.Ctx.Items, len(p.counts)-n)
 	}
-	if v := d.view(); !strings.Contains(v, "nothing marked yet") {
+	if v := d.View(); !strings.Contains(v, "nothing marked yet") {
 		t.Errorf("empty selection:\n%s", v)
 	}
 }
 
 func TestMarkedPrefixCoversItsInside(t *testing.T) {
 	d, _ := start(t)
-	d.press("down", "down", "space") // logs/
-	d.press("up", "enter")           // into logs/
-	d.press("space")
-	if !slices.Equal(d.ctx.Items, []string{"logs/"}) {
-		t.Errorf("marking inside a marked prefix changed Items: %q", d.ctx.Items)
+	d.Press("down", "down", "space") // logs/
+	d.Press("up", "enter")           // into logs/
+	d.Press("space")
+	if !slices.Equal(d.Ctx.Items, []string{"logs/"}) {
+		t.Errorf("marking inside a marked prefix changed Items: %q", d.Ctx.Items)
 	}
-	v := d.view()
+	v := d.View()
 	if !strings.Contains(v, "already included: logs/ is marked") || !strings.Contains(v, "● ▹ 2026/") {
 		t.Errorf("rows inside a marked prefix show as included:\n%s", v)
 	}
-	d.press("a")
-	if !slices.Equal(d.ctx.Items, []string{"logs/"}) {
-		t.Errorf("a inside a marked prefix changed Items: %q", d.ctx.Items)
+	d.Press("a")
+	if !slices.Equal(d.Ctx.Items, []string{"logs/"}) {
+		t.Errorf("a inside a marked prefix changed Items: %q", d.Ctx.Items)
 	}
 }
 
 func TestMarkingPrefixDropsItsMarkedInside(t *testing.T) {
 	d, _ := start(t)
-	d.press("down", "enter", "enter") // images/cats/
-	d.press("space", "space")         // img-000, img-001
-	if len(d.ctx.Items) != 2 {
-		t.Fatalf("Items = %q", d.ctx.Items)
+	d.Press("down", "enter", "enter") // images/cats/
+	d.Press("space", "space")         // img-000, img-001
+	if len(d.Ctx.Items) != 2 {
+		t.Fatalf("Items = %q", d.Ctx.Items)
 	}
-	d.press("left") // images/, cursor on cats/
-	d.press("space")
-	if !slices.Equal(d.ctx.Items, []string{"images/cats/"}) {
-		t.Errorf("marking a prefix should drop the items under it: %q", d.ctx.Items)
+	d.Press("left") // images/, cursor on cats/
+	d.Press("space")
+	if !slices.Equal(d.Ctx.Items, []string{"images/cats/"}) {
+		t.Errorf("marking a prefix should drop the items under it: %q", d.Ctx.Items)
 	}
-	if v := d.view(); !strings.Contains(v, "12 objects · 468.8 KiB") {
+	if v := d.View(); !strings.Contains(v, "12 objects · 468.8 KiB") {
 		t.Errorf("total:\n%s", v)
 	}
 }
 
 func TestMarkAll(t *testing.T) {
 	d, _ := start(t)
-	d.press("down", "down", "enter", "space") // logs/2026/ marked inside logs/
-	d.press("left", "down", "down", "space")  // README.txt at the top
-	d.press("a")
+	d.Press("down", "down", "enter", "space") // logs/2026/ marked inside logs/
+	d.Press("left", "down", "down", "space")  // README.txt at the top
+	d.Press("a")
 	want := []string{"README.txt", "backups/", "images/", "logs/", "reports/"}
-	if !slices.Equal(d.ctx.Items, want) {
-		t.Fatalf("a: Items = %q, want %q (logs/2026/ is inside logs/)", d.ctx.Items, want)
+	if !slices.Equal(d.Ctx.Items, want) {
+		t.Fatalf("a: Items = %q, want %q (logs/2026/ is inside logs/)", d.Ctx.Items, want)
 	}
-	if v := d.view(); !strings.Contains(v, "marked 5 rows") || !strings.Contains(v, "29 objects · 80.5 MiB") {
+	if v := d.View(); !strings.Contains(v, "marked 5 rows") || !strings.Contains(v, "29 objects · 80.5 MiB") {
 		t.Errorf("after a:\n%s", v)
 	}
-	d.press("a")
-	if len(d.ctx.Items) != 0 {
-		t.Errorf("a with every row marked should unmark them: %q", d.ctx.Items)
+	d.Press("a")
+	if len(d.Ctx.Items) != 0 {
+		t.Errorf("a with every row marked should unmark them: %q", d.Ctx.Items)
 	}
 }
 
 func TestDestinationPrefix(t *testing.T) {
 	d, _ := start(t)
-	d.press("d")
-	if !d.s.Capturing() {
+	d.Press("d")
+	if !d.S.Capturing() {
 		t.Fatal("Capturing should be true while the prefix is typed")
 	}
-	d.typeText("backup/2026 q") // q is text here
-	d.press("enter")
-	if d.s.Capturing() {
+	d.TypeText("backup/2026 q") // q is text here
+	d.Press("enter")
+	if d.S.Capturing() {
 		t.Fatal("enter should close the input")
 	}
-	if d.ctx.DstPrefix != "backup/2026 q/" {
-		t.Fatalf("DstPrefix = %q, want a trailing /", d.ctx.DstPrefix)
+	if d.Ctx.DstPrefix != "backup/2026 q/" {
+		t.Fatalf("DstPrefix = %q, want a trailing /", d.Ctx.DstPrefix)
 	}
-	v := d.view()
+	v := d.View()
 	if !strings.Contains(v, `destination prefix is "backup/2026 q/" (adjusted from "backup/2026 q")`) ||
 		!strings.Contains(v, "s3://dest-archive/backup/2026 q/") {
 		t.Errorf("the appended / should be shown:\n%s", v)
 	}
 
-	d.press("d")
-	d.typeText("xyz")
-	if v := d.view(); !strings.Contains(v, "destination prefix: backup/2026 q/xyz") {
+	d.Press("d")
+	d.TypeText("xyz")
+	if v := d.View(); !strings.Contains(v, "destination prefix: backup/2026 q/xyz") {
 		t.Errorf("the input should start from the current prefix:\n%s", v)
 	}
-	d.press("esc")
-	if d.ctx.DstPrefix != "backup/2026 q/" || d.s.Capturing() {
-		t.Errorf("esc should cancel: DstPrefix = %q", d.ctx.DstPrefix)
+	d.Press("esc")
+	if d.Ctx.DstPrefix != "backup/2026 q/" || d.S.Capturing() {
+		t.Errorf("esc should cancel: DstPrefix = %q", d.Ctx.DstPrefix)
 	}
-	if len(d.nav) != 0 {
-		t.Errorf("esc in the input navigated: %v", d.nav)
+	if len(d.Nav) != 0 {
+		t.Errorf("esc in the input navigated: %v", d.Nav)
 	}
 
-	d.press("d")
+	d.Press("d")
 	for range len("backup/2026 q/") {
-		d.press("backspace")
+		d.Press("backspace")
 	}
-	d.typeText("/archive/")
-	d.press("enter")
-	if d.ctx.DstPrefix != "archive/" {
-		t.Errorf("leading slashes should go: DstPrefix = %q", d.ctx.DstPrefix)
+	d.TypeText("/archive/")
+	d.Press("enter")
+	if d.Ctx.DstPrefix != "archive/" {
+		t.Errorf("leading slashes should go: DstPrefix = %q", d.Ctx.DstPrefix)
 	}
-	d.press("d")
+	d.Press("d")
 	for range len("archive/") {
-		d.press("backspace")
+		d.Press("backspace")
 	}
-	d.press("enter")
-	if d.ctx.DstPrefix != "" {
-		t.Errorf("an empty prefix stays empty: %q", d.ctx.DstPrefix)
+	d.Press("enter")
+	if d.Ctx.DstPrefix != "" {
+		t.Errorf("an empty prefix stays empty: %q", d.Ctx.DstPrefix)
 	}
 }
 
 func TestNextNeedsSelection(t *testing.T) {
 	d, _ := start(t)
-	d.press("n")
-	if len(d.nav) != 0 {
-		t.Fatalf("n with nothing marked navigated: %v", d.nav)
+	d.Press("n")
+	if len(d.Nav) != 0 {
+		t.Fatalf("n with nothing marked navigated: %v", d.Nav)
 	}
-	if v := d.view(); !strings.Contains(v, "✗ nothing is marked") {
+	if v := d.View(); !strings.Contains(v, "✗ nothing is marked") {
 		t.Errorf("n with nothing marked should say why:\n%s", v)
 	}
-	d.press("space", "n")
-	if len(d.nav) != 1 || d.nav[0] != (screen.Go{To: screen.Plan}) {
-		t.Errorf("n with a selection: nav = %v, want Go{Plan}", d.nav)
+	d.Press("space", "n")
+	if len(d.Nav) != 1 || d.Nav[0] != (screen.Go{To: screen.Plan}) {
+		t.Errorf("n with a selection: nav = %v, want Go{Plan}", d.Nav)
 	}
 }
 
@@ -341,13 +341,13 @@ func TestPaging(t *testing.T) {
 	p.addBig(5000)
 	ctx := newCtx(p)
 	ctx.Where = "big/" // entered again at the level left last time
-	d := newDriver(t, ctx, New())
-	m := d.model()
+	d := uitest.NewDriver(t, ctx, New())
+	m := model(d)
 	if m.rows() != 1000 || p.listCalls() != 1 {
 		t.Fatalf("the first page only: %d rows, %d calls", m.rows(), p.listCalls())
 	}
-	v := d.view()
-	if got := strings.Count(v, "file-"); got == 0 || got > height {
+	v := d.View()
+	if got := strings.Count(v, "file-"); got == 0 || got > uitest.Height {
 		t.Errorf("%d rows rendered, want at most a screen", got)
 	}
 	if !strings.Contains(v, "file-00000.bin") || strings.Contains(v, "file-00100.bin") {
@@ -360,12 +360,12 @@ func TestPaging(t *testing.T) {
 
 	// The next page is asked for loadAhead rows before the end.
 	for range 1000 - 1 - loadAhead - 1 {
-		d.press("down")
+		d.Press("down")
 	}
 	if p.listCalls() != 1 {
 		t.Fatalf("a page was fetched %d rows before the end", m.rows()-1-m.cursor)
 	}
-	d.press("down")
+	d.Press("down")
 	if p.listCalls() != 2 || m.rows() != 2000 || p.lists[1] != "big/@1000" {
 		t.Fatalf("the second page: %d rows, calls %q", m.rows(), p.lists)
 	}
@@ -373,7 +373,7 @@ func TestPaging(t *testing.T) {
 	// Jumping to the end loads page after page.
 	for m.more {
 		n := p.listCalls()
-		d.press("G")
+		d.Press("G")
 		if p.listCalls() != n+1 {
 			t.Fatalf("end did not fetch the next page (%d rows loaded)", m.rows())
 		}
@@ -381,58 +381,58 @@ func TestPaging(t *testing.T) {
 	if m.rows() != 5000 || p.listCalls() != 5 {
 		t.Fatalf("all pages: %d rows in %d calls", m.rows(), p.listCalls())
 	}
-	d.press("G")
+	d.Press("G")
 	if p.listCalls() != 5 {
 		t.Error("fetched past the last page")
 	}
-	v = d.view()
+	v = d.View()
 	if !strings.Contains(v, "▸   file-04999.bin") || strings.Contains(v, "file-00000.bin") || strings.Contains(v, "loaded so far") {
 		t.Errorf("at the end:\n%s", v)
 	}
-	d.press("a")
-	if len(ctx.Items) != 5000 || !strings.Contains(d.view(), "5000 objects") {
+	d.Press("a")
+	if len(ctx.Items) != 5000 || !strings.Contains(d.View(), "5000 objects") {
 		t.Errorf("a should mark the 5000 loaded rows: %d items", len(ctx.Items))
 	}
 }
 
 func TestObjectsKeepCursorWhenPrefixesArrive(t *testing.T) {
 	d, _ := start(t)
-	m := d.model()
+	m := model(d)
 	m.more, m.next = true, "x"
-	d.press("G") // README.txt, the only object
+	d.Press("G") // README.txt, the only object
 	m.loading = false
-	d.send(pageMsg{gen: m.gen, page: screen.Page{Prefixes: []string{"zz/"}}})
-	if d.cursorKey() != "README.txt" {
-		t.Errorf("a page with prefixes moved the cursor off its object to %q", d.cursorKey())
+	d.Send(pageMsg{gen: m.gen, page: screen.Page{Prefixes: []string{"zz/"}}})
+	if cursorKey(d) != "README.txt" {
+		t.Errorf("a page with prefixes moved the cursor off its object to %q", cursorKey(d))
 	}
 }
 
 func TestStaleResultsIgnored(t *testing.T) {
 	d, p := start(t)
-	m := d.model()
+	m := model(d)
 	// A page of a level left since.
-	d.send(pageMsg{gen: m.gen - 1, page: screen.Page{Prefixes: []string{"stale/"}}})
-	if strings.Contains(d.view(), "stale/") {
+	d.Send(pageMsg{gen: m.gen - 1, page: screen.Page{Prefixes: []string{"stale/"}}})
+	if strings.Contains(d.View(), "stale/") {
 		t.Error("a page of an old listing was shown")
 	}
 
 	// Two marks in a row: the first count is cancelled, its reply dropped.
-	s, first := d.s.Update(d.ctx, uitest.Key("space"))
-	s, second := s.Update(d.ctx, uitest.Key("space"))
-	d.s = s
+	s, first := d.S.Update(d.Ctx, uitest.Key("space"))
+	s, second := s.Update(d.Ctx, uitest.Key("space"))
+	d.S = s
 	for _, msg := range collect(first) {
 		if _, ok := msg.(countMsg); ok {
-			d.send(msg)
+			d.Send(msg)
 		}
 	}
 	if !p.cancelled[0] {
 		t.Error("the superseded count's context was not cancelled")
 	}
-	if v := d.view(); !strings.Contains(v, "counting…") {
+	if v := d.View(); !strings.Contains(v, "counting…") {
 		t.Errorf("the superseded count's reply was shown:\n%s", v)
 	}
-	d.run(second)
-	if v := d.view(); !strings.Contains(v, "13 objects") {
+	d.Run(second)
+	if v := d.View(); !strings.Contains(v, "13 objects") {
 		t.Errorf("the latest count should show:\n%s", v)
 	}
 }
@@ -456,27 +456,27 @@ func collect(cmd tea.Cmd) []tea.Msg {
 func TestListErrorAndRetry(t *testing.T) {
 	p := newPager()
 	p.listErr = errors.New("AccessDenied: not allowed\nto list")
-	d := newDriver(t, newCtx(p), New())
-	if v := d.view(); !strings.Contains(v, "✗ list s3://origin-data/: AccessDenied: not allowed to list (r retries)") {
+	d := uitest.NewDriver(t, newCtx(p), New())
+	if v := d.View(); !strings.Contains(v, "✗ list s3://origin-data/: AccessDenied: not allowed to list (r retries)") {
 		t.Errorf("the list error should be one red line:\n%s", v)
 	}
 	p.listErr = nil
-	d.press("r")
-	if v := d.view(); !strings.Contains(v, "README.txt") || strings.Contains(v, "AccessDenied") {
+	d.Press("r")
+	if v := d.View(); !strings.Contains(v, "README.txt") || strings.Contains(v, "AccessDenied") {
 		t.Errorf("r should list again:\n%s", v)
 	}
 }
 
 func TestItemsChangedElsewhere(t *testing.T) {
 	d, p := start(t)
-	d.press("space")
-	d.ctx.Items = []string{"README.txt"} // another screen replaced the selection
-	if v := d.view(); strings.Contains(v, "● ▹ backups/") || !strings.Contains(v, "● README.txt") {
+	d.Press("space")
+	d.Ctx.Items = []string{"README.txt"} // another screen replaced the selection
+	if v := d.View(); strings.Contains(v, "● ▹ backups/") || !strings.Contains(v, "● README.txt") {
 		t.Errorf("the view should follow ctx.Items at once:\n%s", v)
 	}
 	n := len(p.counts)
-	d.press("down")
-	if len(p.counts) != n+1 || !strings.Contains(d.view(), "1 object · 321 B") {
+	d.Press("down")
+	if len(p.counts) != n+1 || !strings.Contains(d.View(), "1 object · 321 B") {
 		t.Errorf("the next key should total the new selection (%d counts)", len(p.counts)-n)
 	}
 }
@@ -491,9 +491,9 @@ func TestHugeLevelRendersWindow(t *testing.T) {
 		m.objs = append(m.objs, transfer.Object{Key: fmt.Sprintf("k%06d", i)})
 	}
 	m.cursor = 50_000
-	d := &driver{t: t, ctx: ctx, s: m}
-	v := d.view()
-	if n := strings.Count(v, "k0"); n == 0 || n > height {
+	d := &uitest.Driver{T: t, Ctx: ctx, S: m}
+	v := d.View()
+	if n := strings.Count(v, "k0"); n == 0 || n > uitest.Height {
 		t.Errorf("%d rows rendered", n)
 	}
 	if !strings.Contains(v, "▸   k050000") {

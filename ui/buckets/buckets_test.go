@@ -60,17 +60,17 @@ func newCtx(b screen.Backend) *screen.Context {
 	return &screen.Context{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive"}
 }
 
-func start(t *testing.T) (*driver, *backend) {
+func start(t *testing.T) (*uitest.Driver, *backend) {
 	t.Helper()
 	b := newBackend()
-	return newDriver(t, newCtx(b), New()), b
+	return uitest.NewDriver(t, newCtx(b), New()), b
 }
 
 func TestSpinnerUntilLoaded(t *testing.T) {
 	ctx := newCtx(newBackend())
 	s := New()
 	_ = s.Init(ctx) // the loads are not run
-	v := (&driver{t: t, ctx: ctx, s: s}).view()
+	v := (&uitest.Driver{T: t, Ctx: ctx, S: s}).View()
 	if strings.Count(v, "listing buckets…") != 2 {
 		t.Errorf("both panes should show the spinner while loading:\n%s", v)
 	}
@@ -78,7 +78,7 @@ func TestSpinnerUntilLoaded(t *testing.T) {
 
 func TestLoadsBothSides(t *testing.T) {
 	d, _ := start(t)
-	v := d.view()
+	v := d.View()
 	for _, want := range []string{"origin-data", "origin-logs", "dest-archive", "us-east-1", "eu-west-1", "2026-11-01", "2026-09-01"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q:\n%s", want, v)
@@ -89,46 +89,46 @@ func TestLoadsBothSides(t *testing.T) {
 
 func TestChooseBothThenContinue(t *testing.T) {
 	d, _ := start(t)
-	d.press("n")
-	if len(d.nav) != 0 {
-		t.Fatalf("n with nothing chosen navigated: %v", d.nav)
+	d.Press("n")
+	if len(d.Nav) != 0 {
+		t.Fatalf("n with nothing chosen navigated: %v", d.Nav)
 	}
-	if !strings.Contains(d.view(), "choose an origin and a destination bucket first") {
-		t.Errorf("n with nothing chosen should say why:\n%s", d.view())
+	if !strings.Contains(d.View(), "choose an origin and a destination bucket first") {
+		t.Errorf("n with nothing chosen should say why:\n%s", d.View())
 	}
 
-	d.press("down", "space")
-	if d.ctx.SrcBucket != "origin-logs" {
-		t.Fatalf("SrcBucket = %q, want origin-logs", d.ctx.SrcBucket)
+	d.Press("down", "space")
+	if d.Ctx.SrcBucket != "origin-logs" {
+		t.Fatalf("SrcBucket = %q, want origin-logs", d.Ctx.SrcBucket)
 	}
 	// Choosing the origin hands the focus to the destination.
-	d.press("enter")
-	if d.ctx.DstBucket != "dest-archive" {
-		t.Fatalf("DstBucket = %q, want dest-archive", d.ctx.DstBucket)
+	d.Press("enter")
+	if d.Ctx.DstBucket != "dest-archive" {
+		t.Fatalf("DstBucket = %q, want dest-archive", d.Ctx.DstBucket)
 	}
-	if len(d.nav) != 0 {
-		t.Fatalf("the enter that chose the destination also navigated: %v", d.nav)
+	if len(d.Nav) != 0 {
+		t.Fatalf("the enter that chose the destination also navigated: %v", d.Nav)
 	}
-	uitest.Golden(t, "chosen", d.view())
+	uitest.Golden(t, "chosen", d.View())
 
-	d.press("enter")
-	if len(d.nav) != 1 || d.nav[0] != (screen.Go{To: screen.Browser}) {
-		t.Fatalf("enter with both chosen: nav = %v, want Go{Browser}", d.nav)
+	d.Press("enter")
+	if len(d.Nav) != 1 || d.Nav[0] != (screen.Go{To: screen.Browser}) {
+		t.Fatalf("enter with both chosen: nav = %v, want Go{Browser}", d.Nav)
 	}
 }
 
 func TestFocusAndCursor(t *testing.T) {
 	d, _ := start(t)
-	m := d.s.(*Model)
-	d.press("down")
+	m := d.S.(*Model)
+	d.Press("down")
 	if m.lists[origin].cursor != 1 {
 		t.Errorf("down: origin cursor = %d, want 1", m.lists[origin].cursor)
 	}
-	d.press("down")
+	d.Press("down")
 	if m.lists[origin].cursor != 0 {
 		t.Errorf("down at the end should wrap: cursor = %d", m.lists[origin].cursor)
 	}
-	d.press("up")
+	d.Press("up")
 	if m.lists[origin].cursor != 1 {
 		t.Errorf("up at the top should wrap: cursor = %d", m.lists[origin].cursor)
 	}
@@ -137,9 +137,9 @@ func TestFocusAndCursor(t *testing.T) {
 		press func()
 		want  side
 	}{
-		{"tab", func() { d.press("tab") }, destination},
-		{"left", func() { d.press("left") }, origin},
-		{"right", func() { d.press("right") }, destination},
+		{"tab", func() { d.Press("tab") }, destination},
+		{"left", func() { d.Press("left") }, origin},
+		{"right", func() { d.Press("right") }, destination},
 	} {
 		k.press()
 		if m.focus != k.want {
@@ -147,20 +147,20 @@ func TestFocusAndCursor(t *testing.T) {
 		}
 	}
 	// The cursor is per side: the origin's is where it was.
-	d.press("space")
-	if d.ctx.DstBucket != "dest-archive" || d.ctx.SrcBucket != "" {
-		t.Errorf("space on the destination chose src=%q dst=%q", d.ctx.SrcBucket, d.ctx.DstBucket)
+	d.Press("space")
+	if d.Ctx.DstBucket != "dest-archive" || d.Ctx.SrcBucket != "" {
+		t.Errorf("space on the destination chose src=%q dst=%q", d.Ctx.SrcBucket, d.Ctx.DstBucket)
 	}
 }
 
 func TestFilter(t *testing.T) {
 	d, _ := start(t)
-	d.press("/")
-	if !d.s.Capturing() {
+	d.Press("/")
+	if !d.S.Capturing() {
 		t.Fatal("Capturing should be true while typing a filter")
 	}
-	d.typeText("LOGS") // case does not matter
-	v := d.view()
+	d.TypeText("LOGS") // case does not matter
+	v := d.View()
 	if strings.Contains(v, "origin-data") || !strings.Contains(v, "origin-logs") {
 		t.Errorf("filter LOGS should show only origin-logs:\n%s", v)
 	}
@@ -168,59 +168,59 @@ func TestFilter(t *testing.T) {
 		t.Errorf("the filter narrows only the focused list:\n%s", v)
 	}
 	// q is text while the filter is open, not a quit for the router.
-	d.typeText("q")
-	if v := d.view(); !strings.Contains(v, "no bucket matches \"LOGSq\"") {
+	d.TypeText("q")
+	if v := d.View(); !strings.Contains(v, "no bucket matches \"LOGSq\"") {
 		t.Errorf("a filter matching nothing should say so:\n%s", v)
 	}
-	d.press("backspace")
-	d.press("enter")
-	if d.s.Capturing() {
+	d.Press("backspace")
+	d.Press("enter")
+	if d.S.Capturing() {
 		t.Fatal("enter should end the filter")
 	}
-	uitest.Golden(t, "filtered", d.view())
-	d.press("space")
-	if d.ctx.SrcBucket != "origin-logs" {
-		t.Errorf("space in the filtered list chose %q, want origin-logs", d.ctx.SrcBucket)
+	uitest.Golden(t, "filtered", d.View())
+	d.Press("space")
+	if d.Ctx.SrcBucket != "origin-logs" {
+		t.Errorf("space in the filtered list chose %q, want origin-logs", d.Ctx.SrcBucket)
 	}
 
 	// esc drops the filter.
-	d.press("left", "/", "esc")
-	if d.s.Capturing() {
+	d.Press("left", "/", "esc")
+	if d.S.Capturing() {
 		t.Fatal("esc should end the filter")
 	}
-	if v := d.view(); !strings.Contains(v, "origin-data") {
+	if v := d.View(); !strings.Contains(v, "origin-data") {
 		t.Errorf("esc should clear the filter:\n%s", v)
 	}
 }
 
 func TestCreateBucket(t *testing.T) {
 	d, b := start(t)
-	d.press("c")
-	if d.s.Capturing() {
+	d.Press("c")
+	if d.S.Capturing() {
 		t.Fatal("c on the origin side should not open the name input")
 	}
-	if !strings.Contains(d.view(), "buckets are created on the destination side") {
-		t.Errorf("c on the origin side should explain:\n%s", d.view())
+	if !strings.Contains(d.View(), "buckets are created on the destination side") {
+		t.Errorf("c on the origin side should explain:\n%s", d.View())
 	}
 
-	d.press("tab", "c")
-	if !d.s.Capturing() {
+	d.Press("tab", "c")
+	if !d.S.Capturing() {
 		t.Fatal("Capturing should be true while typing a bucket name")
 	}
-	d.typeText("Bad_Name")
-	d.press("enter")
-	if v := d.view(); !strings.Contains(v, "is not a valid bucket name") {
+	d.TypeText("Bad_Name")
+	d.Press("enter")
+	if v := d.View(); !strings.Contains(v, "is not a valid bucket name") {
 		t.Errorf("an invalid name should be refused in the screen:\n%s", v)
 	}
-	if m := d.s.(*Model); m.mode != naming {
+	if m := d.S.(*Model); m.mode != naming {
 		t.Fatalf("after an invalid name the input should stay open, mode = %v", m.mode)
 	}
 	for range len("Bad_Name") {
-		d.press("backspace")
+		d.Press("backspace")
 	}
-	d.typeText("archive-2026")
-	d.press("enter")
-	v := d.view()
+	d.TypeText("archive-2026")
+	d.Press("enter")
+	v := d.View()
 	if !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive? y/n") {
 		t.Fatalf("enter should ask before creating:\n%s", v)
 	}
@@ -229,41 +229,41 @@ func TestCreateBucket(t *testing.T) {
 		t.Fatal("created before the confirmation")
 	}
 	calls := b.listCalls
-	d.press("y")
+	d.Press("y")
 	if !slices.Equal(b.created, []string{"archive-2026"}) {
 		t.Fatalf("created = %v", b.created)
 	}
 	if b.listCalls != calls+1 {
 		t.Errorf("the destination list should be reloaded once after a create: %d calls, want %d", b.listCalls, calls+1)
 	}
-	if d.ctx.DstBucket != "archive-2026" {
-		t.Errorf("the new bucket should be chosen: DstBucket = %q", d.ctx.DstBucket)
+	if d.Ctx.DstBucket != "archive-2026" {
+		t.Errorf("the new bucket should be chosen: DstBucket = %q", d.Ctx.DstBucket)
 	}
-	if v := d.view(); !strings.Contains(v, "● archive-2026") {
+	if v := d.View(); !strings.Contains(v, "● archive-2026") {
 		t.Errorf("the reloaded list should show the new bucket chosen:\n%s", v)
 	}
-	if d.s.Capturing() {
+	if d.S.Capturing() {
 		t.Error("Capturing after the create")
 	}
 }
 
 func TestCreateDeclinedAndFailed(t *testing.T) {
 	d, b := start(t)
-	d.press("tab", "c")
-	d.typeText("archive-2026")
-	d.press("enter", "n")
-	if len(b.created) != 0 || d.s.Capturing() {
-		t.Fatalf("n should decline: created=%v capturing=%v", b.created, d.s.Capturing())
+	d.Press("tab", "c")
+	d.TypeText("archive-2026")
+	d.Press("enter", "n")
+	if len(b.created) != 0 || d.S.Capturing() {
+		t.Fatalf("n should decline: created=%v capturing=%v", b.created, d.S.Capturing())
 	}
-	if !strings.Contains(d.view(), "was not created") {
-		t.Errorf("declining should say so:\n%s", d.view())
+	if !strings.Contains(d.View(), "was not created") {
+		t.Errorf("declining should say so:\n%s", d.View())
 	}
 
 	b.createErr = errors.New("AccessDenied: not allowed\nto create buckets")
-	d.press("c")
-	d.typeText("archive-2026")
-	d.press("enter", "y")
-	v := d.view()
+	d.Press("c")
+	d.TypeText("archive-2026")
+	d.Press("enter", "y")
+	v := d.View()
 	line := ""
 	for _, l := range strings.Split(v, "\n") {
 		if strings.Contains(l, "✗ create s3://archive-2026") {
@@ -273,16 +273,16 @@ func TestCreateDeclinedAndFailed(t *testing.T) {
 	if line != "✗ create s3://archive-2026: AccessDenied: not allowed to create buckets" {
 		t.Errorf("a failed create should be one error line, got %q in:\n%s", line, v)
 	}
-	if d.ctx.DstBucket != "" {
-		t.Errorf("a failed create chose %q", d.ctx.DstBucket)
+	if d.Ctx.DstBucket != "" {
+		t.Errorf("a failed create chose %q", d.Ctx.DstBucket)
 	}
 }
 
 func TestLoadErrorShownAndRetried(t *testing.T) {
 	b := newBackend()
 	b.listErr["prod-origin"] = errors.New("ExpiredToken: the security token has expired")
-	d := newDriver(t, newCtx(b), New())
-	v := d.view()
+	d := uitest.NewDriver(t, newCtx(b), New())
+	v := d.View()
 	if !strings.Contains(v, "✗ list buckets (profile prod-origin): ExpiredToken") {
 		t.Errorf("the load error should show in the origin pane:\n%s", v)
 	}
@@ -290,32 +290,32 @@ func TestLoadErrorShownAndRetried(t *testing.T) {
 		t.Errorf("the destination should load anyway:\n%s", v)
 	}
 	delete(b.listErr, "prod-origin")
-	d.press("r")
-	if v := d.view(); !strings.Contains(v, "origin-data") || strings.Contains(v, "ExpiredToken") {
+	d.Press("r")
+	if v := d.View(); !strings.Contains(v, "origin-data") || strings.Contains(v, "ExpiredToken") {
 		t.Errorf("r should reload and clear the error:\n%s", v)
 	}
 }
 
 func TestStaleLoadIgnored(t *testing.T) {
 	d, _ := start(t)
-	m := d.s.(*Model)
-	d.send(loadedMsg{side: origin, gen: m.lists[origin].gen - 1, buckets: []screen.Bucket{{Name: "stale"}}})
-	if v := d.view(); strings.Contains(v, "stale") {
+	m := d.S.(*Model)
+	d.Send(loadedMsg{side: origin, gen: m.lists[origin].gen - 1, buckets: []screen.Bucket{{Name: "stale"}}})
+	if v := d.View(); strings.Contains(v, "stale") {
 		t.Errorf("a reply to a superseded load was shown:\n%s", v)
 	}
 }
 
 func TestNewOriginDropsItems(t *testing.T) {
 	d, _ := start(t)
-	d.press("space")
-	d.ctx.Items, d.ctx.Where = []string{"logs/"}, "logs/"
-	d.press("left", "space") // choose the same bucket again: keep
-	if len(d.ctx.Items) != 1 {
+	d.Press("space")
+	d.Ctx.Items, d.Ctx.Where = []string{"logs/"}, "logs/"
+	d.Press("left", "space") // choose the same bucket again: keep
+	if len(d.Ctx.Items) != 1 {
 		t.Fatalf("choosing the same origin again dropped the items")
 	}
-	d.press("left", "down", "space")
-	if d.ctx.SrcBucket != "origin-logs" || d.ctx.Items != nil || d.ctx.Where != "" {
-		t.Errorf("a new origin should drop items: src=%q items=%v where=%q", d.ctx.SrcBucket, d.ctx.Items, d.ctx.Where)
+	d.Press("left", "down", "space")
+	if d.Ctx.SrcBucket != "origin-logs" || d.Ctx.Items != nil || d.Ctx.Where != "" {
+		t.Errorf("a new origin should drop items: src=%q items=%v where=%q", d.Ctx.SrcBucket, d.Ctx.Items, d.Ctx.Where)
 	}
 }
 
@@ -323,14 +323,14 @@ func TestEnteredAgainKeepsChoices(t *testing.T) {
 	b := newBackend()
 	ctx := newCtx(b)
 	ctx.SrcBucket, ctx.DstBucket = "origin-logs", "gone-bucket"
-	d := newDriver(t, ctx, New())
+	d := uitest.NewDriver(t, ctx, New())
 	if ctx.SrcBucket != "origin-logs" {
 		t.Errorf("an existing origin choice was dropped: %q", ctx.SrcBucket)
 	}
 	if ctx.DstBucket != "" {
 		t.Errorf("a destination that no longer exists should be dropped: %q", ctx.DstBucket)
 	}
-	if m := d.s.(*Model); m.lists[origin].cursor != 1 {
+	if m := d.S.(*Model); m.lists[origin].cursor != 1 {
 		t.Errorf("the cursor should start on the chosen bucket, at %d", m.lists[origin].cursor)
 	}
 }
@@ -365,16 +365,16 @@ func (b manyBuckets) Buckets(ctx context.Context, profile string) ([]screen.Buck
 }
 
 func TestLongListShowsWindowAroundCursor(t *testing.T) {
-	d := newDriver(t, newCtx(manyBuckets{newBackend()}), New())
+	d := uitest.NewDriver(t, newCtx(manyBuckets{newBackend()}), New())
 	for range 120 {
-		d.press("down")
+		d.Press("down")
 	}
-	v := d.view()
+	v := d.View()
 	if !strings.Contains(v, "▸ ○ bucket-120") || strings.Contains(v, "bucket-000") || strings.Contains(v, "bucket-199") {
 		t.Errorf("the rows around the cursor should show:\n%s", v)
 	}
-	d.press("space")
-	if d.ctx.SrcBucket != "bucket-120" {
-		t.Errorf("SrcBucket = %q", d.ctx.SrcBucket)
+	d.Press("space")
+	if d.Ctx.SrcBucket != "bucket-120" {
+		t.Errorf("SrcBucket = %q", d.Ctx.SrcBucket)
 	}
 }

@@ -1,0 +1,77 @@
+package uitest
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// Width and Height are the golden terminal size of the screens' tests.
+const Width, Height = 120, 30
+
+// Driver runs one screen the way the router would, but synchronously (see
+// Drive): a test sees the state after all background work settled.
+type Driver struct {
+	T   *testing.T
+	Ctx *screen.Context
+	S   screen.Screen
+	// Nav collects the navigation messages the screen sent to the router.
+	Nav []tea.Msg
+}
+
+// NewDriver initialises s and runs its background work.
+func NewDriver(t *testing.T, ctx *screen.Context, s screen.Screen) *Driver {
+	t.Helper()
+	d := &Driver{T: t, Ctx: ctx, S: s}
+	d.Run(s.Init(ctx))
+	return d
+}
+
+// Run executes cmd and everything it leads to.
+func (d *Driver) Run(cmd tea.Cmd) {
+	var nav []tea.Msg
+	d.S, nav = Drive(d.Ctx, d.S, cmd)
+	d.Nav = append(d.Nav, nav...)
+}
+
+// Send delivers one message and runs what it leads to.
+func (d *Driver) Send(msg tea.Msg) {
+	var cmd tea.Cmd
+	d.S, cmd = d.S.Update(d.Ctx, msg)
+	d.Run(cmd)
+}
+
+// Press sends key presses by name: "down", "space", "enter", "/", "y".
+func (d *Driver) Press(keys ...string) {
+	for _, k := range keys {
+		d.Send(Key(k))
+	}
+}
+
+// TypeText sends one key press per character.
+func (d *Driver) TypeText(s string) {
+	for _, r := range s {
+		d.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// View renders at the golden size without colours, and checks that the
+// screen stays inside it.
+func (d *Driver) View() string {
+	d.T.Helper()
+	v := Plain(d.S.View(d.Ctx, Width, Height))
+	lines := strings.Split(v, "\n")
+	if len(lines) > Height {
+		d.T.Errorf("view is %d lines, more than %d", len(lines), Height)
+	}
+	for i, l := range lines {
+		if w := lipgloss.Width(l); w > Width {
+			d.T.Errorf("view line %d is %d cells, more than %d: %q", i+1, w, Width, l)
+		}
+	}
+	return v
+}
