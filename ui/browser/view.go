@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // Column widths of an object row after the name.
@@ -41,7 +42,7 @@ func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 
 	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+m.prefix) + st.Subtle.Render(m.counts())
 	lines := []string{ansi.Truncate(title, inner, "…"),
-		st.Subtle.Render("    " + pad("name", nameW) + "  " + lpad("size", sizeWidth) + "  " + pad("modified", modifiedWidth) + "  class")}
+		st.Subtle.Render("    " + text.Pad("name", nameW) + "  " + text.PadLeft("size", sizeWidth) + "  " + text.Pad("modified", modifiedWidth) + "  class")}
 
 	rowsH := h - 2 - len(lines) - 1 // border, and one line for the footer
 	start, end := window(m.cursor, m.rows(), rowsH)
@@ -93,7 +94,7 @@ func (m *Model) renderRow(ctx *screen.Context, i, nameW int, covered bool) strin
 	} else if name == "" {
 		name = "(folder marker)" // the zero-byte object named like the prefix
 	}
-	name = pad(ansi.Truncate(name, nameW, "…"), nameW)
+	name = text.Pad(ansi.Truncate(name, nameW, "…"), nameW)
 	mark := "  "
 	switch {
 	case m.marked(ctx, k):
@@ -104,8 +105,8 @@ func (m *Model) renderRow(ctx *screen.Context, i, nameW int, covered bool) strin
 	if obj == nil {
 		return cursor + mark + name
 	}
-	return cursor + mark + name + "  " + lpad(transfer.FormatBytes(obj.Size), sizeWidth) + "  " +
-		st.Subtle.Render(pad(modified(*obj), modifiedWidth)+"  "+ansi.Truncate(obj.StorageClass, classWidth, "…"))
+	return cursor + mark + name + "  " + text.PadLeft(transfer.FormatBytes(obj.Size), sizeWidth) + "  " +
+		st.Subtle.Render(text.Pad(modified(*obj), modifiedWidth)+"  "+ansi.Truncate(obj.StorageClass, classWidth, "…"))
 }
 
 // footer says where the listing stands.
@@ -114,7 +115,7 @@ func (m *Model) footer(ctx *screen.Context, inner int, cover string) string {
 	var s string
 	switch {
 	case m.listErr != nil:
-		return st.Error.Render(ansi.Truncate("✗ "+oneLine(m.listErr.Error())+" (r retries)", inner, "…"))
+		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.listErr.Error())+" (r retries)", inner, "…"))
 	case m.loading && m.rows() == 0:
 		s = m.spin.View() + "listing…"
 	case m.loading:
@@ -168,7 +169,7 @@ func (m *Model) totals(ctx *screen.Context, inner int) []string {
 	case m.counting:
 		total = m.spin.View() + st.Subtle.Render("counting…")
 	case m.countErr != nil:
-		total = st.Error.Render(ansi.Truncate("✗ "+oneLine(m.countErr.Error()), inner, "…"))
+		total = st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.countErr.Error()), inner, "…"))
 	case len(ctx.Items) == 0 || !m.counted:
 		total = st.Subtle.Render("—")
 	default:
@@ -198,7 +199,7 @@ func (m *Model) messageLine(ctx *screen.Context, width int) string {
 	st := ctx.Styles
 	switch {
 	case m.errLine != "":
-		return st.Error.Render(ansi.Truncate("✗ "+oneLine(m.errLine), width, "…"))
+		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.errLine), width, "…"))
 	case m.note != "":
 		return st.Subtle.Render(ansi.Truncate(m.note, width, "…"))
 	}
@@ -241,20 +242,3 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-func pad(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return s + strings.Repeat(" ", d)
-	}
-	return s
-}
-
-func lpad(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return strings.Repeat(" ", d) + s
-	}
-	return s
-}
-
-// oneLine keeps a multi-line error (some SDK errors are) on its one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // Column widths of a bucket row after the name.
@@ -73,7 +74,7 @@ func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
 		lines = append(lines, st.Subtle.Render(ansi.Truncate(fmt.Sprintf("no bucket matches %q", l.filter), inner, "…")))
 	default:
 		nameW := nameWidth(shown, inner)
-		lines = append(lines, st.Subtle.Render("    "+pad("name", nameW)+"  "+pad("region", regionWidth)+"  created"))
+		lines = append(lines, st.Subtle.Render("    "+text.Pad("name", nameW)+"  "+text.Pad("region", regionWidth)+"  created"))
 		start, end := window(l.cursor, len(shown), rowsH-1)
 		for i := start; i < end; i++ {
 			lines = append(lines, m.row(ctx, s, shown[i], i == l.cursor, nameW))
@@ -95,7 +96,7 @@ func (m *Model) row(ctx *screen.Context, s side, b screen.Bucket, atCursor bool,
 		cursor = st.Cursor.Render("▸ ")
 	}
 	mark := "○ "
-	name := pad(ansi.Truncate(b.Name, nameW, "…"), nameW)
+	name := text.Pad(ansi.Truncate(b.Name, nameW, "…"), nameW)
 	if b.Name == m.lists[s].chosen {
 		mark, name = st.Selected.Render("● "), st.Selected.Render(name)
 	} else if atCursor && m.focus == s {
@@ -109,7 +110,7 @@ func (m *Model) row(ctx *screen.Context, s side, b screen.Bucket, atCursor bool,
 	if !b.Created.IsZero() {
 		date = b.Created.UTC().Format("2006-01-02")
 	}
-	return cursor + mark + name + "  " + st.Subtle.Render(pad(ansi.Truncate(region, regionWidth, "…"), regionWidth)+"  "+date)
+	return cursor + mark + name + "  " + st.Subtle.Render(text.Pad(ansi.Truncate(region, regionWidth, "…"), regionWidth)+"  "+date)
 }
 
 // nameWidth fits the longest name, leaving room for the other columns.
@@ -143,7 +144,7 @@ func (m *Model) messageLine(ctx *screen.Context, width int) string {
 	st := ctx.Styles
 	switch {
 	case m.errLine != "":
-		return st.Error.Render(ansi.Truncate("✗ "+oneLine(m.errLine), width, "…"))
+		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.errLine), width, "…"))
 	case m.note != "":
 		return st.Subtle.Render(ansi.Truncate(m.note, width, "…"))
 	}
@@ -163,13 +164,3 @@ func window(cursor, n, h int) (start, end int) {
 	start = max(0, min(cursor-h/2, n-h))
 	return start, start + h
 }
-
-func pad(s string, w int) string {
-	if d := w - lipgloss.Width(s); d > 0 {
-		return s + strings.Repeat(" ", d)
-	}
-	return s
-}
-
-// oneLine keeps a multi-line error (some SDK errors are) on its one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // The drawing helpers: boxes, bars, the sparkline and number formats. They
@@ -32,7 +32,7 @@ func paneWith(border, titleStyle lipgloss.Style, title string, lines []string, w
 		if i < len(lines) {
 			l = lines[i]
 		}
-		out = append(out, border.Render("│")+" "+pad(fit(l, inner), inner)+" "+border.Render("│"))
+		out = append(out, border.Render("│")+" "+text.Pad(text.Fit(l, inner), inner)+" "+border.Render("│"))
 	}
 	return append(out, border.Render("╰"+strings.Repeat("─", max(0, w-2))+"╯"))
 }
@@ -53,7 +53,7 @@ func overlay(lines, box []string, w, h int) []string {
 			break
 		}
 		base := lines[y+i]
-		left := pad(ansi.Truncate(base, x, ""), x)
+		left := text.Pad(ansi.Truncate(base, x, ""), x)
 		right := ansi.TruncateLeft(base, x+bw, "")
 		if ansi.StringWidth(base) <= x+bw {
 			right = ""
@@ -125,87 +125,14 @@ func sparkline(vals []float64, w, rows int) []string {
 	return out
 }
 
-// fit cuts a line to w cells.
-func fit(s string, w int) string {
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
+func decimal(f float64) string { return fmt.Sprintf("%.1f", f) }
 
-// pad fills s with spaces to w cells.
-func pad(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
-		return s + strings.Repeat(" ", n)
-	}
-	return s
-}
-
-func padLeft(s string, w int) string {
-	if n := w - ansi.StringWidth(s); n > 0 {
-		return strings.Repeat(" ", n) + s
-	}
-	return s
-}
-
-// leftTrunc keeps the end of a key (the file name), cutting its start.
-func leftTrunc(s string, w int) string {
-	sw := ansi.StringWidth(s)
-	if sw <= w {
-		return s
-	}
-	if w <= 1 {
-		return ansi.Truncate("…", w, "")
-	}
-	return "…" + ansi.TruncateLeft(s, sw-w+1, "")
-}
-
-// wrap breaks text into lines of at most w cells.
-func wrap(s string, w int) []string {
-	return strings.Split(ansi.Wrap(s, max(1, w), ""), "\n")
-}
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// rate is bytes per second in binary units.
+func rate(bps float64) string { return transfer.FormatBytes(int64(bps)) + "/s" }
 
 func errText(err error) string {
 	if err == nil {
 		return "unknown error"
 	}
 	return err.Error()
-}
-
-// count formats n with thousands separators: 12,345.
-func count(n int64) string {
-	s := fmt.Sprintf("%d", n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
-func decimal(f float64) string { return fmt.Sprintf("%.1f", f) }
-
-// rate is bytes per second in binary units.
-func rate(bps float64) string { return transfer.FormatBytes(int64(bps)) + "/s" }
-
-// duration is 4s, 1m05s or 2h03m04s.
-func duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	h, m, s := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
-	switch {
-	case h > 0:
-		return fmt.Sprintf("%dh%02dm%02ds", h, m, s)
-	case m > 0:
-		return fmt.Sprintf("%dm%02ds", m, s)
-	}
-	return fmt.Sprintf("%ds", s)
 }

@@ -150,7 +150,7 @@ func TestTicksRenderTheLatestSnapshot(t *testing.T) {
 	fr.Set(a)
 	tick(m, ctx, fr)
 	v := view(m, ctx)
-	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "ETA         1m30s", "elapsed     5s"} {
+	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "ETA         1m30s", "elapsed     5.0s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("after snapshot A the view lacks %q:\n%s", want, v)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // View renders the panes that fit in width × height: the headline and the
@@ -25,7 +26,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	switch {
 	case m.state == stateStartFailed:
 		out = append(out, st.Fail.Render("✗ the migration could not start"), "")
-		out = append(out, wrap(errText(m.startErr), width)...)
+		out = append(out, text.Wrap(errText(m.startErr), width)...)
 		out = append(out, "", st.Subtle.Render("esc goes back to the plan; q quits"))
 	case m.state == stateStarting && m.retrying:
 		out = append(out, st.Subtle.Render("starting the failed objects again…"))
@@ -38,7 +39,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		out = out[:height]
 	}
 	for i, l := range out {
-		out[i] = fit(l, width)
+		out[i] = text.Fit(l, width)
 	}
 	if m.dialog != dialogNone {
 		out = overlay(out, m.dialogBox(st, width), width, height)
@@ -95,7 +96,7 @@ func (m *Model) headline(st style.Styles, w int) string {
 		case r.Err != nil:
 			head = st.Fail.Render("✗ Stopped: ") + errText(r.Err)
 		case r.Result != nil && len(r.Result.Failures) > 0:
-			head = st.Warn.Render(fmt.Sprintf("■ Finished with %s failed", count(int64(len(r.Result.Failures))))) +
+			head = st.Warn.Render(fmt.Sprintf("■ Finished with %s failed", text.Count(int64(len(r.Result.Failures))))) +
 				st.Subtle.Render(" — r retries them, enter shows the summary")
 		default:
 			head = st.OK.Render("✓ Finished") + st.Subtle.Render(" — enter shows the summary")
@@ -131,12 +132,12 @@ func (m *Model) bars(st style.Styles, w int) []string {
 	if !s.Listed {
 		of = "≥"
 	}
-	objText := fmt.Sprintf("%s of %s%s copied", count(s.Copied), of, count(s.ToCopy))
+	objText := fmt.Sprintf("%s of %s%s copied", text.Count(s.Copied), of, text.Count(s.ToCopy))
 	if s.ToDelete > 0 {
-		objText += fmt.Sprintf(", %s of %s deleted", count(s.Deleted), count(s.ToDelete))
+		objText += fmt.Sprintf(", %s of %s deleted", text.Count(s.Deleted), text.Count(s.ToDelete))
 	}
 	if s.Failed > 0 {
-		objText += ", " + st.Fail.Render(count(s.Failed)+" failed")
+		objText += ", " + st.Fail.Render(text.Count(s.Failed)+" failed")
 	}
 	byteText := fmt.Sprintf("%s of %s%s", transfer.FormatBytes(s.BytesDone), of, transfer.FormatBytes(s.ToCopyBytes))
 	return []string{
@@ -161,7 +162,7 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 		peak = max(peak, x.bytes)
 	}
 	graph := []string{st.Subtle.Render(fmt.Sprintf("bytes/s · last %s · peak %s",
-		duration(time.Duration(len(shown))*time.Second), rate(peak)))}
+		text.Duration(time.Duration(len(shown))*time.Second), rate(peak)))}
 	for _, l := range sparkline(vals, inner, rows) {
 		graph = append(graph, st.OK.Render(l))
 	}
@@ -177,7 +178,7 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 	case m.paused:
 		eta = "— (paused)"
 	case s.ETA >= 0:
-		eta = duration(s.ETA)
+		eta = text.Duration(s.ETA)
 	}
 	state := st.OK.Render("running")
 	switch {
@@ -194,12 +195,12 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 	}
 	figures := []string{
 		label("state") + state,
-		label("elapsed") + duration(s.Elapsed),
+		label("elapsed") + text.Duration(s.Elapsed),
 		label("ETA") + eta,
 		label("concurrency") + fmt.Sprintf("%d", m.concurrency) + hint,
-		label("in flight") + count(int64(len(s.InFlight))),
-		label("server-side") + count(s.ServerSide) + st.Subtle.Render("  relayed ") + count(s.Relayed),
-		label("identical") + count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
+		label("in flight") + text.Count(int64(len(s.InFlight))),
+		label("server-side") + text.Count(s.ServerSide) + st.Subtle.Render("  relayed ") + text.Count(s.Relayed),
+		label("identical") + text.Count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
 		label("failed") + failed(st, s.Failed),
 	}
 	left := pane(st, "Throughput", graph, graphW, h)
@@ -217,7 +218,7 @@ func failed(st style.Styles, n int64) string {
 	if n == 0 {
 		return "0"
 	}
-	return st.Fail.Render(count(n))
+	return st.Fail.Render(text.Count(n))
 }
 
 // inFlight is the table of objects being copied, in at most h lines.
@@ -237,9 +238,9 @@ func (m *Model) inFlight(st style.Styles, w, h int) []string {
 		keyW -= 9
 	}
 	row := func(k, size, strat, try, age, prog string) string {
-		l := pad(leftTrunc(k, keyW), keyW) + "  " + padLeft(size, 10) + "  " + pad(strat, 15) + "  " + padLeft(try, 4)
+		l := text.Pad(text.LeftTrunc(k, keyW), keyW) + "  " + text.PadLeft(size, 10) + "  " + text.Pad(strat, 15) + "  " + text.PadLeft(try, 4)
 		if withTime {
-			l += "  " + padLeft(age, 7)
+			l += "  " + text.PadLeft(age, 7)
 		}
 		return l + "  " + prog
 	}
@@ -256,12 +257,12 @@ func (m *Model) inFlight(st style.Styles, w, h int) []string {
 		if f.Attempt > 1 {
 			try = st.Warn.Render(try)
 		}
-		lines = append(lines, row(f.Key, transfer.FormatBytes(f.Size), f.Strategy, try, duration(f.Elapsed), prog))
+		lines = append(lines, row(f.Key, transfer.FormatBytes(f.Size), f.Strategy, try, text.Duration(f.Elapsed), prog))
 	}
 	if more > 0 {
-		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more", count(int64(more)))))
+		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more", text.Count(int64(more)))))
 	}
-	return pane(st, fmt.Sprintf("In flight (%s)", count(int64(len(fl)))), lines, w, len(lines)+2)
+	return pane(st, fmt.Sprintf("In flight (%s)", text.Count(int64(len(fl)))), lines, w, len(lines)+2)
 }
 
 // errorLine is the failed count while the run goes on: the snapshot has only
@@ -271,7 +272,7 @@ func (m *Model) errorLine(st style.Styles) string {
 	if s.Failed == 0 {
 		return "Errors  " + st.OK.Render("none so far")
 	}
-	return "Errors  " + st.Fail.Render(fmt.Sprintf("✗ %s failed (%s)", count(s.Failed), transfer.FormatBytes(s.FailedBytes))) +
+	return "Errors  " + st.Fail.Render(fmt.Sprintf("✗ %s failed (%s)", text.Count(s.Failed), transfer.FormatBytes(s.FailedBytes))) +
 		st.Subtle.Render(" after retries — listed when the run ends")
 }
 
@@ -296,14 +297,14 @@ func (m *Model) failures(st style.Styles, w, h int) []string {
 		rows--
 		more++
 	}
-	lines := []string{st.Subtle.Render(pad("KEY", keyW) + "  " + padLeft("TRIES", 5) + "  ERROR")}
+	lines := []string{st.Subtle.Render(text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
 	for _, f := range fs[:max(0, rows)] {
-		lines = append(lines, pad(leftTrunc(f.Key, keyW), keyW)+"  "+padLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(oneLine(failureText(f))))
+		lines = append(lines, text.Pad(text.LeftTrunc(f.Key, keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(text.OneLine(failureText(f))))
 	}
 	if more > 0 {
-		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", count(int64(more)))))
+		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", text.Count(int64(more)))))
 	}
-	return pane(st, fmt.Sprintf("Failed (%s) — r retries them", count(int64(len(fs)))), lines, w, len(lines)+2)
+	return pane(st, fmt.Sprintf("Failed (%s) — r retries them", text.Count(int64(len(fs)))), lines, w, len(lines)+2)
 }
 
 // dialogBox is the confirmation overlay.

@@ -80,7 +80,7 @@ func TestSummaryShowsTheResult(t *testing.T) {
 		"skipped             35    35.0 KiB",
 		"failed               2     2.0 KiB",
 		"not verified: some objects failed",
-		"duration    8s", "149.8 obj/s · 27.5 MiB/s",
+		"duration    8.0s", "149.8 obj/s · 27.5 MiB/s",
 		"journal     " + journalPath,
 		"lifecycle rules of s3://origin-data are not copied", "BucketOwnerEnforced",
 		"logs/2026/02/03/events.json", "AccessDenied: kms:Decrypt is missing",

@@ -9,6 +9,7 @@ import (
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // View renders the report in width × height: the headline and the figures
@@ -58,7 +59,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		out = out[:height]
 	}
 	for i, l := range out {
-		out[i] = fit(l, width)
+		out[i] = text.Fit(l, width)
 	}
 	return strings.Join(out, "\n")
 }
@@ -70,11 +71,11 @@ func headline(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) s
 	var h string
 	switch {
 	case rr.Err != nil:
-		h = st.Fail.Render("✗ The migration stopped: ") + oneLine(rr.Err.Error())
+		h = st.Fail.Render("✗ The migration stopped: ") + text.OneLine(rr.Err.Error())
 	case len(res.Failures) > 0:
-		h = st.Warn.Render(fmt.Sprintf("■ Migration finished with %s failed", count(int64(len(res.Failures)))))
+		h = st.Warn.Render(fmt.Sprintf("■ Migration finished with %s failed", text.Count(int64(len(res.Failures)))))
 	case rr.Verify != nil && len(rr.Verify.Mismatches) > 0:
-		h = st.Warn.Render(fmt.Sprintf("■ Migration finished; verification found %s mismatches", count(int64(len(rr.Verify.Mismatches)))))
+		h = st.Warn.Render(fmt.Sprintf("■ Migration finished; verification found %s mismatches", text.Count(int64(len(rr.Verify.Mismatches)))))
 	default:
 		h = st.OK.Render("✓ Migration finished")
 	}
@@ -97,34 +98,34 @@ func figures(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) []
 		elapsed = snap.Elapsed
 	}
 	row := func(name, n, bytes, extra string) string {
-		return "  " + pad(name, 12) + padLeft(n, 10) + "  " + padLeft(bytes, 10) + "  " + st.Subtle.Render(extra)
+		return "  " + text.Pad(name, 12) + text.PadLeft(n, 10) + "  " + text.PadLeft(bytes, 10) + "  " + st.Subtle.Render(extra)
 	}
-	failed := row("failed", count(int64(len(res.Failures))), transfer.FormatBytes(snap.FailedBytes), "after retries")
+	failed := row("failed", text.Count(int64(len(res.Failures))), transfer.FormatBytes(snap.FailedBytes), "after retries")
 	if len(res.Failures) > 0 {
 		failed = st.Fail.Render(failed)
 	}
 	out := []string{
-		st.Subtle.Render("  " + pad("", 12) + padLeft("objects", 10) + "  " + padLeft("bytes", 10)),
-		row("copied", count(res.Copied), transfer.FormatBytes(res.Bytes),
-			fmt.Sprintf("%s server-side, %s relayed", count(snap.ServerSide), count(snap.Relayed))),
-		row("skipped", count(stats.Count[transfer.ClassIdentical]), transfer.FormatBytes(stats.Bytes[transfer.ClassIdentical]), "identical in the destination"),
+		st.Subtle.Render("  " + text.Pad("", 12) + text.PadLeft("objects", 10) + "  " + text.PadLeft("bytes", 10)),
+		row("copied", text.Count(res.Copied), transfer.FormatBytes(res.Bytes),
+			fmt.Sprintf("%s server-side, %s relayed", text.Count(snap.ServerSide), text.Count(snap.Relayed))),
+		row("skipped", text.Count(stats.Count[transfer.ClassIdentical]), transfer.FormatBytes(stats.Bytes[transfer.ClassIdentical]), "identical in the destination"),
 		failed,
 	}
 	if res.Deleted > 0 || snap.ToDelete > 0 {
-		out = append(out, row("deleted", count(res.Deleted), "", "only in the destination"))
+		out = append(out, row("deleted", text.Count(res.Deleted), "", "only in the destination"))
 	}
 	out = append(out, row("verified", verified(rr.Verify), "", verifyNote(ctx, rr, res)))
 	out = append(out, "")
-	out = append(out, "  "+pad("duration", 12)+duration(elapsed))
+	out = append(out, "  "+text.Pad("duration", 12)+text.Duration(elapsed))
 	if secs := elapsed.Seconds(); secs > 0 {
-		out = append(out, "  "+pad("throughput", 12)+fmt.Sprintf("%.1f obj/s · %s/s", float64(res.Copied)/secs,
+		out = append(out, "  "+text.Pad("throughput", 12)+fmt.Sprintf("%.1f obj/s · %s/s", float64(res.Copied)/secs,
 			transfer.FormatBytes(int64(float64(res.Bytes)/secs)))+st.Subtle.Render("  (mean)"))
 	}
 	journal := rr.Journal
 	if journal == "" {
 		journal = st.Subtle.Render("none (dry run)")
 	}
-	out = append(out, "  "+pad("journal", 12)+journal)
+	out = append(out, "  "+text.Pad("journal", 12)+journal)
 	return out
 }
 
@@ -133,7 +134,7 @@ func verified(v *transfer.VerifyResult) string {
 	if v == nil {
 		return "—"
 	}
-	return count(v.Verified)
+	return text.Count(v.Verified)
 }
 
 // verifyNote says what the verified count means, or why there is none.
@@ -141,9 +142,9 @@ func verifyNote(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result)
 	v := rr.Verify
 	switch {
 	case v != nil && len(v.Mismatches) > 0:
-		return fmt.Sprintf("of %s checked: %s mismatches", count(v.Checked), count(int64(len(v.Mismatches))))
+		return fmt.Sprintf("of %s checked: %s mismatches", text.Count(v.Checked), text.Count(int64(len(v.Mismatches))))
 	case v != nil:
-		return fmt.Sprintf("of %s checked: all match", count(v.Checked))
+		return fmt.Sprintf("of %s checked: all match", text.Count(v.Checked))
 	case res.DryRun || rr.Snapshot.DryRun:
 		return "not verified: dry run"
 	case rr.Err != nil:
@@ -183,13 +184,13 @@ func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
 		keyW = max(keyW, ansi.StringWidth(f.Key))
 	}
 	keyW = min(keyW, max(20, (w-4)*2/5))
-	title := fmt.Sprintf("Failures (%s)", count(int64(len(fs))))
+	title := fmt.Sprintf("Failures (%s)", text.Count(int64(len(fs))))
 	if rows < len(fs) {
-		title = fmt.Sprintf("Failures (first %s of %s; all are in the journal)", count(int64(rows)), count(int64(len(fs))))
+		title = fmt.Sprintf("Failures (first %s of %s; all are in the journal)", text.Count(int64(rows)), text.Count(int64(len(fs))))
 	}
-	out := []string{"", st.Bold.Render(title), st.Subtle.Render("  " + pad("KEY", keyW) + "  " + padLeft("TRIES", 5) + "  ERROR")}
+	out := []string{"", st.Bold.Render(title), st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
 	for _, f := range fs[:rows] {
-		out = append(out, "  "+pad(leftTrunc(f.Key, keyW), keyW)+"  "+padLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
+		out = append(out, "  "+text.Pad(text.LeftTrunc(f.Key, keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
 	}
 	return out
 }
@@ -205,10 +206,10 @@ func mismatches(st style.Styles, ms []transfer.Mismatch, w, h int) []string {
 		keyW = max(keyW, ansi.StringWidth(x.Rel))
 	}
 	keyW = min(keyW, max(20, (w-4)*2/5))
-	out := []string{"", st.Bold.Render(fmt.Sprintf("Verification mismatches (%s)", count(int64(len(ms))))),
-		st.Subtle.Render("  " + pad("KEY", keyW) + "  " + pad("WHAT", 12) + "  DETAIL")}
+	out := []string{"", st.Bold.Render(fmt.Sprintf("Verification mismatches (%s)", text.Count(int64(len(ms))))),
+		st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.Pad("WHAT", 12) + "  DETAIL")}
 	for _, x := range ms[:rows] {
-		out = append(out, "  "+pad(leftTrunc(x.Rel, keyW), keyW)+"  "+pad(x.What, 12)+"  "+st.Warn.Render(oneLine(x.Detail)))
+		out = append(out, "  "+text.Pad(text.LeftTrunc(x.Rel, keyW), keyW)+"  "+text.Pad(x.What, 12)+"  "+st.Warn.Render(text.OneLine(x.Detail)))
 	}
 	return out
 }
@@ -241,7 +242,7 @@ func verifyHint(ctx *screen.Context, w int) []string {
 		out = append(out, "  $ "+st.Key.Render(cmd+" \\"), "      "+st.Key.Render(strings.TrimSpace(flags)))
 	}
 	if len(items) > most {
-		out = append(out, st.Subtle.Render(fmt.Sprintf("  … and one for each of the %s other items", count(int64(len(items)-most)))))
+		out = append(out, st.Subtle.Render(fmt.Sprintf("  … and one for each of the %s other items", text.Count(int64(len(items)-most)))))
 	}
 	return out
 }
@@ -251,7 +252,7 @@ func verifyHint(ctx *screen.Context, w int) []string {
 func failureText(f transfer.Failure) string {
 	msg := "unknown error"
 	if f.Err != nil {
-		msg = oneLine(f.Err.Error())
+		msg = text.OneLine(f.Err.Error())
 	}
 	if f.Key != "" {
 		if i := strings.Index(msg, f.Key+": "); i >= 0 {
