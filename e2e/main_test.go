@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 )
 
 // sb is an in-process sandbox for tests that run the binary as a child
@@ -21,23 +20,12 @@ var sb *sandbox.Sandbox
 var root string
 
 func TestMain(m *testing.M) {
-	flag.Parse()
 	var err error
 	if root, err = filepath.Abs(".."); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	if !testing.Short() {
-		if sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedNone}); err != nil {
-			fmt.Fprintln(os.Stderr, "start sandbox:", err)
-			os.Exit(2)
-		}
-	}
-	code := m.Run()
-	if sb != nil {
-		sb.Close()
-	}
-	os.Exit(code)
+	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 var (

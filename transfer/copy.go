@@ -254,6 +254,10 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 		ok = false
 	}
 	if !ok {
+		// A run killed between starting an upload and journaling it leaves
+		// an upload nobody knows: abort any unfinished upload of this exact
+		// key before starting ours (ours would overwrite the key anyway).
+		e.abortStrays(ctx, dstKey)
 		id, err := e.createUpload(ctx, dstKey, oh, w)
 		if err != nil {
 			return err
@@ -354,6 +358,23 @@ func (e *Engine) abortUpload(ctx context.Context, rel, dstKey, uploadID string) 
 	})
 	if err == nil || ErrorCode(err) == "NoSuchUpload" {
 		e.uploadEnded(rel)
+	}
+}
+
+// abortStrays aborts unfinished multipart uploads of exactly dstKey.
+// Listing errors are ignored: this is clean-up, not the copy.
+func (e *Engine) abortStrays(ctx context.Context, dstKey string) {
+	out, err := e.ep.Dst.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(e.opt.Dst.Bucket), Prefix: aws.String(dstKey)})
+	if err != nil {
+		return
+	}
+	for _, u := range out.Uploads {
+		if aws.ToString(u.Key) != dstKey {
+			continue
+		}
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		_, _ = e.ep.Dst.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(e.opt.Dst.Bucket), Key: u.Key, UploadId: u.UploadId})
+		cancel()
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -19,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -26,19 +26,7 @@ import (
 var sb *sandbox.Sandbox
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	var err error
-	sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedNone})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "start sandbox:", err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	sb.Close()
-	os.Exit(code)
+	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 func needSandbox(t *testing.T) {

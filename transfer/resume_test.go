@@ -143,26 +143,33 @@ func TestMultipartResumesFromRecordedParts(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec.UploadStarted(stale.key, aws.ToString(old.UploadId), "an-older-etag", partSize)
+	// And an upload the journal never heard of (killed before it was
+	// recorded), for an object copied in this run.
+	orphan := obj{key: "orphan.bin", body: pattern(9<<20, 9)}
+	put(t, origin, src, orphan)
+	if _, err := dest.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(dst), Key: aws.String(orphan.key)}); err != nil {
+		t.Fatal(err)
+	}
 
 	var counts sync.Map
 	ep := endpoints()
 	ep.Dst = countingClient(&counts)
 	opt := transfer.Options{Src: loc(src, ""), Dst: loc(dst, ""), Mode: transfer.ModeServerSide, MultipartThreshold: 8 << 20, PartSize: partSize, Recorder: rec}
 	res, err := transfer.New(opt, ep).Run(ctx, transfer.Diff(ctx, transfer.List(ctx, origin, opt.Src), transfer.List(ctx, dest, opt.Dst), transfer.DiffOptions{}))
-	if err != nil || res.Copied != 2 || len(res.Failures) != 0 {
+	if err != nil || res.Copied != 3 || len(res.Failures) != 0 {
 		t.Fatalf("resume: copied %v, err %v", res, err)
 	}
-	// big: parts 2 and 4; stale: 3 parts (11 MiB) in a new upload.
-	if got := countOf(&counts, "UploadPartCopy"); got != 2+3 {
-		t.Errorf("UploadPartCopy calls %d, want 5 (two resumed parts skipped)", got)
+	// big: parts 2 and 4; stale: 3 parts (11 MiB) in a new upload; orphan: 2.
+	if got := countOf(&counts, "UploadPartCopy"); got != 2+3+2 {
+		t.Errorf("UploadPartCopy calls %d, want 7 (two resumed parts skipped)", got)
 	}
-	if got := countOf(&counts, "CreateMultipartUpload"); got != 1 {
-		t.Errorf("CreateMultipartUpload calls %d, want 1 (only for the stale object)", got)
+	if got := countOf(&counts, "CreateMultipartUpload"); got != 2 {
+		t.Errorf("CreateMultipartUpload calls %d, want 2 (the stale and the orphan object)", got)
 	}
-	if got := countOf(&counts, "AbortMultipartUpload"); got != 1 {
-		t.Errorf("AbortMultipartUpload calls %d, want 1 (the stale upload)", got)
+	if got := countOf(&counts, "AbortMultipartUpload"); got != 2 {
+		t.Errorf("AbortMultipartUpload calls %d, want 2 (the stale upload and the unrecorded one)", got)
 	}
-	for _, o := range []obj{big, stale} {
+	for _, o := range []obj{big, stale, orphan} {
 		if a, b := read(t, origin, src, o.key), read(t, dest, dst, o.key); a.SHA256 != b.SHA256 || a.Size != b.Size {
 			t.Errorf("%s differs after resume", o.key)
 		}
@@ -174,7 +181,7 @@ func TestMultipartResumesFromRecordedParts(t *testing.T) {
 	if len(ups.Uploads) != 0 {
 		t.Errorf("%d multipart uploads left behind", len(ups.Uploads))
 	}
-	if len(rec.uploads) != 0 || rec.finished[big.key] != nil || len(rec.planned) != 2 {
+	if len(rec.uploads) != 0 || rec.finished[big.key] != nil || len(rec.planned) != 3 {
 		t.Errorf("recorder: uploads %v, finished %v, planned %v", rec.uploads, rec.finished, rec.planned)
 	}
 }

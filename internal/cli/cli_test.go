@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,25 +16,13 @@ import (
 
 	"github.com/s3migrate/s3migrate/internal/cli"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 )
 
 var sb *sandbox.Sandbox
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if !testing.Short() {
-		var err error
-		sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedSmall})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "start sandbox:", err)
-			os.Exit(2)
-		}
-	}
-	code := m.Run()
-	if sb != nil {
-		sb.Close()
-	}
-	os.Exit(code)
+	os.Exit(sandboxtest.Run(m, sandbox.SeedSmall, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 type result struct {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -25,25 +24,14 @@ import (
 
 	"github.com/s3migrate/s3migrate/internal/faultproxy"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 )
 
 // sb is the one gateway this test binary runs (embedgw allows one per process).
 var sb *sandbox.Sandbox
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if testing.Short() {
-		os.Exit(m.Run())
-	}
-	var err error
-	sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedNone})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "start sandbox:", err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	sb.Close()
-	os.Exit(code)
+	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 func needSandbox(t *testing.T) {

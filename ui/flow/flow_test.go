@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 	"github.com/s3migrate/s3migrate/ui/app"
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -23,19 +23,7 @@ import (
 var sb *sandbox.Sandbox
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if !testing.Short() {
-		var err error
-		if sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedSmall}); err != nil {
-			fmt.Fprintln(os.Stderr, "start sandbox:", err)
-			os.Exit(2)
-		}
-	}
-	code := m.Run()
-	if sb != nil {
-		sb.Close()
-	}
-	os.Exit(code)
+	os.Exit(sandboxtest.Run(m, sandbox.SeedSmall, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 // driver runs the whole program model synchronously: every command is

@@ -1,0 +1,33 @@
+// Package sandboxtest starts one sandbox per test binary (the gateway allows
+// one per process), for packages whose integration tests need S3.
+package sandboxtest
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+)
+
+// Run is the body of a TestMain: unless -short, it starts a sandbox with
+// the seed and hands it to set, runs the tests, stops the sandbox, and
+// returns the exit code. With -short, set is not called and the tests that
+// need the sandbox skip themselves.
+func Run(m *testing.M, seed sandbox.SeedSize, set func(*sandbox.Sandbox)) int {
+	flag.Parse()
+	if testing.Short() {
+		return m.Run()
+	}
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Seed: seed})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start sandbox:", err)
+		return 2
+	}
+	set(sb)
+	code := m.Run()
+	sb.Close()
+	return code
+}
