@@ -284,5 +284,14 @@ func (b *Live) Resumable() ([]screen.Resumable, error) {
 	return out, nil
 }
 
+// Verify checks the selection's copies against the source.
+func (b *Live) Verify(ctx context.Context, m screen.Migration) (*transfer.VerifyResult, error) {
+	p, err := b.pair(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	return transfer.Verify(ctx, p.Endpoints(), p.Src, p.Dst, p.DiffItems(ctx, m.Items), transfer.VerifyOptions{})
+}
+
 // ErrNoSelection is returned when nothing is selected to copy.
 var ErrNoSelection = errors.New("nothing selected: mark prefixes or objects with space")

@@ -80,6 +80,8 @@ type Backend interface {
 	Start(ctx context.Context, m Migration, opt RunOptions) (Run, error)
 	// Resumable lists journaled migrations that did not finish, newest first.
 	Resumable() ([]Resumable, error)
+	// Verify checks every selected source object against the destination.
+	Verify(ctx context.Context, m Migration) (*transfer.VerifyResult, error)
 }
 
 // Resumable is a journaled migration that can be picked up again.

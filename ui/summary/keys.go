@@ -2,6 +2,8 @@ package summary
 
 import "charm.land/bubbles/v2/key"
 
-// Keys: the summary has none of its own; the router's esc (back to the run
-// screen, where r retries failures), ? and q apply.
-func (m *Model) Keys() []key.Binding { return nil }
+var keyVerify = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify now"))
+
+// Keys: v verifies again; the router's esc (back to the run screen, where r
+// retries failures), ? and q apply.
+func (m *Model) Keys() []key.Binding { return []key.Binding{keyVerify} }

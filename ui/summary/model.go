@@ -3,11 +3,23 @@
 // its notices and first failures, and the command that verifies again.
 package summary
 
-import "github.com/s3migrate/s3migrate/ui/screen"
+import (
+	"github.com/s3migrate/s3migrate/transfer"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
 
-// Model is the summary screen. Everything it shows is in ctx.Result, so it
-// keeps no state of its own.
-type Model struct{}
+// Model is the summary screen. The run's figures are in ctx.Result; the
+// model only tracks a verification started here with v.
+type Model struct {
+	verifying bool
+	verifyErr error
+}
+
+// verifiedMsg carries the result of a verification started with v.
+type verifiedMsg struct {
+	res *transfer.VerifyResult
+	err error
+}
 
 // New builds the screen.
 func New() screen.Screen { return &Model{} }

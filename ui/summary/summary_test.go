@@ -25,7 +25,7 @@ func golden(t *testing.T, name, got string) {
 
 const journalPath = "/home/op/.local/state/s3migrate/journals/20261101-093000-origin-data.db"
 
-func context(res *screen.RunResult) *screen.Context {
+func testContext(res *screen.RunResult) *screen.Context {
 	return &screen.Context{
 		Backend: uitest.New(), Styles: style.New(true),
 		SrcProfile: "prod-origin", DstProfile: "prod-archive",
@@ -72,7 +72,7 @@ func verifiedClean() *screen.RunResult {
 func plain(m screen.Screen, ctx *screen.Context) string { return ansi.Strip(m.View(ctx, 120, 40)) }
 
 func TestSummaryShowsTheResult(t *testing.T) {
-	ctx := context(withFailures())
+	ctx := testContext(withFailures())
 	v := plain(New(), ctx)
 	for _, want := range []string{
 		"finished with 2 failed",
@@ -93,7 +93,7 @@ func TestSummaryShowsTheResult(t *testing.T) {
 }
 
 func TestSummaryVerified(t *testing.T) {
-	v := plain(New(), context(verifiedClean()))
+	v := plain(New(), testContext(verifiedClean()))
 	for _, want := range []string{"✓ Migration finished", "verified         1,235", "of 1,235 checked: all match", "duration    2m05s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
@@ -107,20 +107,20 @@ func TestSummaryVerified(t *testing.T) {
 func TestSummaryMismatchesAndStopped(t *testing.T) {
 	rr := verifiedClean()
 	rr.Verify = &transfer.VerifyResult{Checked: 10, Verified: 9, Mismatches: []transfer.Mismatch{{Rel: "reports/2025/q1.csv", What: "content-type", Detail: "text/csv → binary/octet-stream"}}}
-	v := plain(New(), context(rr))
+	v := plain(New(), testContext(rr))
 	for _, want := range []string{"verification found 1 mismatches", "reports/2025/q1.csv", "text/csv → binary/octet-stream"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
 	}
 	stopped := &screen.RunResult{Err: errors.New("list s3://origin-data/logs/: AccessDenied")}
-	if v := plain(New(), context(stopped)); !strings.Contains(v, "stopped: list s3://origin-data/logs/: AccessDenied") {
+	if v := plain(New(), testContext(stopped)); !strings.Contains(v, "stopped: list s3://origin-data/logs/: AccessDenied") {
 		t.Errorf("a stopped run does not say why:\n%s", v)
 	}
 }
 
 func TestVerifyHintNamesTheLocations(t *testing.T) {
-	v := uitest.Plain(New().View(context(verifiedClean()), 120, 40))
+	v := uitest.Plain(New().View(testContext(verifiedClean()), 120, 40))
 	for _, want := range []string{
 		"$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ \\\n      --source-profile prod-origin --dest-profile prod-archive\n",
 		"$ s3migrate verify s3://origin-data/logs/2026/ s3://dest-archive/copy/logs/2026/ \\\n",
@@ -132,7 +132,7 @@ func TestVerifyHintNamesTheLocations(t *testing.T) {
 }
 
 func TestSummaryWithoutResult(t *testing.T) {
-	if v := plain(New(), context(nil)); !strings.Contains(v, "no run has finished") {
+	if v := plain(New(), testContext(nil)); !strings.Contains(v, "no run has finished") {
 		t.Errorf("view without a result: %q", v)
 	}
 }
@@ -142,7 +142,7 @@ func TestSummaryFitsAnySize(t *testing.T) {
 	for i := range 50 {
 		rr.Result.Failures = append(rr.Result.Failures, transfer.Failure{Key: strings.Repeat("deep/", 40) + "k", Err: errors.New(strings.Repeat("boom ", 60)), Attempts: i})
 	}
-	ctx := context(rr)
+	ctx := testContext(rr)
 	for _, sz := range [][2]int{{80, 20}, {80, 10}, {120, 40}, {40, 5}} {
 		v := New().View(ctx, sz[0], sz[1])
 		lines := strings.Split(v, "\n")
@@ -172,17 +172,34 @@ func TestRouterQuitsOnQ(t *testing.T) {
 }
 
 func TestGoldenSummaryWithFailures(t *testing.T) {
-	golden(t, "summary_failures", New().View(context(withFailures()), 120, 40))
+	golden(t, "summary_failures", New().View(testContext(withFailures()), 120, 40))
 }
 
 func TestGoldenSummaryVerified(t *testing.T) {
-	golden(t, "summary_verified", New().View(context(verifiedClean()), 120, 40))
+	golden(t, "summary_verified", New().View(testContext(verifiedClean()), 120, 40))
 }
 
 func TestVerifyHintOnOneLineWhenItFits(t *testing.T) {
-	v := uitest.Plain(New().View(context(verifiedClean()), 200, 40))
+	v := uitest.Plain(New().View(testContext(verifiedClean()), 200, 40))
 	want := "$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ --source-profile prod-origin --dest-profile prod-archive\n"
 	if !strings.Contains(v, want) {
 		t.Errorf("summary at 200 columns lacks %q:\n%s", want, v)
+	}
+}
+
+// TestVerifyNow: v verifies the selection again through the backend and
+// shows the result; a mismatch found now is listed.
+func TestVerifyNow(t *testing.T) {
+	fake := uitest.New()
+	fake.VerifyMismatch = []transfer.Mismatch{{Rel: "reports/2025/q1.csv", What: "tags", Detail: "map[a:1] in the source, map[] in the destination"}}
+	ctx := &screen.Context{Backend: fake, Styles: style.New(true), SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"reports/"},
+		Result: &screen.RunResult{Result: &transfer.Result{Copied: 3}}}
+	d := uitest.NewDriver(t, ctx, New())
+	d.Press("v")
+	if ctx.Result.Verify == nil || ctx.Result.Verify.Checked != 3 || len(ctx.Result.Verify.Mismatches) != 1 {
+		t.Fatalf("verify result %+v", ctx.Result.Verify)
+	}
+	if v := d.View(); !strings.Contains(v, "reports/2025/q1.csv") || !strings.Contains(v, "tags") {
+		t.Errorf("the mismatch is not shown:\n%s", v)
 	}
 }

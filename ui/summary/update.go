@@ -1,6 +1,9 @@
 package summary
 
 import (
+	"context"
+
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -9,5 +12,28 @@ import (
 // Init does nothing: the result is already in the context.
 func (m *Model) Init(*screen.Context) tea.Cmd { return nil }
 
-// Update has nothing to handle: the router owns q, esc and ?.
-func (m *Model) Update(_ *screen.Context, _ tea.Msg) (screen.Screen, tea.Cmd) { return m, nil }
+// Update starts a verification on v and records its result.
+func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if key.Matches(msg, keyVerify) && !m.verifying && ctx.Result != nil {
+			m.verifying, m.verifyErr = true, nil
+			b, mig := ctx.Backend, migrationOf(ctx)
+			return m, func() tea.Msg {
+				res, err := b.Verify(context.Background(), mig)
+				return verifiedMsg{res: res, err: err}
+			}
+		}
+	case verifiedMsg:
+		m.verifying, m.verifyErr = false, msg.err
+		if msg.err == nil && ctx.Result != nil {
+			ctx.Result.Verify = msg.res
+		}
+	}
+	return m, nil
+}
+
+func migrationOf(ctx *screen.Context) screen.Migration {
+	return screen.Migration{SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile, SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
+		Items: ctx.Items, DstPrefix: ctx.DstPrefix, Compare: ctx.Options.Compare}
+}

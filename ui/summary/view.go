@@ -40,6 +40,12 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		}
 	}
 	hint := append([]string{""}, verifyHint(ctx, width)...)
+	switch {
+	case m.verifying:
+		hint = append(hint, st.Warn.Render("verifying every copy against its source…"))
+	case m.verifyErr != nil:
+		hint = append(hint, st.Error.Render(text.Fit("verify failed: "+text.OneLine(m.verifyErr.Error()), width)))
+	}
 	if len(res.Failures) > 0 {
 		hint = append(hint, st.Subtle.Render("esc returns to the run screen, where r retries the failed objects; q quits"))
 	} else {

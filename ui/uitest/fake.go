@@ -33,6 +33,8 @@ type Fake struct {
 	Run *FakeRun
 	// Unfinished are the journaled migrations Resumable reports.
 	Unfinished []screen.Resumable
+	// VerifyMismatch are the differences Verify reports.
+	VerifyMismatch []transfer.Mismatch
 }
 
 // Epoch is the fixed time of every fake object and bucket.
@@ -240,6 +242,25 @@ func (f *Fake) Resumable() ([]screen.Resumable, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.Unfinished, nil
+}
+
+// Verify reports every selected object verified, or VerifyMismatch.
+func (f *Fake) Verify(_ context.Context, m screen.Migration) (*transfer.VerifyResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := &transfer.VerifyResult{}
+	for k := range f.Objects {
+		for _, it := range m.Items {
+			if k == it || (strings.HasSuffix(it, "/") && strings.HasPrefix(k, it)) {
+				res.Checked++
+				res.Verified++
+				break
+			}
+		}
+	}
+	res.Mismatches = append(res.Mismatches, f.VerifyMismatch...)
+	res.Verified -= int64(len(f.VerifyMismatch))
+	return res, nil
 }
 
 // Start records the call and returns f.Run (or a run that is already done).
