@@ -1,0 +1,57 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/s3migrate/s3migrate/internal/journal"
+)
+
+// TestWriteCSV: one row per object acted on, in the Batch Operations
+// columns; skipped and pending rows are not tasks and are left out.
+func TestWriteCSV(t *testing.T) {
+	rows := []journal.Row{
+		{Rel: "a", SrcKey: "src/a", Status: journal.StatusDone, Bytes: 10, Strategy: "copy", Attempts: 1},
+		{Rel: "b", SrcKey: "src/b", Status: journal.StatusSkipped},
+		{Rel: "c", SrcKey: "src/c", Status: journal.StatusFailed, ErrorCode: "AccessDenied", HTTPStatus: 403, Error: "copy …: AccessDenied", Strategy: "copy", Attempts: 5},
+		{Rel: "d", Status: journal.StatusDeleted, Strategy: "delete", Attempts: 1},
+		{Rel: "e", SrcKey: "src/e", Status: journal.StatusPending},
+		{Rel: "f", SrcKey: "src/f", Status: journal.StatusFailed, ErrorCode: "", Error: "connection reset", Attempts: 5},
+	}
+	var buf bytes.Buffer
+	c, err := WriteCSV(&buf, "origin", "dest", "in/", func(fn func(journal.Row) error) error {
+		for _, r := range rows {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Succeeded != 2 || c.Failed != 2 {
+		t.Errorf("counts %+v", c)
+	}
+	got, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		Header,
+		{"origin", "src/a", "", "succeeded", "", "200", "copied to s3://dest/in/a", "10", "copy", "1"},
+		{"origin", "src/c", "", "failed", "AccessDenied", "403", "copy …: AccessDenied", "0", "copy", "5"},
+		{"dest", "in/d", "", "succeeded", "", "204", "deleted: not in the source", "0", "delete", "1"},
+		{"origin", "src/f", "", "failed", "", "", "connection reset", "0", "", "5"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, want %d:\n%v", len(got), len(want), got)
+	}
+	for i := range want {
+		if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d:\n got %q\nwant %q", i, got[i], want[i])
+		}
+	}
+}
