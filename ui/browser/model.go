@@ -141,23 +141,9 @@ func ancestors(key string) []string {
 	return out
 }
 
-// newInput is a text input styled like the rest of the TUI. Its cursor does
-// not blink: a blinking cursor means a timer message twice a second for as
-// long as the input is open, and screenshots would catch either phase.
+// newInput is the screen's text input.
 func newInput(st style.Styles) textinput.Model {
-	in := textinput.New()
-	s := textinput.DefaultDarkStyles()
-	s.Cursor.Blink = false
-	if st.NoColor {
-		s.Cursor.Color = nil
-	}
-	for _, state := range []*textinput.StyleState{&s.Focused, &s.Blurred} {
-		state.Prompt = st.Key
-		state.Text = st.Bold
-		state.Placeholder = st.Subtle
-		state.Suggestion = st.Subtle
-	}
-	in.SetStyles(s)
+	in := style.TextInput(st)
 	in.Prompt = "destination prefix: "
 	in.Placeholder = "none: keys keep their names"
 	return in

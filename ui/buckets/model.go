@@ -115,22 +115,7 @@ type createdMsg struct {
 	err  error
 }
 
-// newInput is a text input styled like the rest of the TUI. Its cursor does
-// not blink: a blinking cursor means a timer message twice a second for as
-// long as the input is open, and screenshots would catch either phase.
+// newInput is the screen's text input.
 func newInput(st style.Styles) textinput.Model {
-	in := textinput.New()
-	s := textinput.DefaultDarkStyles()
-	s.Cursor.Blink = false
-	if st.NoColor {
-		s.Cursor.Color = nil
-	}
-	for _, state := range []*textinput.StyleState{&s.Focused, &s.Blurred} {
-		state.Prompt = st.Key
-		state.Text = st.Bold
-		state.Placeholder = st.Subtle
-		state.Suggestion = st.Subtle
-	}
-	in.SetStyles(s)
-	return in
+	return style.TextInput(st)
 }
