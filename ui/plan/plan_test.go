@@ -15,6 +15,7 @@ import (
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/uitest"
 )
 
@@ -42,8 +43,8 @@ func TestInitLoadsPolicyPreflightAndDiff(t *testing.T) {
 	if !m.policy.loaded || m.policy.change.After == "" || len(m.policy.lines) == 0 {
 		t.Errorf("policy not loaded: %+v", m.policy.change)
 	}
-	if len(m.preflight.checks) != 4 {
-		t.Errorf("preflight checks = %d, want 4", len(m.preflight.checks))
+	if len(m.preflight.checks) != 5 {
+		t.Errorf("preflight checks = %d, want 5", len(m.preflight.checks))
 	}
 	if got := m.diff.sum.Stats.Count[transfer.ClassChanged]; got != 1 {
 		t.Errorf("changed count = %d, want 1", got)
@@ -479,5 +480,29 @@ func TestFakePolicyChangesSomething(t *testing.T) {
 	c := h.model().policy.change
 	if c.Unchanged() || len(awsauth.LineDiff(c.Before, c.After)) == 0 {
 		t.Fatal("the fake policy change is empty")
+	}
+}
+
+// TestPolicyTabPointsToTheOtherGrants: when preflight finds SSE-KMS objects
+// the Policy tab says the key policy needs kms:Decrypt too, and it always
+// points to the reverse-direction grant.
+func TestPolicyTabPointsToTheOtherGrants(t *testing.T) {
+	plain := uitest.New()
+	kms := uitest.New()
+	kms.KMS = true
+	for _, c := range []struct {
+		fake    *uitest.Fake
+		wantKMS bool
+	}{{plain, false}, {kms, true}} {
+		ctx := &screen.Context{Backend: c.fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+			SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"}, Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag"}}
+		d := uitest.NewDriver(t, ctx, New())
+		v := uitest.Plain(d.S.View(ctx, 120, 30))
+		if got := strings.Contains(v, "--kms-key ARN --grantee-profile prod-archive"); got != c.wantKMS {
+			t.Errorf("KMS hint shown = %v, want %v:\n%s", got, c.wantKMS, v)
+		}
+		if !strings.Contains(v, "--reverse --grantee-profile prod-origin") {
+			t.Errorf("no reverse-direction hint:\n%s", v)
+		}
 	}
 }

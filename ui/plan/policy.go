@@ -135,7 +135,13 @@ func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 
 // policyRows is how many diff lines fit in a tab content of height h: the
 // title and its blank line, and the two lines under the diff, take the rest.
-func policyRows(h int) int { return max(h-4, 1) }
+// policyRows is how many diff lines fit: the tab's height less the title,
+// the position line, the note line and the hint block.
+func policyRows(h int) int { return max(h-4-hintRows, 1) }
+
+// hintRows is the space kept under the diff for policyHints (a blank line
+// and up to two hints).
+const hintRows = 3
 
 func (m *Model) policyMaxScroll() int {
 	return max(len(m.policy.lines)-policyRows(contentHeight(m.height)), 0)
@@ -166,6 +172,7 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 	if p.loading {
 		title += " " + m.spin.View()
 	}
+	hints := m.policyHints(ctx, width)
 	rows := policyRows(height)
 	off := clamp(p.scroll, 0, max(len(p.lines)-rows, 0))
 	end := min(off+rows, len(p.lines))
@@ -178,6 +185,14 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 		pos += " · ↑↓ pgup/pgdn scroll"
 	}
 	free := rows - (end - off)
+	out = append(out, "")
+	for i := 0; i < hintRows-1; i++ {
+		if i < len(hints) {
+			out = append(out, st.Warn.Render(hints[i]))
+		} else {
+			out = append(out, "")
+		}
+	}
 	if note := reverseNote(width); free >= lipgloss.Height(note)+1 {
 		out = append(out, "", st.Subtle.Render(note))
 		free -= lipgloss.Height(note) + 1
@@ -208,6 +223,22 @@ func diffLine(ctx *screen.Context, l awsauth.DiffLine, width int) string {
 		return ctx.Styles.Removed.Render("- " + text)
 	}
 	return "  " + text
+}
+
+// policyHints are the one-line pointers to the grants this tab does not
+// write: the KMS key policy when preflight found SSE-KMS objects, and the
+// reverse direction. The policy command prints both statements.
+func (m *Model) policyHints(ctx *screen.Context, width int) []string {
+	var hints []string
+	for _, c := range m.preflight.checks {
+		if c.Name == "source encryption" && c.Status == awsauth.StatusWarn {
+			hints = append(hints, cut(fmt.Sprintf("⚠ SSE-KMS: allow kms:Decrypt in the key policy: s3migrate policy s3://%s --kms-key ARN --grantee-profile %s",
+				ctx.SrcBucket, ctx.DstProfile), width))
+		}
+	}
+	hints = append(hints, cut(fmt.Sprintf("Origin identity writing instead? s3migrate policy s3://%s/%s --reverse --grantee-profile %s",
+		ctx.DstBucket, ctx.DstPrefix, ctx.SrcProfile), width))
+	return hints
 }
 
 // reverseNote explains who owns objects written the other way round.

@@ -25,6 +25,8 @@ type Fake struct {
 	Objects map[string]transfer.Object
 	// PreflightFails makes the "read sample object" check fail.
 	PreflightFails bool
+	// KMS makes the encryption check find SSE-KMS objects.
+	KMS bool
 	// Applied records ApplyPolicy calls.
 	Applied int
 	// Started records Start calls.
@@ -192,9 +194,13 @@ func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) (
 		read = awsauth.Check{Name: "read sample object", Status: awsauth.StatusFail, Reason: "destination identity cannot read s3://origin-data/logs/2026/01/01/events.json: AccessDenied",
 			Fix: "apply the proposed policy (Policy tab)"}
 	}
+	enc := awsauth.Check{Name: "source encryption", Status: awsauth.StatusPass, Reason: "20 sampled objects: 20 none"}
+	if f.KMS {
+		enc = awsauth.Check{Name: "source encryption", Status: awsauth.StatusWarn, Reason: "3 of 20 sampled objects use SSE-KMS keys arn:aws:kms:us-east-1:111122223333:key/k1"}
+	}
 	return []awsauth.Check{
 		{Name: "list source", Status: awsauth.StatusPass, Reason: "origin identity can list s3://origin-data/"},
-		read,
+		read, enc,
 		{Name: "destination object ownership", Status: awsauth.StatusPass, Reason: "s3://dest-archive is BucketOwnerEnforced"},
 		{Name: "bucket configuration not copied", Status: awsauth.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "recreate them on s3://dest-archive"},
 	}, nil
