@@ -232,7 +232,7 @@ func (m *Model) policyHints(ctx *screen.Context, width int) []string {
 	var hints []string
 	for _, c := range m.preflight.checks {
 		if c.Name == "source encryption" && c.Status == awsauth.StatusWarn {
-			hints = append(hints, cut(fmt.Sprintf("⚠ SSE-KMS: allow kms:Decrypt in the key policy: s3migrate policy s3://%s --kms-key ARN --grantee-profile %s",
+			hints = append(hints, cut(fmt.Sprintf("⚠ SSE-KMS objects need kms:Decrypt: s3migrate policy s3://%s --kms-key ARN --grantee-profile %s",
 				ctx.SrcBucket, ctx.DstProfile), width))
 		}
 	}
