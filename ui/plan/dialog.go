@@ -13,6 +13,8 @@ type dialogKind int
 
 const (
 	dialogApply dialogKind = iota
+	// dialogDelete confirms a start that deletes destination objects.
+	dialogDelete
 )
 
 // dialog is a yes/no question drawn over the screen. It carries what it

@@ -506,3 +506,33 @@ func TestPolicyTabPointsToTheOtherGrants(t *testing.T) {
 		}
 	}
 }
+
+// TestStartWithDeleteAsksFirst: with delete extras on, Start asks before a
+// run that deletes; n stays, y starts. A dry run does not ask.
+func TestStartWithDeleteAsksFirst(t *testing.T) {
+	ctx := &screen.Context{Backend: uitest.New(), Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"},
+		Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag", Delete: true}}
+	d := uitest.NewDriver(t, ctx, New())
+	d.Press("S")
+	if len(d.Nav) != 0 {
+		t.Fatalf("started without asking: %v", d.Nav)
+	}
+	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object that exist only in s3://dest-archive/") {
+		t.Fatalf("no delete confirmation:\n%s", v)
+	}
+	d.Press("n")
+	if len(d.Nav) != 0 {
+		t.Fatal("n started the run")
+	}
+	d.Press("S", "y")
+	if len(d.Nav) != 1 || d.Nav[0] != (screen.Go{To: screen.Running}) {
+		t.Fatalf("y did not start: %v", d.Nav)
+	}
+	ctx.Options.DryRun = true
+	d2 := uitest.NewDriver(t, ctx, New())
+	d2.Press("S")
+	if len(d2.Nav) != 1 {
+		t.Fatalf("a dry run asked about deleting: %v", d2.Nav)
+	}
+}

@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
@@ -106,6 +109,8 @@ func (m *Model) confirmed(ctx *screen.Context, d dialog) tea.Cmd {
 	switch d.kind {
 	case dialogApply:
 		return m.apply(ctx, d.change)
+	case dialogDelete:
+		return screen.Navigate(screen.Running)
 	}
 	return nil
 }
@@ -146,6 +151,13 @@ func (m *Model) start(ctx *screen.Context) tea.Cmd {
 	}
 	if m.blocked() != "" {
 		m.refused = true
+		return nil
+	}
+	if ctx.Options.Delete && !ctx.Options.DryRun {
+		// Deleting is the one thing a run cannot undo: ask once more.
+		n := m.diff.sum.Stats.Count[transfer.ClassExtra]
+		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete,
+			prompt: fmt.Sprintf("Start, and DELETE %s that exist only in s3://%s/%s?", objects(n), ctx.DstBucket, ctx.DstPrefix)})
 		return nil
 	}
 	return screen.Navigate(screen.Running)
@@ -192,4 +204,12 @@ func joinNames(names []string) string {
 		s += ", " + n
 	}
 	return s + " and " + names[len(names)-1]
+}
+
+// objects is "1 object" or "n objects".
+func objects(n int64) string {
+	if n == 1 {
+		return "1 object"
+	}
+	return fmt.Sprintf("%d objects", n)
 }
