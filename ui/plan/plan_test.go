@@ -518,7 +518,7 @@ func TestStartWithDeleteAsksFirst(t *testing.T) {
 	if len(d.Nav) != 0 {
 		t.Fatalf("started without asking: %v", d.Nav)
 	}
-	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object that exist only in s3://dest-archive/") {
+	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object found only in s3://dest-archive/") {
 		t.Fatalf("no delete confirmation:\n%s", v)
 	}
 	d.Press("n")

@@ -157,7 +157,7 @@ func (m *Model) start(ctx *screen.Context) tea.Cmd {
 		// Deleting is the one thing a run cannot undo: ask once more.
 		n := m.diff.sum.Stats.Count[transfer.ClassExtra]
 		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete,
-			prompt: fmt.Sprintf("Start, and DELETE %s that exist only in s3://%s/%s?", objects(n), ctx.DstBucket, ctx.DstPrefix)})
+			prompt: fmt.Sprintf("Start, and DELETE %s found only in s3://%s/%s?", objects(n), ctx.DstBucket, ctx.DstPrefix)})
 		return nil
 	}
 	return screen.Navigate(screen.Running)
