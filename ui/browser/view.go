@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
 )
 
@@ -196,14 +197,7 @@ func (m *Model) promptLine(ctx *screen.Context, width int) string {
 
 // messageLine is the last error (red) or, failing that, the last note.
 func (m *Model) messageLine(ctx *screen.Context, width int) string {
-	st := ctx.Styles
-	switch {
-	case m.errLine != "":
-		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.errLine), width, "…"))
-	case m.note != "":
-		return st.Subtle.Render(ansi.Truncate(m.note, width, "…"))
-	}
-	return ""
+	return style.MessageLine(ctx.Styles, m.errLine, m.note, width)
 }
 
 // marked reports whether key is in the selection. Before sync has run

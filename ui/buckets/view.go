@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
 )
 
@@ -141,14 +142,7 @@ func (m *Model) promptLine(ctx *screen.Context, width int) string {
 
 // messageLine is the last error (red) or, failing that, the last note.
 func (m *Model) messageLine(ctx *screen.Context, width int) string {
-	st := ctx.Styles
-	switch {
-	case m.errLine != "":
-		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.errLine), width, "…"))
-	case m.note != "":
-		return st.Subtle.Render(ansi.Truncate(m.note, width, "…"))
-	}
-	return ""
+	return style.MessageLine(ctx.Styles, m.errLine, m.note, width)
 }
 
 // window is the range of rows to draw so the cursor is visible. The cursor

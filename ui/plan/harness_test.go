@@ -142,37 +142,7 @@ func (h *harness) press(keys ...string) []tea.Msg {
 func (h *harness) view() string { return ansi.Strip(h.s.View(h.ctx, 120, 30)) }
 
 // keyOf builds the key press whose String() is s.
-func keyOf(s string) tea.KeyPressMsg {
-	switch s {
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "left":
-		return tea.KeyPressMsg{Code: tea.KeyLeft}
-	case "right":
-		return tea.KeyPressMsg{Code: tea.KeyRight}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "space":
-		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
-	}
-	r := []rune(s)[0]
-	if r >= 'A' && r <= 'Z' {
-		return tea.KeyPressMsg{Code: r + 'a' - 'A', Text: s, Mod: tea.ModShift}
-	}
-	return tea.KeyPressMsg{Code: r, Text: s}
-}
+func keyOf(s string) tea.KeyPressMsg { return uitest.Key(s) }
 
 // navigations are the screens the messages ask the router to go to.
 func navigations(msgs []tea.Msg) []screen.ID {

@@ -6,8 +6,10 @@ package style
 
 import (
 	"os"
+	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Styles are the styles every screen uses.
@@ -61,3 +63,15 @@ func New(noColor bool) Styles {
 
 // FromEnv builds the styles honouring NO_COLOR.
 func FromEnv() Styles { return New(os.Getenv("NO_COLOR") != "") }
+
+// MessageLine is a screen's last error (in Error style, with ✗) or, failing
+// that, its last note, on one line of at most width cells.
+func MessageLine(st Styles, errLine, note string, width int) string {
+	switch {
+	case errLine != "":
+		return st.Error.Render(ansi.Truncate("✗ "+strings.Join(strings.Fields(errLine), " "), width, "…"))
+	case note != "":
+		return st.Subtle.Render(ansi.Truncate(note, width, "…"))
+	}
+	return ""
+}

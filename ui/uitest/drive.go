@@ -60,6 +60,12 @@ func Key(name string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "tab":
 		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
 	case "up":
 		return tea.KeyPressMsg{Code: tea.KeyUp}
 	case "down":
@@ -71,8 +77,11 @@ func Key(name string) tea.KeyPressMsg {
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	}
-	r := []rune(name)
-	return tea.KeyPressMsg{Code: r[0], Text: name}
+	r := []rune(name)[0]
+	if r >= 'A' && r <= 'Z' {
+		return tea.KeyPressMsg{Code: r + 'a' - 'A', Text: name, Mod: tea.ModShift}
+	}
+	return tea.KeyPressMsg{Code: r, Text: name}
 }
 
 // Drive runs a screen's command synchronously and feeds the messages back
