@@ -31,9 +31,7 @@ func TestMain(m *testing.M) {
 
 func needSandbox(t *testing.T) {
 	t.Helper()
-	if sb == nil {
-		t.Skip("integration test: needs the sandbox (not started with -short)")
-	}
+	sandboxtest.Need(t, sb)
 }
 
 // obj is a test object with everything a copy must carry over.

@@ -53,9 +53,7 @@ func withProfiles(args ...string) []string { return append(args, profiles...) }
 
 func needSandbox(t *testing.T) {
 	t.Helper()
-	if sb == nil {
-		t.Skip("integration test: needs the sandbox (not started with -short)")
-	}
+	sandboxtest.Need(t, sb)
 }
 
 // TestBadInputIsOneClearLine: each mistake exits 2 with one line that says

@@ -36,9 +36,7 @@ func TestMain(m *testing.M) {
 
 func needSandbox(t *testing.T) {
 	t.Helper()
-	if sb == nil {
-		t.Skip("integration test: needs the sandbox (not started with -short)")
-	}
+	sandboxtest.Need(t, sb)
 }
 
 func newProxy(t *testing.T, rules ...faultproxy.Rule) *faultproxy.Proxy {

@@ -31,3 +31,12 @@ func Run(m *testing.M, seed sandbox.SeedSize, set func(*sandbox.Sandbox)) int {
 	sb.Close()
 	return code
 }
+
+// Need skips an integration test when the package's sandbox was not
+// started (go test -short).
+func Need(t *testing.T, sb *sandbox.Sandbox) {
+	t.Helper()
+	if sb == nil {
+		t.Skip("integration test: needs the sandbox (not started with -short)")
+	}
+}
