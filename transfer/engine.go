@@ -31,6 +31,10 @@ type Engine struct {
 	planCount [numClasses]atomic.Int64
 	planBytes [numClasses]atomic.Int64
 	listed    atomic.Bool
+	// listedKeys counts the keys the planner has seen on both sides;
+	// planStart is when planning began (for the listing rate).
+	listedKeys atomic.Int64
+	planStart  atomic.Int64 // unix nanoseconds
 
 	copied, copiedBytes atomic.Int64
 	failed, failedBytes atomic.Int64
@@ -66,9 +70,15 @@ type Phase string
 
 // The phases of a run.
 const (
-	PhaseIdle    Phase = "idle"
-	PhaseCopying Phase = "copying"
-	PhaseDone    Phase = "done"
+	PhaseIdle Phase = "idle"
+	// PhaseListing: the plan is being built and nothing is copied yet.
+	PhaseListing Phase = "listing"
+	// PhaseCopying: copies run (the listing may still be running ahead:
+	// Snapshot.Listed says when it is over).
+	PhaseCopying   Phase = "copying"
+	PhaseDeleting  Phase = "deleting"
+	PhaseVerifying Phase = "verifying"
+	PhaseDone      Phase = "done"
 )
 
 // Failure is an object that could not be copied (or deleted).
@@ -162,16 +172,78 @@ type Result struct {
 // identity lacks a permission that every object needs.
 var ErrTooManyDenied = errors.New("every copy so far was denied")
 
-// Run consumes a diff and copies, skips or deletes each entry. It returns
-// when every object is settled. A listing error or a permission problem that
-// affects every object aborts the run with an error; other per-object errors
-// are retried and then recorded in Result.Failures.
+// Run plans and settles a diff in one pass: each entry is counted, handed
+// to the Recorder's Planned, and copied, skipped or deleted. Callers that
+// build the plan ahead of the copy (the migration lifecycle) call Plan and
+// Settle instead.
 func (e *Engine) Run(ctx context.Context, entries iter.Seq2[Entry, error]) (*Result, error) {
+	e.SetPhase(PhaseCopying)
+	planned := func(yield func(Entry, error) bool) {
+		for ent, err := range entries {
+			if err == nil {
+				e.rec.Planned(ent)
+				e.Plan(ent)
+			}
+			if !yield(ent, err) {
+				return
+			}
+		}
+		e.PlanDone()
+	}
+	res, err := e.Settle(ctx, planned)
+	e.SetPhase(PhaseDone)
+	return res, err
+}
+
+// Plan counts one entry of the plan, so Snapshot shows totals while the
+// plan is still being listed.
+func (e *Engine) Plan(ent Entry) {
+	if e.planStart.Load() == 0 {
+		e.planStart.CompareAndSwap(0, time.Now().UnixNano())
+	}
+	e.planCount[ent.Class].Add(1)
+	if ent.Class == ClassExtra {
+		e.planBytes[ent.Class].Add(ent.Dst.Size)
+	} else {
+		e.planBytes[ent.Class].Add(ent.Src.Size)
+	}
+	n := int64(1)
+	if ent.Class == ClassChanged || ent.Class == ClassIdentical {
+		n = 2 // one key on each side
+	}
+	e.listedKeys.Add(n)
+}
+
+// StartPlanning marks the start of listing (for the listing rate).
+func (e *Engine) StartPlanning() {
+	e.planStart.CompareAndSwap(0, time.Now().UnixNano())
+}
+
+// PlanDone says the plan is complete: the totals in Snapshot are final.
+func (e *Engine) PlanDone() { e.listed.Store(true) }
+
+// SetPhase records where the run is, for Snapshot.
+func (e *Engine) SetPhase(p Phase) {
+	e.gate.Lock()
+	e.phase = p
+	e.gate.Unlock()
+}
+
+// Settle copies the new and changed entries and, with Delete, deletes the
+// only-in-destination ones; identical ones are skipped. It does not count
+// the plan (see Plan). It returns when every object it started is settled.
+// A listing error or a permission problem that affects every object aborts
+// it with an error; other per-object errors are retried and then recorded
+// in Result.Failures. It may be called again (the delete phase after the
+// copy phase): counters accumulate.
+func (e *Engine) Settle(ctx context.Context, entries iter.Seq2[Entry, error]) (*Result, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	e.gate.Lock()
-	e.started = time.Now()
-	e.phase = PhaseCopying
+	if e.started.IsZero() {
+		e.started = time.Now()
+	}
+	e.finished = time.Time{}
 	e.gate.Unlock()
 	if err := e.prepare(ctx); err != nil {
 		return nil, err
@@ -191,13 +263,6 @@ entries:
 		}
 		if ctx.Err() != nil {
 			break
-		}
-		e.rec.Planned(ent)
-		e.planCount[ent.Class].Add(1)
-		if ent.Class == ClassExtra {
-			e.planBytes[ent.Class].Add(ent.Dst.Size)
-		} else {
-			e.planBytes[ent.Class].Add(ent.Src.Size)
 		}
 		switch ent.Class {
 		case ClassIdentical:
@@ -228,12 +293,10 @@ entries:
 			e.process(ctx, cancel, ent)
 		}(ent)
 	}
-	e.listed.Store(true)
 	wg.Wait()
 
 	e.gate.Lock()
 	e.finished = time.Now()
-	e.phase = PhaseDone
 	e.gate.Unlock()
 	if runErr == nil {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
@@ -404,7 +467,9 @@ func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent
 	e.bytesDone.Add(-f.done.Swap(0))
 	e.abandonUpload(ctx, ent.Rel, dstKey)
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		// Not settled: a resumed run picks the object up again.
+		// Not settled: recorded as interrupted (the report lists it), and a
+		// resumed run picks the object up again.
+		e.rec.Finished(ent, strategy, attempt, context.Canceled)
 		return
 	}
 	e.rec.Finished(ent, strategy, attempt, err)
@@ -492,3 +557,6 @@ func copySource(bucket, key string) string {
 // isDirMarker reports a zero-byte "folder" object such as "logs/". Such
 // markers are copied (aws s3 sync and rclone skip them).
 func isDirMarker(o Object) bool { return o.Size == 0 && strings.HasSuffix(o.Key, "/") }
+
+// Notice adds a message for the displays (shown once, with the result).
+func (e *Engine) Notice(format string, args ...any) { e.notice(format, args...) }

@@ -18,10 +18,19 @@ type ListAPI interface {
 // time; memory does not grow with the number of keys. The first error ends
 // the stream.
 func List(ctx context.Context, c ListAPI, loc Location) iter.Seq2[Object, error] {
+	return ListAfter(ctx, c, loc, "")
+}
+
+// ListAfter is List starting after the key startAfter ("" for the start):
+// a listing cut off by an error carries on from its last key.
+func ListAfter(ctx context.Context, c ListAPI, loc Location, startAfter string) iter.Seq2[Object, error] {
 	return func(yield func(Object, error) bool) {
 		in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(1000)}
 		if loc.Prefix != "" {
 			in.Prefix = aws.String(loc.Prefix)
+		}
+		if startAfter != "" {
+			in.StartAfter = aws.String(startAfter)
 		}
 		for {
 			out, err := c.ListObjectsV2(ctx, in)

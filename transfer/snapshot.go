@@ -12,6 +12,11 @@ type Snapshot struct {
 	Phase Phase
 	// Listed is true once the whole diff has streamed in, so totals are final.
 	Listed bool
+	// ListedKeys counts the keys listed so far (both sides), ListRate is
+	// keys per second since listing began: what the displays show until
+	// Listed, instead of a total that is still growing.
+	ListedKeys int64
+	ListRate   float64
 	// Plan counts and bytes per class so far.
 	Plan DiffStats
 	// ToCopy and ToCopyBytes: the new and changed objects.
@@ -57,6 +62,12 @@ func (e *Engine) Snapshot() Snapshot {
 		s.Plan.Bytes[c] = e.planBytes[c].Load()
 	}
 	s.Listed = e.listed.Load()
+	s.ListedKeys = e.listedKeys.Load()
+	if t := e.planStart.Load(); t != 0 && !s.Listed {
+		if secs := time.Since(time.Unix(0, t)).Seconds(); secs > 0 {
+			s.ListRate = float64(s.ListedKeys) / secs
+		}
+	}
 	s.ToCopy = s.Plan.Count[ClassNew] + s.Plan.Count[ClassChanged]
 	s.ToCopyBytes = s.Plan.Bytes[ClassNew] + s.Plan.Bytes[ClassChanged]
 	if e.opt.Delete {
@@ -77,7 +88,7 @@ func (e *Engine) Snapshot() Snapshot {
 	s.Notices = append([]string(nil), e.notices...)
 	switch {
 	case e.started.IsZero():
-	case e.finished.IsZero():
+	case e.finished.IsZero() || s.Phase != PhaseDone:
 		s.Elapsed = now.Sub(e.started)
 	default:
 		s.Elapsed = e.finished.Sub(e.started)
@@ -115,8 +126,11 @@ func (e *Engine) Snapshot() Snapshot {
 }
 
 // sample is read by the rate window's ticker.
-func (e *Engine) sample() (objects, bytes int64) {
-	return e.copied.Load() + e.deleted.Load(), e.bytesDone.Load()
+func (e *Engine) sample() (objects, bytes int64, paused bool) {
+	e.gate.Lock()
+	paused = e.paused
+	e.gate.Unlock()
+	return e.copied.Load() + e.deleted.Load(), e.bytesDone.Load(), paused
 }
 
 // rateWindow keeps a short history of counters to compute moving rates.
@@ -135,12 +149,24 @@ const (
 	rateWindowLen = 10 * time.Second
 )
 
-func (w *rateWindow) start(read func() (int64, int64)) (stop func()) {
+func (w *rateWindow) start(read func() (int64, int64, bool)) (stop func()) {
 	done := make(chan struct{})
+	last := time.Now()
 	add := func() {
-		o, b := read()
+		o, b, paused := read()
 		w.mu.Lock()
 		now := time.Now()
+		if paused {
+			// Paused time is not transfer time: shift the window forward so
+			// the rates after a pause are those before it, not diluted.
+			for i := range w.samples {
+				w.samples[i].at = w.samples[i].at.Add(now.Sub(last))
+			}
+			last = now
+			w.mu.Unlock()
+			return
+		}
+		last = now
 		w.samples = append(w.samples, rateSample{now, o, b})
 		cut := 0
 		for cut < len(w.samples)-1 && now.Sub(w.samples[cut].at) > rateWindowLen {

@@ -33,11 +33,13 @@ type VerifyOptions struct {
 	Concurrency int
 }
 
-// VerifyResult is what Verify found.
+// VerifyResult is what Verify found. A key that could not be read (after
+// retries) is Unchecked, never a mismatch: a 503 says nothing about the copy.
 type VerifyResult struct {
 	Checked    int64
 	Verified   int64
 	Mismatches []Mismatch
+	Unchecked  []Mismatch
 }
 
 // Verify checks every key the source has under src against the destination:
@@ -57,8 +59,15 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 			verified.Add(1)
 			return
 		}
+		if ctx.Err() != nil {
+			return // cut off: a half-read object proves nothing
+		}
 		mu.Lock()
-		res.Mismatches = append(res.Mismatches, ms...)
+		if ms[0].What == "error" {
+			res.Unchecked = append(res.Unchecked, ms[0])
+		} else {
+			res.Mismatches = append(res.Mismatches, ms...)
+		}
 		mu.Unlock()
 	}
 	work := make(chan Entry)
@@ -68,7 +77,7 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 		go func() {
 			defer wg.Done()
 			for e := range work {
-				record(verifyOne(ctx, ep, src, dst, e, opt.Deep))
+				record(VerifyObject(ctx, ep, src, dst, e, opt.Deep))
 			}
 		}()
 	}
@@ -99,6 +108,7 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 	wg.Wait()
 	res.Checked, res.Verified = checked.Load(), verified.Load()
 	slices.SortFunc(res.Mismatches, func(a, b Mismatch) int { return strings.Compare(a.Rel+a.What, b.Rel+b.What) })
+	slices.SortFunc(res.Unchecked, func(a, b Mismatch) int { return strings.Compare(a.Rel, b.Rel) })
 	if listErr != nil {
 		return res, listErr
 	}
@@ -150,6 +160,26 @@ func facts(ctx context.Context, c S3API, bucket, key string) (objectFacts, error
 		f.tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
 	}
 	return f, nil
+}
+
+// VerifyObject checks one entry fully, retrying reads: a read that keeps
+// failing comes back as one Mismatch with What "error" (not checked).
+func VerifyObject(ctx context.Context, ep Endpoints, src, dst Location, e Entry, deep bool) []Mismatch {
+	var ms []Mismatch
+	for attempt := 1; attempt <= 3; attempt++ {
+		ms = verifyOne(ctx, ep, src, dst, e, deep)
+		if len(ms) == 0 || ms[0].What != "error" || !sleepCtx(ctx, backoff(attempt)) {
+			break
+		}
+	}
+	return ms
+}
+
+// ETagsDiffer reports two ETags that prove different bytes: two plain MD5s,
+// or two multipart ETags with the same part count, that differ.
+func ETagsDiffer(src, dst string) bool {
+	d, _, _ := etagDiffers(src, dst)
+	return d
 }
 
 func verifyOne(ctx context.Context, ep Endpoints, src, dst Location, e Entry, deep bool) []Mismatch {

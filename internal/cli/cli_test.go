@@ -167,7 +167,7 @@ func TestSyncDeniedThenCopied(t *testing.T) {
 		t.Fatalf("after policy: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	r = run(t, args...)
-	if r.code != 0 || !strings.Contains(r.stdout, "copied 0 objects") || !strings.Contains(r.stdout, "5 identical") {
+	if r.code != 0 || !strings.Contains(r.stdout, "copied 0 objects") || !strings.Contains(r.stdout, "5 identical") || !strings.Contains(r.stdout, "nothing to copy") {
 		t.Fatalf("re-run: exit %d, stdout %q", r.code, r.stdout)
 	}
 	r = run(t, withProfiles("diff", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...)
@@ -218,20 +218,30 @@ func TestSyncPartialFailure(t *testing.T) {
 			t.Errorf("failed key %s not listed: %q", k, r.stderr)
 		}
 	}
-	if !strings.Contains(r.stderr, "2 objects failed") || !strings.Contains(r.stdout, "copied 3 objects") {
+	if !strings.Contains(r.stderr, "2 objects failed") || !strings.Contains(r.stderr, "copied 3 objects") {
 		t.Errorf("summary: stdout %q stderr %q", r.stdout, r.stderr)
 	}
-	// --progress json writes one JSON object per line on stderr.
-	var last map[string]any
-	for _, l := range strings.Split(r.stderr, "\n") {
-		if strings.HasPrefix(l, "{") {
-			if err := json.Unmarshal([]byte(l), &last); err != nil {
-				t.Fatalf("bad JSON progress line %q: %v", l, err)
-			}
+	// --progress json writes only JSON lines on stdout (people's text goes
+	// to stderr), the last one a summary object.
+	var last, summary map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(l), &obj); err != nil {
+			t.Fatalf("stdout line is not JSON %q: %v", l, err)
+		}
+		if obj["summary"] == true {
+			summary = obj
+		} else if summary != nil {
+			t.Errorf("progress line after the summary: %q", l)
+		} else {
+			last = obj
 		}
 	}
 	if last == nil || last["copied"] != float64(3) || last["failed"] != float64(2) || last["phase"] != "done" {
 		t.Errorf("last JSON progress line: %v", last)
+	}
+	if summary == nil || summary["copied"] != float64(3) || summary["failed"] != float64(2) || summary["exit_code"] != float64(1) || summary["state"] != "failed" {
+		t.Errorf("JSON summary: %v", summary)
 	}
 	if got := listKeys(t, dest, dst); len(got) != 3 {
 		t.Errorf("destination has %v", got)
@@ -263,8 +273,8 @@ func TestDryRunAndDelete(t *testing.T) {
 	if got := listKeys(t, dest, dst); len(got) != 1 {
 		t.Fatalf("dry run wrote: %v", got)
 	}
-	r = run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--delete", "--progress", "none")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "deleted 1") {
+	r = run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--delete", "--yes", "--progress", "none")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "deleted 1") || !strings.Contains(r.stderr, "delete plan: 1 object (1 B) only in s3://"+dst+"/") {
 		t.Fatalf("delete: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 	if got := listKeys(t, dest, dst); strings.Join(got, ",") != "k1,k2" {

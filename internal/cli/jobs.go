@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
 )
 
 func runJobs(ctx context.Context, env Env, args []string) int {
@@ -34,24 +35,40 @@ func runJobs(ctx context.Context, env Env, args []string) int {
 			fmt.Fprintf(tw, "%s\tunreadable\t%s\t\t\t\t\n", s.Path, oneLine(s.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s → %s\t%d/%d\t%d\t%d\t%s\n", s.ID, s.State, s.Src, s.Dst, s.Done, s.Done+s.Pending+s.Failed,
+		state := string(s.State)
+		if s.Held {
+			// Only a held lock means running: a killed run's state is
+			// reported by List as interrupted.
+			state = fmt.Sprintf("running (pid %d on %s)", s.HolderPID, s.HolderHost)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s → %s\t%d/%d\t%d\t%d\t%s\n", s.ID, state, s.Src, s.Dst, s.Done, s.Done+s.Pending+s.Failed,
 			s.Failed, s.Pending, s.Updated.Local().Format(time.DateTime))
 	}
 	tw.Flush()
 	return ExitOK
 }
 
-// runResume carries on a journaled migration: the same locations, profiles
-// and options, the same journal. Objects already copied are identical now
-// and are skipped; recorded multipart uploads continue from their parts.
+// runResume carries on a journaled migration: the same definition (folders,
+// selection, key mapping, options), the same journal, through the same
+// lifecycle as sync. Objects already copied are identical now and are
+// skipped; recorded multipart uploads continue from their parts.
 func runResume(ctx context.Context, env Env, args []string) int {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(env.Stderr, "Usage: s3migrate resume [ID] [sync flags such as --progress or --report]\n\nWithout ID, the newest migration that is not done.")
-		return ExitOK
+	fs := newFlagSet(env, "resume", "[ID] [--progress P] [--report FILE] [--yes]\n\nWithout ID, the newest migration that was interrupted or failed.")
+	var rf runFlags
+	rf.register(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagErrCode(err)
 	}
-	var id string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		id, args = args[0], args[1:]
+	if len(pos) > 1 {
+		return fail(env, ExitUsage, fmt.Errorf("resume takes at most one migration id, got %d", len(pos)))
+	}
+	if _, err := parseProgress(rf.progress, env.IsTerminal); err != nil {
+		return fail(env, ExitUsage, err)
+	}
+	id := ""
+	if len(pos) == 1 {
+		id = pos[0]
 	}
 	dir, err := journal.Dir()
 	if err != nil {
@@ -67,7 +84,8 @@ func runResume(ctx context.Context, env Env, args []string) int {
 		if s.Err != nil {
 			continue
 		}
-		if (id != "" && s.ID == id) || (id == "" && s.State != journal.StateDone) {
+		resumable := !s.Held && (s.State == journal.StateInterrupted || s.State == journal.StateFailed)
+		if (id != "" && s.ID == id) || (id == "" && resumable) {
 			pick = &list[i]
 			break
 		}
@@ -76,21 +94,16 @@ func runResume(ctx context.Context, env Env, args []string) int {
 		if id != "" {
 			return fail(env, ExitUsage, fmt.Errorf("no migration %q in %s: `s3migrate jobs` lists them", id, dir))
 		}
-		return fail(env, ExitUsage, fmt.Errorf("nothing to resume in %s: every journaled migration is done", dir))
+		return fail(env, ExitUsage, fmt.Errorf("nothing to resume in %s: no journaled migration was interrupted or failed (`s3migrate jobs` lists them)", dir))
 	}
-	j, err := journal.Open(pick.Path)
+	m, err := migration.Resume(ctx, pick.Path, env.sessionOptions(0))
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	def := j.Definition()
-	j.Close()
-	syncArgs := []string{def.Src.String(), def.Dst.String(), "--source-profile", def.SrcProfile, "--dest-profile", def.DstProfile}
-	for _, name := range journaledFlags {
-		if v, ok := def.Options[name]; ok {
-			syncArgs = append(syncArgs, "--"+name+"="+v)
-		}
+	defer m.Close()
+	if err := checkCanConfirm(env, m.Def.Options.Delete, rf.yes); err != nil {
+		return fail(env, ExitUsage, err)
 	}
-	syncArgs = append(syncArgs, "--journal", pick.Path)
-	fmt.Fprintf(env.Stderr, "resuming %s: %s → %s (%d of %d done)\n", def.ID, def.Src, def.Dst, pick.Done, pick.Done+pick.Pending+pick.Failed)
-	return runSync(ctx, env, append(syncArgs, args...))
+	fmt.Fprintf(env.Stderr, "resuming %s (%s, %d of %d done)\n", pick.ID, pick.State, pick.Done, pick.Done+pick.Pending+pick.Failed)
+	return runMigration(ctx, env, m, rf, false)
 }

@@ -111,7 +111,8 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 		return ExitOK
 	}
 	if !*yes {
-		ok, err := confirm(env, fmt.Sprintf("Put this policy on s3://%s as %s?", loc.Bucket, owner.Name()))
+		ok, err := confirm(env, fmt.Sprintf("Put this policy on s3://%s as %s?", loc.Bucket, owner.Name()),
+			"refusing to change the bucket policy without confirmation: no terminal to ask on; add --yes to apply anyway")
 		if err != nil {
 			return fail(env, ExitUsage, err)
 		}
@@ -133,9 +134,12 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 
 // confirm asks a yes/no question on the terminal. Without a terminal to ask
 // on, it refuses rather than guess.
-func confirm(env Env, question string) (bool, error) {
+func confirm(env Env, question, refusal string) (bool, error) {
 	if env.Stdin == nil || !env.StdinIsTerminal {
-		return false, errors.New("refusing to change the bucket policy without confirmation: no terminal to ask on; add --yes to apply anyway")
+		if refusal == "" {
+			refusal = "refusing without confirmation: no terminal to ask on; add --yes"
+		}
+		return false, errors.New(refusal)
 	}
 	fmt.Fprintf(env.Stderr, "%s [y/N] ", question)
 	line, err := bufio.NewReader(env.Stdin).ReadString('\n')

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/s3migrate/s3migrate/transfer"
@@ -36,57 +37,131 @@ func parseProgress(s string, tty bool) (progressMode, error) {
 	return 0, fmt.Errorf("--progress %s: want auto, plain, json or none", s)
 }
 
-// startProgress reports the engine's snapshots on w until stop is called: a
-// refreshing line on a terminal, a plain line every few seconds otherwise,
-// or one JSON object per line.
-func startProgress(w io.Writer, mode progressMode, eng *transfer.Engine) (stop func()) {
+// progress reports a run's snapshots until Stop: a refreshing line on a
+// terminal (stderr), a plain line every few seconds otherwise (stderr), or
+// one JSON object per line (stdout). Notices are printed once, as they
+// appear; Println prints a message without tearing the live line.
+type progress struct {
+	mode     progressMode
+	w        io.Writer // where the progress goes
+	snap     func() transfer.Snapshot
+	mu       sync.Mutex
+	held     bool
+	notices  int
+	done     chan struct{}
+	finished chan struct{}
+}
+
+func startProgress(env Env, mode progressMode, snap func() transfer.Snapshot) *progress {
+	p := &progress{mode: mode, w: env.Stderr, snap: snap, done: make(chan struct{}), finished: make(chan struct{})}
+	if mode == progressJSON {
+		p.w = env.Stdout
+	}
 	if mode == progressNone {
-		return func() {}
+		close(p.finished)
+		return p
 	}
 	every := map[progressMode]time.Duration{progressLive: 250 * time.Millisecond, progressPlain: 5 * time.Second, progressJSON: time.Second}[mode]
-	done := make(chan struct{})
-	finished := make(chan struct{})
 	go func() {
-		defer close(finished)
+		defer close(p.finished)
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
 			select {
-			case <-done:
-				s := eng.Snapshot()
-				switch mode {
-				case progressLive:
-					fmt.Fprintf(w, "\r\x1b[2K%s\n", statusLine(s))
-				case progressJSON:
-					writeJSON(w, s)
-				}
+			case <-p.done:
+				p.draw(true)
 				return
 			case <-t.C:
-				s := eng.Snapshot()
-				switch mode {
-				case progressLive:
-					fmt.Fprintf(w, "\r\x1b[2K%s", statusLine(s))
-				case progressPlain:
-					fmt.Fprintln(w, statusLine(s))
-				case progressJSON:
-					writeJSON(w, s)
-				}
+				p.draw(false)
 			}
 		}
 	}()
-	return func() { close(done); <-finished }
+	return p
 }
 
-// statusLine is one line: objects, bytes, rates, ETA.
+func (p *progress) draw(last bool) {
+	s := p.snap()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held {
+		return
+	}
+	if p.mode != progressJSON {
+		for ; p.notices < len(s.Notices); p.notices++ {
+			p.clearLine()
+			fmt.Fprintf(p.w, "note: %s\n", s.Notices[p.notices])
+		}
+	}
+	switch p.mode {
+	case progressLive:
+		end := ""
+		if last {
+			end = "\n"
+		}
+		fmt.Fprintf(p.w, "\r\x1b[2K%s%s", statusLine(s), end)
+	case progressPlain:
+		if !last {
+			fmt.Fprintln(p.w, statusLine(s))
+		}
+	case progressJSON:
+		writeJSON(p.w, s)
+	}
+}
+
+func (p *progress) clearLine() {
+	if p.mode == progressLive {
+		fmt.Fprint(p.w, "\r\x1b[2K")
+	}
+}
+
+// Println prints a line for people on w without tearing the live line.
+func (p *progress) Println(w io.Writer, line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearLine()
+	fmt.Fprintln(w, line)
+}
+
+// Hold stops drawing (while a question is asked); Release resumes.
+func (p *progress) Hold() {
+	p.mu.Lock()
+	p.held = true
+	p.clearLine()
+	p.mu.Unlock()
+}
+
+// Release undoes Hold.
+func (p *progress) Release() {
+	p.mu.Lock()
+	p.held = false
+	p.mu.Unlock()
+}
+
+// Stop draws the last line and returns when the reporter has stopped.
+func (p *progress) Stop() {
+	select {
+	case <-p.done:
+	default:
+		close(p.done)
+	}
+	<-p.finished
+}
+
+// statusLine is one line: the phase, objects, bytes, rates, ETA. Until the
+// listing is over it says how far the listing is, not a growing total.
 func statusLine(s transfer.Snapshot) string {
 	var b strings.Builder
-	total := fmt.Sprintf("%d", s.ToCopy)
-	totalBytes := transfer.FormatBytes(s.ToCopyBytes)
 	if !s.Listed {
-		total += "+"
-		totalBytes += "+"
+		fmt.Fprintf(&b, "listing: %d keys so far (%.0f keys/s)", s.ListedKeys, s.ListRate)
+		if s.Copied > 0 || len(s.InFlight) > 0 {
+			fmt.Fprintf(&b, "; copied %d, %s, %.0f obj/s", s.Copied, transfer.FormatBytes(s.BytesDone), s.ObjectsPerSec)
+		}
+		if s.Paused {
+			b.WriteString(", paused")
+		}
+		return b.String()
 	}
-	fmt.Fprintf(&b, "%d/%s objects, %s/%s", s.Copied, total, transfer.FormatBytes(s.BytesDone), totalBytes)
+	fmt.Fprintf(&b, "%s: %d/%d objects, %s/%s", s.Phase, s.Copied, s.ToCopy, transfer.FormatBytes(s.BytesDone), transfer.FormatBytes(s.ToCopyBytes))
 	fmt.Fprintf(&b, ", %.0f obj/s, %s/s", s.ObjectsPerSec, transfer.FormatBytes(int64(s.BytesPerSec)))
 	if s.Failed > 0 {
 		fmt.Fprintf(&b, ", %d failed", s.Failed)
@@ -98,11 +173,13 @@ func statusLine(s transfer.Snapshot) string {
 		fmt.Fprintf(&b, ", %d identical", n)
 	}
 	switch {
+	case s.Paused:
+		b.WriteString(", paused")
 	case s.Phase == transfer.PhaseDone:
 		fmt.Fprintf(&b, ", done in %s", s.Elapsed.Round(time.Second/10))
-	case s.ETA >= 0:
+	case s.Phase == transfer.PhaseCopying && s.ETA >= 0:
 		fmt.Fprintf(&b, ", ETA %s", s.ETA.Round(time.Second))
-	default:
+	case s.Phase == transfer.PhaseCopying:
 		b.WriteString(", ETA …")
 	}
 	return b.String()
@@ -112,6 +189,7 @@ type jsonProgress struct {
 	Time          string  `json:"time"`
 	Phase         string  `json:"phase"`
 	Listed        bool    `json:"listed"`
+	ListedKeys    int64   `json:"listed_keys"`
 	ToCopy        int64   `json:"to_copy"`
 	ToCopyBytes   int64   `json:"to_copy_bytes"`
 	Identical     int64   `json:"identical"`
@@ -122,16 +200,20 @@ type jsonProgress struct {
 	InFlight      int     `json:"in_flight"`
 	ObjectsPerSec float64 `json:"objects_per_sec"`
 	BytesPerSec   float64 `json:"bytes_per_sec"`
-	ETASeconds    float64 `json:"eta_seconds"`
+	// ETASeconds is null while unknown (before the listing ends, or before
+	// a rate is measured).
+	ETASeconds *float64 `json:"eta_seconds"`
+	Paused     bool     `json:"paused"`
 }
 
 func writeJSON(w io.Writer, s transfer.Snapshot) {
-	eta := -1.0
+	var eta *float64
 	if s.ETA >= 0 {
-		eta = s.ETA.Seconds()
+		v := s.ETA.Seconds()
+		eta = &v
 	}
 	b, _ := json.Marshal(jsonProgress{
-		Time: time.Now().UTC().Format(time.RFC3339Nano), Phase: string(s.Phase), Listed: s.Listed,
+		Time: time.Now().UTC().Format(time.RFC3339Nano), Phase: string(s.Phase), Listed: s.Listed, ListedKeys: s.ListedKeys, Paused: s.Paused,
 		ToCopy: s.ToCopy, ToCopyBytes: s.ToCopyBytes, Identical: s.Plan.Count[transfer.ClassIdentical],
 		Copied: s.Copied, BytesDone: s.BytesDone, Failed: s.Failed, Deleted: s.Deleted,
 		InFlight: len(s.InFlight), ObjectsPerSec: s.ObjectsPerSec, BytesPerSec: s.BytesPerSec, ETASeconds: eta,

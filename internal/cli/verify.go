@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -23,28 +24,60 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 		return fail(env, ExitUsage, err)
 	}
 	res, err := p.Verify(ctx, transfer.VerifyOptions{Deep: *deep, Concurrency: *conc})
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(env.Stderr, "s3migrate: verify cancelled after %d of the objects: nothing is known about the rest\n", res.Checked)
+		return ExitFailures
+	}
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	return reportVerify(env.Stdout, env.Stderr, res)
+	var sample []string
+	for _, u := range res.Unchecked {
+		sample = append(sample, u.Rel+": "+u.Detail)
+	}
+	return reportVerify(env.Stdout, env.Stderr, res, int64(len(res.Unchecked)), sample)
 }
 
 // reportVerify prints the outcome and returns the exit code: 1 when any
 // object does not match.
-func reportVerify(out, errw io.Writer, res *transfer.VerifyResult) int {
+//
+// Objects that could not be read are reported apart ("could not check"):
+// a read error says nothing about the copy.
+func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int64, sample []string) int {
 	fmt.Fprintf(out, "verified %d of %d objects", res.Verified, res.Checked)
-	if len(res.Mismatches) == 0 {
+	code := ExitOK
+	switch {
+	case len(res.Mismatches) == 0 && unchecked == 0:
 		fmt.Fprintln(out, ": all match")
 		return ExitOK
+	case len(res.Mismatches) == 0:
+		fmt.Fprintln(out, ": no difference found")
+	default:
+		fmt.Fprintf(out, ": %s\n", plural(int64(len(res.Mismatches)), "difference"))
+		code = ExitFailures
 	}
-	fmt.Fprintf(out, ": %s\n", plural(int64(len(res.Mismatches)), "difference"))
+	if unchecked > 0 {
+		fmt.Fprintf(errw, "s3migrate: could not check %s (read errors after retries); run `s3migrate verify` again later\n", plural(unchecked, "object"))
+		for _, s := range sample {
+			fmt.Fprintf(errw, "  %s\n", escapeForTerminal(s))
+		}
+		code = ExitFailures
+	}
 	const show = 50
 	for i, m := range res.Mismatches {
 		if i == show {
 			fmt.Fprintf(errw, "  … and %d more\n", len(res.Mismatches)-show)
 			break
 		}
-		fmt.Fprintf(errw, "  %s: %s: %s\n", m.Rel, m.What, m.Detail)
+		fmt.Fprintf(errw, "  %s: %s: %s\n", escapeForTerminal(m.Rel), m.What, m.Detail)
 	}
-	return ExitFailures
+	return code
+}
+
+// plural renders "1 object" or "3 objects".
+func plural(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

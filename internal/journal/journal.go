@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +33,11 @@ const appID = 0x73336d67
 
 // schemaVersion is bumped on every incompatible schema change; Open refuses
 // other versions instead of misreading them.
-const schemaVersion = 1
+//
+// Version 2 stores the migration's typed definition (a JSON document owned by
+// internal/migration), the run counter, and the listing facts each plan row
+// needs to be copied without listing again.
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE migration (
@@ -47,12 +50,12 @@ CREATE TABLE migration (
 	dst_bucket  TEXT NOT NULL,
 	dst_prefix  TEXT NOT NULL,
 	src_profile TEXT NOT NULL,
-	dst_profile TEXT NOT NULL
+	dst_profile TEXT NOT NULL,
+	definition  TEXT NOT NULL,
+	run         INTEGER NOT NULL DEFAULT 0,
+	holder_pid  INTEGER NOT NULL DEFAULT 0,
+	holder_host TEXT NOT NULL DEFAULT ''
 );
-CREATE TABLE option (
-	name  TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-) WITHOUT ROWID;
 -- One row per relative key; WITHOUT ROWID stores each key once.
 CREATE TABLE object (
 	rel         TEXT PRIMARY KEY,
@@ -66,7 +69,13 @@ CREATE TABLE object (
 	error_code  TEXT NOT NULL DEFAULT '',
 	http_status INTEGER NOT NULL DEFAULT 0,
 	error       TEXT NOT NULL DEFAULT '',
-	bytes       INTEGER NOT NULL DEFAULT 0
+	bytes       INTEGER NOT NULL DEFAULT 0,
+	mtime       TEXT NOT NULL DEFAULT '',
+	storage     TEXT NOT NULL DEFAULT '',
+	checksum    TEXT NOT NULL DEFAULT '',
+	dst_size    INTEGER NOT NULL DEFAULT 0,
+	dst_etag    TEXT NOT NULL DEFAULT '',
+	run         INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 -- Paging through "failed" rows of a 10M-key plan must not scan the table.
 CREATE INDEX object_status ON object (status, rel);
@@ -93,6 +102,9 @@ const (
 	StatusDone    = "done"    // copied
 	StatusFailed  = "failed"  // gave up after retries
 	StatusDeleted = "deleted" // removed from the destination (--delete)
+	// StatusInterrupted: the run stopped while the object was in flight; a
+	// resumed run plans it again.
+	StatusInterrupted = "interrupted"
 )
 
 // State is where a migration as a whole stands.
@@ -116,20 +128,20 @@ func (s State) valid() bool {
 	return false
 }
 
-// Definition is what a migration was asked to do: enough to show it in a
-// list and to resume it, and deliberately nothing that could authenticate.
+// Definition is what a migration was asked to do: the columns a list of
+// migrations shows, and Spec, the whole typed definition as the migration
+// package encodes it (selection, key mapping, options). Nothing in it can
+// authenticate: profiles are names, resolved again on every run.
 type Definition struct {
 	ID      string
 	Created time.Time
 	Src     transfer.Location
 	Dst     transfer.Location
-	// SrcProfile and DstProfile are AWS profile names; credentials are
-	// resolved again from them on every run.
+	// SrcProfile and DstProfile are AWS profile names.
 	SrcProfile string
 	DstProfile string
-	// Options are the sync flags that shape the run (mode, compare, acl,
-	// storage-class, delete, concurrency), by flag name.
-	Options map[string]string
+	// Spec is the migration's definition document (JSON).
+	Spec []byte
 }
 
 // Journal is one migration's database. Recorder methods may be called from
@@ -139,8 +151,11 @@ type Journal struct {
 	def  Definition
 	db   *sql.DB
 
-	mu    sync.Mutex // guards state
+	mu    sync.Mutex // guards state and run
 	state State
+	runNo int64 // the current run's number, stamped on the rows it acts on
+
+	lock *os.File // the exclusive lock held while this process owns the journal
 
 	writer
 }
@@ -172,18 +187,12 @@ func newID(now time.Time) string {
 	return now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
 }
 
-// secretish matches option names that would hold credentials.
-var secretish = regexp.MustCompile(`(?i)secret|password|token|credential|session|access.?key`)
-
 // Create makes a new journal at path (Dir()/<ID>.db when path is ""),
 // generating the ID and Created time when they are zero. It fails if the
 // file exists, so a migration is never silently overwritten.
+//
+// The new journal is locked by this process (see Open).
 func Create(path string, def Definition) (*Journal, error) {
-	for name := range def.Options {
-		if secretish.MatchString(name) {
-			return nil, fmt.Errorf("create journal: option %q looks like a credential; journals store profile names only", name)
-		}
-	}
 	if def.Created.IsZero() {
 		def.Created = time.Now()
 	}
@@ -208,20 +217,36 @@ func Create(path string, def Definition) (*Journal, error) {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
 	f.Close()
+	lock, err := acquireLock(path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
 	db, err := openDB(path)
 	if err == nil {
 		err = initDB(db, def)
+	}
+	if err == nil {
+		err = recordHolder(db)
+	}
+	if err == nil {
+		// Write the header (application id) into the main file now, so the
+		// file says what it is even while its WAL is not checkpointed.
+		_, err = db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 	}
 	if err != nil {
 		if db != nil {
 			db.Close()
 		}
-		for _, suffix := range []string{"", "-wal", "-shm"} {
+		for _, suffix := range []string{"", "-wal", "-shm", ".lock"} {
 			os.Remove(path + suffix)
 		}
+		lock.Close()
 		return nil, fmt.Errorf("create journal %s: %w", path, err)
 	}
-	return start(path, db, def, StatePlanning), nil
+	j := start(path, db, def, StatePlanning)
+	j.lock = lock
+	return j, nil
 }
 
 func initDB(db *sql.DB, def Definition) error {
@@ -241,27 +266,53 @@ func initDB(db *sql.DB, def Definition) error {
 			return err
 		}
 	}
-	_, err = tx.Exec(`INSERT INTO migration VALUES (?,?,?,?,?,?,?,?,?,?)`,
+	_, err = tx.Exec(`INSERT INTO migration (id, created, updated, state, src_bucket, src_prefix, dst_bucket, dst_prefix,
+		src_profile, dst_profile, definition) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
 		def.ID, formatTime(def.Created), now, string(StatePlanning),
-		def.Src.Bucket, def.Src.Prefix, def.Dst.Bucket, def.Dst.Prefix, def.SrcProfile, def.DstProfile)
+		def.Src.Bucket, def.Src.Prefix, def.Dst.Bucket, def.Dst.Prefix, def.SrcProfile, def.DstProfile, string(def.Spec))
 	if err != nil {
 		return err
-	}
-	for name, value := range def.Options {
-		if _, err := tx.Exec(`INSERT INTO option VALUES (?,?)`, name, value); err != nil {
-			return err
-		}
 	}
 	return tx.Commit()
 }
 
-// Open opens an existing journal to resume or inspect it.
+// Open opens an existing journal to run its migration. It takes the
+// journal's exclusive lock first and records this process (pid and host) as
+// the holder: a second process gets ErrLocked, naming the holder, and
+// changes nothing. The lock goes with Close, or with the process.
 func Open(path string) (*Journal, error) {
-	db, def, state, err := openExisting(path)
+	if err := checkHeader(path); err != nil {
+		return nil, fmt.Errorf("open journal %s: %w", path, err)
+	}
+	lock, err := acquireLock(path)
 	if err != nil {
 		return nil, err
 	}
-	return start(path, db, def, state), nil
+	db, def, state, err := openExisting(path)
+	if err == nil {
+		if err = recordHolder(db); err != nil {
+			db.Close()
+			err = fmt.Errorf("open journal %s: %w (is the file or its directory read-only?)", path, err)
+		}
+	}
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
+	j := start(path, db, def, state)
+	j.lock = lock
+	return j, nil
+}
+
+// ReadDefinition reads a journal's definition and state without locking it
+// or writing to it, for lists and for offering a resume.
+func ReadDefinition(path string) (Definition, State, error) {
+	db, def, state, err := openExisting(path)
+	if err != nil {
+		return Definition{}, "", err
+	}
+	db.Close()
+	return def, state, nil
 }
 
 // openExisting opens and checks a journal without starting its writer (List
@@ -269,6 +320,9 @@ func Open(path string) (*Journal, error) {
 func openExisting(path string) (*sql.DB, Definition, State, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, Definition{}, "", fmt.Errorf("open journal: %w", err)
+	}
+	if err := checkHeader(path); err != nil {
+		return nil, Definition{}, "", fmt.Errorf("open journal %s: %w", path, err)
 	}
 	db, err := openDB(path)
 	if err == nil {
@@ -330,45 +384,33 @@ func checkVersion(db *sql.DB) error {
 		return err
 	}
 	if version != schemaVersion {
-		return fmt.Errorf("journal schema version %d, this s3migrate reads version %d: use the s3migrate that wrote it, or start a new migration", version, schemaVersion)
+		return fmt.Errorf("journal schema version %d, this s3migrate reads version %d: finish it with the s3migrate that wrote it, or start a new migration (objects already copied are found identical and skipped)", version, schemaVersion)
 	}
 	return nil
 }
 
 func readDefinition(db *sql.DB) (Definition, State, error) {
 	var def Definition
-	var created, state string
-	err := db.QueryRow(`SELECT id, created, state, src_bucket, src_prefix, dst_bucket, dst_prefix, src_profile, dst_profile FROM migration`).
-		Scan(&def.ID, &created, &state, &def.Src.Bucket, &def.Src.Prefix, &def.Dst.Bucket, &def.Dst.Prefix, &def.SrcProfile, &def.DstProfile)
+	var created, state, spec string
+	err := db.QueryRow(`SELECT id, created, state, src_bucket, src_prefix, dst_bucket, dst_prefix, src_profile, dst_profile, definition FROM migration`).
+		Scan(&def.ID, &created, &state, &def.Src.Bucket, &def.Src.Prefix, &def.Dst.Bucket, &def.Dst.Prefix, &def.SrcProfile, &def.DstProfile, &spec)
 	if err != nil {
 		return def, "", fmt.Errorf("read migration: %w", err)
 	}
 	if def.Created, err = parseTime(created); err != nil {
 		return def, "", err
 	}
-	rows, err := db.Query(`SELECT name, value FROM option`)
-	if err != nil {
-		return def, "", fmt.Errorf("read options: %w", err)
+	def.Spec = []byte(spec)
+	if !State(state).valid() {
+		return def, "", fmt.Errorf("unknown state %q", state)
 	}
-	defer rows.Close()
-	def.Options = map[string]string{}
-	for rows.Next() {
-		var name, value string
-		if err := rows.Scan(&name, &value); err != nil {
-			return def, "", err
-		}
-		def.Options[name] = value
-	}
-	return def, State(state), rows.Err()
+	return def, State(state), nil
 }
 
 // Definition returns what the migration was asked to do.
 func (j *Journal) Definition() Definition {
 	def := j.def
-	def.Options = make(map[string]string, len(j.def.Options))
-	for k, v := range j.def.Options {
-		def.Options[k] = v
-	}
+	def.Spec = append([]byte(nil), j.def.Spec...)
 	return def
 }
 
@@ -404,6 +446,10 @@ func (j *Journal) Close() error {
 	err := j.stop()
 	if cerr := j.db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close journal %s: %w", j.path, cerr)
+	}
+	if j.lock != nil {
+		j.lock.Close() // releases the lock; the file stays, so the lock is never raced on a new inode
+		j.lock = nil
 	}
 	return err
 }

@@ -30,6 +30,32 @@ type Row struct {
 	HTTPStatus int    // HTTP status of the last failure, or 0
 	Error      string // the last failure, on one line
 	Bytes      int64  // bytes copied
+
+	// Listing facts, so the engine copies from the plan without listing again.
+	MTime        string // source LastModified (RFC 3339), "" if unknown
+	StorageClass string
+	Checksum     string // the source's stored checksum algorithm, if listed
+	DstSize      int64  // the destination object's size, for changed keys
+	DstETag      string
+	// Run is the number of the run that settled the row (0: none yet).
+	Run int64
+}
+
+// Entry turns a plan row back into the diff entry the engine copies.
+func (r Row) Entry(src, dst transfer.Location) transfer.Entry {
+	e := transfer.Entry{Rel: r.Rel, Class: r.Class}
+	if r.Class == transfer.ClassExtra {
+		e.Dst = transfer.Object{Key: dst.Prefix + r.Rel, Size: r.Size, ETag: r.ETag}
+		return e
+	}
+	e.Src = transfer.Object{Key: r.SrcKey, Size: r.Size, ETag: r.ETag, StorageClass: r.StorageClass, ChecksumAlgorithm: r.Checksum}
+	if t, err := parseTime(r.MTime); err == nil && r.MTime != "" {
+		e.Src.LastModified = t
+	}
+	if r.Class == transfer.ClassChanged {
+		e.Dst = transfer.Object{Key: dst.Prefix + r.Rel, Size: r.DstSize, ETag: r.DstETag}
+	}
+	return e
 }
 
 // UploadRow is a multipart upload that was started and not ended: a resumed
@@ -57,12 +83,19 @@ type Summary struct {
 	Skipped          int64
 	Bytes            int64 // bytes copied
 	PlannedBytes     int64 // bytes to copy: pending, done and failed keys
+	// Held is true while a process holds the journal (its pid and host);
+	// a journal left "running" by a process that is gone reads as
+	// StateInterrupted.
+	Held       bool
+	HolderPID  int
+	HolderHost string
 	// Err is why the journal could not be read; the other fields are then
 	// only ID and Path.
 	Err error
 }
 
-const rowColumns = `rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes`
+const rowColumns = `rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes,
+	mtime, storage, checksum, dst_size, dst_etag, run`
 
 // Counts returns the number of keys per status.
 func (j *Journal) Counts() (map[string]int64, error) {
@@ -85,16 +118,38 @@ func (j *Journal) Counts() (map[string]int64, error) {
 
 // Rows returns up to limit rows after the key after, in key order, with the
 // given status ("" for all): pass the last Rel of a page to get the next.
+// The first page (after == "") includes the empty key, which a folder's
+// own marker has.
 func (j *Journal) Rows(status, after string, limit int) ([]Row, error) {
+	return j.RowsAfter(Cursor{After: after, Started: after != ""}, status, 0, limit)
+}
+
+// Cursor is a position in key order: before the first key (the zero
+// value), or after the key After.
+type Cursor struct {
+	After   string
+	Started bool
+}
+
+// Next moves the cursor past rel.
+func (c *Cursor) Next(rel string) { c.After, c.Started = rel, true }
+
+// RowsAfter returns up to limit rows past the cursor, in key order, with
+// the given status ("" for all), settled by the given run (0: any).
+func (j *Journal) RowsAfter(c Cursor, status string, run int64, limit int) ([]Row, error) {
 	if limit <= 0 {
 		return nil, fmt.Errorf("journal rows: limit %d, want > 0", limit)
 	}
-	q := `SELECT ` + rowColumns + ` FROM object WHERE rel > ?1 AND (?2 = '' OR status = ?2) ORDER BY rel LIMIT ?3`
+	cmp := ">"
+	if !c.Started {
+		cmp = ">="
+	}
+	q := `SELECT ` + rowColumns + ` FROM object WHERE rel ` + cmp + ` ?1 AND (?2 = '' OR status = ?2) AND (?4 = 0 OR run = ?4) ORDER BY rel LIMIT ?3`
 	if status != "" { // spelled out so SQLite uses the (status, rel) index
-		q = `SELECT ` + rowColumns + ` FROM object WHERE status = ?2 AND rel > ?1 ORDER BY rel LIMIT ?3`
+		q = `SELECT ` + rowColumns + ` FROM object WHERE status = ?2 AND rel ` + cmp + ` ?1 AND (?4 = 0 OR run = ?4) ORDER BY rel LIMIT ?3`
 	}
 	var out []Row
-	err := j.query(q, func(r Row) error { out = append(out, r); return nil }, after, status, limit)
+	err := j.query(q, func(r Row) error { out = append(out, r); return nil }, c.After, status, limit, run)
 	return out, err
 }
 
@@ -114,7 +169,8 @@ func (j *Journal) query(q string, fn func(Row) error, args ...any) error {
 		var r Row
 		var class string
 		err := rows.Scan(&r.Rel, &r.SrcKey, &r.Size, &r.ETag, &class, &r.Status,
-			&r.Attempts, &r.Strategy, &r.ErrorCode, &r.HTTPStatus, &r.Error, &r.Bytes)
+			&r.Attempts, &r.Strategy, &r.ErrorCode, &r.HTTPStatus, &r.Error, &r.Bytes,
+			&r.MTime, &r.StorageClass, &r.Checksum, &r.DstSize, &r.DstETag, &r.Run)
 		if err != nil {
 			return fmt.Errorf("journal %s: %w", j.path, err)
 		}
@@ -215,5 +271,9 @@ func summarize(path string) Summary {
 		return Summary{ID: s.ID, Path: path, Err: fmt.Errorf("journal %s: %w", path, err)}
 	}
 	s.ID, s.Src, s.Dst, s.State, s.Created = def.ID, def.Src, def.Dst, state, def.Created
+	s.Held, s.HolderPID, s.HolderHost = Holder(path)
+	if !s.Held && (s.State == StateRunning || s.State == StatePlanning) {
+		s.State = StateInterrupted
+	}
 	return s
 }

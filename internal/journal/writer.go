@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -33,6 +34,7 @@ const (
 	opUpload // read through the writer, so it sees every queued write
 	opFlush
 	opState
+	opBeginRun
 )
 
 // op is one queued Recorder call. The fields used depend on kind.
@@ -44,12 +46,14 @@ type op struct {
 	part  int32           // opPartDone
 	etag  string          // opPartDone
 	state State           // opState
-	reply chan reply      // opUpload, opFlush, opState
+	run   int64           // opPlanned, opFinished: the run acting on the row
+	reply chan reply      // opUpload, opFlush, opState, opBeginRun
 }
 
 type reply struct {
 	up  transfer.Upload
 	ok  bool
+	run int64
 	err error
 }
 
@@ -63,18 +67,23 @@ const (
 	stmtUploadDelete
 	stmtState
 	stmtUpdated
+	stmtRunNext
+	stmtRunRead
+	stmtForget
 	numStmts
 )
 
 var stmtSQL = [numStmts]string{
-	stmtPlanned: `INSERT INTO object (rel, src_key, size, etag, class, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+	stmtPlanned: `INSERT INTO object (rel, src_key, size, etag, class, status, mtime, storage, checksum, dst_size, dst_etag)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
 		ON CONFLICT (rel) DO UPDATE SET src_key = ?2, size = ?3, etag = ?4, class = ?5,
+		mtime = ?7, storage = ?8, checksum = ?9, dst_size = ?10, dst_etag = ?11,
 		-- a resumed run re-plans what it copied as identical: it stays done
 		status = CASE WHEN status = 'done' AND ?6 = 'skipped' THEN 'done' ELSE ?6 END`,
-	stmtFinished: `INSERT INTO object (rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+	stmtFinished: `INSERT INTO object (rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes, run)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 		ON CONFLICT (rel) DO UPDATE SET status = ?6, attempts = ?7, strategy = ?8,
-		error_code = ?9, http_status = ?10, error = ?11, bytes = ?12`,
+		error_code = ?9, http_status = ?10, error = ?11, bytes = ?12, run = ?13`,
 	stmtUploadStarted: `INSERT OR REPLACE INTO upload (rel, upload_id, src_etag, part_size, started) VALUES (?, ?, ?, ?, ?)`,
 	stmtPartsDelete:   `DELETE FROM part WHERE rel = ?`,
 	// Only parts of an open upload are kept: a part finishing after its
@@ -83,6 +92,12 @@ var stmtSQL = [numStmts]string{
 	stmtUploadDelete: `DELETE FROM upload WHERE rel = ?`,
 	stmtState:        `UPDATE migration SET state = ?`,
 	stmtUpdated:      `UPDATE migration SET updated = ?`,
+	stmtRunNext:      `UPDATE migration SET run = run + 1`,
+	stmtRunRead:      `SELECT run FROM migration`,
+	// A new run plans again from fresh listings: rows nothing was done to
+	// yet (or that failed, or were cut off) are forgotten and re-planned;
+	// done, skipped and deleted rows keep their history.
+	stmtForget: `DELETE FROM object WHERE status IN ('pending', 'extra', 'failed', 'interrupted')`,
 }
 
 // writer is the batching half of a Journal: callers enqueue ops, one
@@ -141,11 +156,37 @@ func (j *Journal) Planned(e transfer.Entry) {
 	j.send(op{kind: opPlanned, rel: r.Rel, row: r})
 }
 
+// BeginRun starts a new run of the migration: it numbers the run and
+// forgets the rows of the previous plan that were not settled (pending,
+// extra, failed, interrupted), so the new plan is built from fresh listings.
+// Call FailedBefore first to keep the keys that failed.
+func (j *Journal) BeginRun() (int64, error) {
+	r := j.call(op{kind: opBeginRun})
+	if r.err != nil {
+		return 0, r.err
+	}
+	j.mu.Lock()
+	j.runNo = r.run
+	j.mu.Unlock()
+	return r.run, nil
+}
+
+// Run returns the current run's number (0 before BeginRun).
+func (j *Journal) Run() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.runNo
+}
+
 // Finished records how an entry was settled.
 func (j *Journal) Finished(e transfer.Entry, strategy string, attempts int, err error) {
 	r := entryRow(e)
 	r.Attempts, r.Strategy = attempts, strategy
 	switch {
+	case err != nil && errors.Is(err, context.Canceled):
+		// Cut off mid-copy: the report lists it, the next run plans it again.
+		r.Status = StatusInterrupted
+		r.Error = "interrupted while in flight"
 	case err != nil:
 		r.Status = StatusFailed
 		r.ErrorCode = transfer.ErrorCode(err)
@@ -157,11 +198,15 @@ func (j *Journal) Finished(e transfer.Entry, strategy string, attempts int, err 
 		r.Status = StatusDone
 		r.Bytes = r.Size
 	}
-	j.send(op{kind: opFinished, rel: r.Rel, row: r})
+	j.send(op{kind: opFinished, rel: r.Rel, row: r, run: j.Run()})
 }
 
 func entryRow(e transfer.Entry) Row {
-	r := Row{Rel: e.Rel, SrcKey: e.Src.Key, Size: e.Src.Size, ETag: e.Src.ETag, Class: e.Class}
+	r := Row{Rel: e.Rel, SrcKey: e.Src.Key, Size: e.Src.Size, ETag: e.Src.ETag, Class: e.Class,
+		StorageClass: e.Src.StorageClass, Checksum: e.Src.ChecksumAlgorithm, DstSize: e.Dst.Size, DstETag: e.Dst.ETag}
+	if !e.Src.LastModified.IsZero() {
+		r.MTime = formatTime(e.Src.LastModified)
+	}
 	if e.Class == transfer.ClassExtra { // there is no source object
 		r.Size, r.ETag = e.Dst.Size, e.Dst.ETag
 	}
@@ -275,6 +320,16 @@ func (j *Journal) handle(o op) {
 		j.write(o)
 		j.commit()
 		o.reply <- reply{err: j.Err()}
+	case opBeginRun:
+		j.write(o)
+		j.commit()
+		var run int64
+		if j.Err() == nil {
+			if err := j.stmts[stmtRunRead].QueryRow().Scan(&run); err != nil {
+				j.fail(fmt.Errorf("read run: %w", err))
+			}
+		}
+		o.reply <- reply{run: run, err: j.Err()}
 	default:
 		j.write(o)
 		if j.pending >= batchOps {
@@ -313,10 +368,15 @@ func (j *Journal) exec(o op) error {
 	var err error
 	switch r := o.row; o.kind {
 	case opPlanned:
-		_, err = s[stmtPlanned].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status)
+		_, err = s[stmtPlanned].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
+			r.MTime, r.StorageClass, r.Checksum, r.DstSize, r.DstETag)
 	case opFinished:
 		_, err = s[stmtFinished].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
-			r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes)
+			r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+	case opBeginRun:
+		if _, err = s[stmtRunNext].Exec(); err == nil {
+			_, err = s[stmtForget].Exec()
+		}
 	case opUploadStarted:
 		if _, err = s[stmtPartsDelete].Exec(o.rel); err == nil {
 			_, err = s[stmtUploadStarted].Exec(o.rel, o.up.ID, o.up.SrcETag, o.up.PartSize, formatTime(time.Now()))

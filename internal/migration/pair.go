@@ -21,7 +21,12 @@ import (
 // Pair is a resolved SRC → DST migration: locations, sessions, and clients
 // routed to each bucket's region.
 type Pair struct {
-	Src, Dst         transfer.Location
+	// Src and Dst are the two folders (see location.go): a source key
+	// Src.Prefix+rel is copied to Dst.Prefix+rel.
+	Src, Dst transfer.Location
+	// Items narrow the source to hand-picked keys and folders relative to
+	// Src.Prefix ("a/" a folder, "a.txt" one object); nil means all of it.
+	Items            []string
 	SrcSess, DstSess *awsauth.Session
 	Compare          transfer.CompareMode
 	// SrcClient is the origin identity on the source bucket, DstClient the
@@ -30,14 +35,14 @@ type Pair struct {
 	SrcClient, DstClient, SrcViaDst *s3.Client
 }
 
-// resolvePair parses the two URLs, loads both profiles and checks that both
-// buckets exist. Every error is a one-line message with what to do.
 // Open loads both profiles (the same session when they are one profile),
-// checks that both buckets exist and routes a client to each bucket's region.
-// Every error is one line that says what to do.
+// checks that both buckets exist, routes a client to each bucket's region,
+// and resolves what the source names (a folder or one object, see
+// location.go). Every error is one line that says what to do.
 func Open(ctx context.Context, srcProfile, dstProfile string, src, dst transfer.Location, compare transfer.CompareMode, opt awsauth.Options) (*Pair, error) {
-	if transfer.Overlaps(src, dst) {
-		return nil, &transfer.UsageError{Msg: fmt.Sprintf("%s and %s overlap: the destination prefix must not be inside the source prefix (or the other way round) in the same bucket", src, dst)}
+	dst = FolderOf(dst)
+	if err := checkOverlap(FolderOf(src), dst); err != nil {
+		return nil, err
 	}
 	p := &Pair{Src: src, Dst: dst, Compare: compare}
 	var err error
@@ -58,7 +63,22 @@ func Open(ctx context.Context, srcProfile, dstProfile string, src, dst transfer.
 	p.SrcClient = p.SrcSess.BucketClient(ctx, src.Bucket)
 	p.DstClient = p.DstSess.BucketClient(ctx, dst.Bucket)
 	p.SrcViaDst = p.DstSess.BucketClient(ctx, src.Bucket)
+	root, items, err := ResolveSource(ctx, p.SrcClient, src)
+	if err != nil {
+		return nil, p.explainListError(err)
+	}
+	p.Src, p.Items = root, items
+	if err := checkOverlap(p.Src, p.Dst); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+func checkOverlap(src, dst transfer.Location) error {
+	if transfer.Overlaps(src, dst) {
+		return &transfer.UsageError{Msg: fmt.Sprintf("%s and %s overlap: the destination folder must not be inside the source folder (or the other way round) in the same bucket", src, dst)}
+	}
+	return nil
 }
 
 // checkBucket turns a missing bucket or bad credentials into a clear error
@@ -100,26 +120,11 @@ func (p *Pair) Endpoints() transfer.Endpoints {
 	}
 }
 
-// Diff streams the comparison of the two sides: the source listed by the
-// origin identity, the destination by the destination identity.
+// Diff streams the comparison of the two sides (the selected items, or
+// everything under Src): the source listed by the origin identity, the
+// destination by the destination identity.
 func (p *Pair) Diff(ctx context.Context) iter.Seq2[transfer.Entry, error] {
-	srcList := transfer.List(ctx, p.SrcClient, p.Src)
-	dstList := transfer.List(ctx, p.DstClient, p.Dst)
-	opt := transfer.DiffOptions{SrcPrefix: p.Src.Prefix, DstPrefix: p.Dst.Prefix, Mode: p.Compare}
-	if p.Compare == transfer.CompareChecksum {
-		opt.SrcSums = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
-		opt.DstSums = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
-	}
-	return func(yield func(transfer.Entry, error) bool) {
-		for e, err := range transfer.Diff(ctx, srcList, dstList, opt) {
-			if err != nil {
-				err = p.explainListError(err)
-			}
-			if !yield(e, err) {
-				return
-			}
-		}
-	}
+	return p.DiffItems(ctx, p.Items)
 }
 
 // explainListError adds the fix to a listing denied by a bucket policy.

@@ -35,8 +35,16 @@ func Selection(items []string) []string {
 // is listed on both sides, each selected object is matched exactly. The
 // entries' Rel keys are relative to the roots, so the engine maps
 // Src.Prefix+rel to Dst.Prefix+rel as for a whole-prefix diff.
+//
+// No items means everything under Src. A folder marker whose relative key
+// is empty (the source folder's own "x/") is left out when the destination
+// is a bucket root: it would map to an empty key.
 func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer.Entry, error] {
 	sel := Selection(items)
+	whole := len(sel) == 0
+	if whole {
+		sel = []string{""}
+	}
 	return func(yield func(transfer.Entry, error) bool) {
 		for _, it := range sel {
 			src := transfer.Location{Bucket: p.Src.Bucket, Prefix: p.Src.Prefix + it}
@@ -46,13 +54,15 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 				opt.SrcSums = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
 				opt.DstSums = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
 			}
-			exact := !strings.HasSuffix(it, "/")
+			exact := !whole && !strings.HasSuffix(it, "/")
 			for e, err := range transfer.Diff(ctx, transfer.List(ctx, p.SrcClient, src), transfer.List(ctx, p.DstClient, dst), opt) {
 				if err != nil {
 					err = p.explainListError(err)
 				} else if exact && e.Rel != it {
 					// Listing "a.txt" also finds "a.txt.bak": only the
 					// selected object itself belongs to the selection.
+					continue
+				} else if e.Rel == "" && p.Dst.Prefix == "" {
 					continue
 				}
 				if !yield(e, err) || err != nil {

@@ -44,7 +44,7 @@ func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, e
 	if ok {
 		return s, nil
 	}
-	s, err := awsauth.Load(ctx, profile, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log})
+	s, err := awsauth.Load(ctx, profile, b.sessionOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +52,10 @@ func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, e
 	b.sessions[profile] = s
 	b.mu.Unlock()
 	return s, nil
+}
+
+func (b *Live) sessionOptions() awsauth.Options {
+	return awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log}
 }
 
 // Profiles lists the profiles of the shared files (and the environment).
@@ -170,16 +174,28 @@ func (b *Live) pair(ctx context.Context, m screen.Migration) (*migration.Pair, e
 	if _, err := b.session(ctx, m.SrcProfile); err != nil {
 		return nil, err
 	}
-	return migration.Open(ctx, m.SrcProfile, m.DstProfile, transfer.Location{Bucket: m.SrcBucket},
-		transfer.Location{Bucket: m.DstBucket, Prefix: m.DstPrefix}, cmp, awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log})
+	src := migration.FolderOf(transfer.Location{Bucket: m.SrcBucket, Prefix: m.SrcPrefix})
+	p, err := migration.Open(ctx, m.SrcProfile, m.DstProfile, src,
+		transfer.Location{Bucket: m.DstBucket, Prefix: m.DstPrefix}, cmp, b.sessionOptions())
+	if err != nil {
+		return nil, err
+	}
+	p.Items = migration.Selection(m.Items)
+	return p, nil
 }
 
-// grantPrefixes are the policy prefixes of a selection ("" for everything).
+// grantPrefixes are the policy prefixes of a selection (the source folder
+// when nothing narrows it).
 func grantPrefixes(m screen.Migration) []string {
+	root := migration.FolderOf(transfer.Location{Prefix: m.SrcPrefix}).Prefix
 	if len(m.Items) == 0 {
-		return []string{""}
+		return []string{root}
 	}
-	return migration.Selection(m.Items)
+	var out []string
+	for _, it := range migration.Selection(m.Items) {
+		out = append(out, root+it)
+	}
+	return out
 }
 
 // PolicyChange plans the origin bucket policy the migration needs.
@@ -229,7 +245,7 @@ func (b *Live) Diff(ctx context.Context, m screen.Migration, keep int) (screen.D
 		return screen.DiffSummary{}, err
 	}
 	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
-	for e, err := range p.DiffItems(ctx, m.Items) {
+	for e, err := range p.Diff(ctx) {
 		if err != nil {
 			return sum, err
 		}
@@ -243,13 +259,29 @@ func (b *Live) Diff(ctx context.Context, m screen.Migration, keep int) (screen.D
 	return sum, nil
 }
 
-// Start launches the copy engine in the background, journaled.
+// Start runs the migration in the background through the same lifecycle
+// as the commands: a new journaled migration, or — for a migration picked
+// up again — its own journal, with the definition stored there.
 func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOptions) (screen.Run, error) {
+	if m.Journal != "" && !opt.DryRun {
+		mig, err := migration.Resume(ctx, m.Journal, b.sessionOptions())
+		if err != nil {
+			return nil, err
+		}
+		return startRun(ctx, mig, b, false), nil
+	}
+	if len(m.Items) == 0 && m.SrcPrefix == "" {
+		return nil, ErrNoSelection
+	}
 	p, err := b.pair(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	return startRun(ctx, p, m, opt, nil)
+	mig, err := migration.New(p, definition(m, opt), "", opt.DryRun)
+	if err != nil {
+		return nil, err
+	}
+	return startRun(ctx, mig, b, opt.DryRun), nil
 }
 
 // Resumable lists the journals of migrations that did not finish.
@@ -264,22 +296,22 @@ func (b *Live) Resumable() ([]screen.Resumable, error) {
 	}
 	var out []screen.Resumable
 	for _, s := range list {
-		if s.Err != nil || s.State == journal.StateDone {
+		// Running journals belong to another process: not offered.
+		if s.Err != nil || s.State == journal.StateDone || s.Held {
 			continue
 		}
-		j, err := journal.Open(s.Path)
+		jd, _, err := journal.ReadDefinition(s.Path)
 		if err != nil {
 			continue
 		}
-		def := j.Definition()
-		j.Close()
-		items := strings.Split(def.Options["items"], "\n")
-		if def.Options["items"] == "" {
-			items = []string{def.Src.Prefix}
+		def, err := migration.Decode(jd.Spec)
+		if err != nil {
+			continue
 		}
 		out = append(out, screen.Resumable{ID: s.ID, State: string(s.State), Done: s.Done, Planned: s.Done + s.Pending + s.Failed,
 			Migration: screen.Migration{SrcProfile: def.SrcProfile, DstProfile: def.DstProfile, SrcBucket: def.Src.Bucket,
-				DstBucket: def.Dst.Bucket, DstPrefix: def.Dst.Prefix, Items: items}})
+				SrcPrefix: def.Src.Prefix, DstBucket: def.Dst.Bucket, DstPrefix: def.Dst.Prefix, Items: def.Items,
+				Compare: string(def.Options.Compare), Journal: s.Path}})
 	}
 	return out, nil
 }
@@ -290,7 +322,7 @@ func (b *Live) Verify(ctx context.Context, m screen.Migration) (*transfer.Verify
 	if err != nil {
 		return nil, err
 	}
-	return transfer.Verify(ctx, p.Endpoints(), p.Src, p.Dst, p.DiffItems(ctx, m.Items), transfer.VerifyOptions{})
+	return p.Verify(ctx, transfer.VerifyOptions{})
 }
 
 // ErrNoSelection is returned when nothing is selected to copy.

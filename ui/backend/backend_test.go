@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -12,9 +13,14 @@ import (
 // selection; finished ones are not.
 func TestResumableReadsJournals(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	mk := func(state journal.State, items string) {
-		j, err := journal.Create("", journal.Definition{Src: transfer.Location{Bucket: "origin-data"}, Dst: transfer.Location{Bucket: "dest-archive", Prefix: "in/"},
-			SrcProfile: "o", DstProfile: "d", Options: map[string]string{"items": items}})
+	mk := func(state journal.State, items ...string) {
+		def := migration.Definition{Src: transfer.Location{Bucket: "origin-data"}, Dst: transfer.Location{Bucket: "dest-archive", Prefix: "in/"},
+			SrcProfile: "o", DstProfile: "d", Items: items, Options: migration.DefaultOptions()}
+		spec, err := def.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: "o", DstProfile: "d", Spec: spec})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +32,7 @@ func TestResumableReadsJournals(t *testing.T) {
 		}
 	}
 	mk(journal.StateDone, "done/")
-	mk(journal.StateInterrupted, "logs/\nimages/cats/")
+	mk(journal.StateInterrupted, "logs/", "images/cats/")
 	got, err := New().Resumable()
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ var compareModes = []transfer.CompareMode{transfer.CompareSizeETag, transfer.Com
 // mode.
 func (m *Model) loadDiff(ctx *screen.Context) tea.Cmd {
 	gen := m.diff.start()
-	b, mig := ctx.Backend, migration(ctx)
+	b, mig := ctx.Backend, ctx.Migration()
 	return func() tea.Msg {
 		sum, err := b.Diff(context.Background(), mig, diffKeep)
 		return diffMsg{gen: gen, sum: sum, err: err}

@@ -5,8 +5,6 @@
 package plan
 
 import (
-	"slices"
-
 	"charm.land/bubbles/v2/spinner"
 
 	"github.com/s3migrate/s3migrate/awsauth"
@@ -148,17 +146,6 @@ func New() screen.Screen {
 // Capturing is true while a dialog is open or a diff class is drilled
 // into: Esc and q belong to the screen then.
 func (m *Model) Capturing() bool { return len(m.dialogs) > 0 || (m.tab == tabDiff && m.diff.drilled) }
-
-// migration is what the Backend needs, copied out of the shared context so
-// a command never reads state Update may change.
-func migration(ctx *screen.Context) screen.Migration {
-	return screen.Migration{
-		SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile,
-		SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
-		Items: slices.Clone(ctx.Items), DstPrefix: ctx.DstPrefix,
-		Compare: ctx.Options.Compare,
-	}
-}
 
 // Background results.
 type (

@@ -23,7 +23,7 @@ const policyTimeout = 2 * time.Minute
 // loadPolicy plans the policy change in the background.
 func (m *Model) loadPolicy(ctx *screen.Context) tea.Cmd {
 	gen := m.policy.start()
-	b, mig, broad := ctx.Backend, migration(ctx), ctx.Options.Broad
+	b, mig, broad := ctx.Backend, ctx.Migration(), ctx.Options.Broad
 	return func() tea.Msg {
 		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
 		defer cancel()
@@ -44,7 +44,7 @@ func (m *Model) policyLoaded(msg policyMsg) {
 // apply writes the change the dialog showed, as the origin bucket's owner.
 func (m *Model) apply(ctx *screen.Context, change awsauth.PolicyChange) tea.Cmd {
 	m.policy.applying, m.policy.note, m.policy.noteErr = true, "", false
-	b, mig := ctx.Backend, migration(ctx)
+	b, mig := ctx.Backend, ctx.Migration()
 	return m.withSpin(func() tea.Msg {
 		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
 		defer cancel()

@@ -17,7 +17,7 @@ import (
 func (m *Model) loadPreflight(ctx *screen.Context) tea.Cmd {
 	gen := m.preflight.start()
 	m.preflight.stale = false
-	b, mig, opt := ctx.Backend, migration(ctx), ctx.Options
+	b, mig, opt := ctx.Backend, ctx.Migration(), ctx.Options
 	return func() tea.Msg {
 		checks, err := b.Preflight(context.Background(), mig, opt)
 		return preflightMsg{gen: gen, checks: checks, err: err}

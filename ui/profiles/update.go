@@ -103,6 +103,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 		r := m.resumable.Migration
 		ctx.SrcProfile, ctx.DstProfile, ctx.SrcIdentity, ctx.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
 		ctx.SrcBucket, ctx.DstBucket, ctx.Items, ctx.DstPrefix = r.SrcBucket, r.DstBucket, r.Items, r.DstPrefix
+		ctx.SrcPrefix, ctx.Journal = r.SrcPrefix, r.Journal
 		return m, screen.Navigate(screen.Plan)
 	}
 	c := &m.cursor[m.focus]

@@ -14,19 +14,10 @@ import (
 func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 	m.state = stateStarting
 	m.concurrency = ctx.Options.Concurrency
-	b, mig, opt := ctx.Backend, migrationOf(ctx), ctx.Options
+	b, mig, opt := ctx.Backend, ctx.Migration(), ctx.Options
 	return func() tea.Msg {
 		r, err := b.Start(context.Background(), mig, opt)
 		return startedMsg{run: r, err: err}
-	}
-}
-
-// migrationOf is what the earlier screens chose.
-func migrationOf(ctx *screen.Context) screen.Migration {
-	return screen.Migration{
-		SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile,
-		SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
-		Items: ctx.Items, DstPrefix: ctx.DstPrefix, Compare: ctx.Options.Compare,
 	}
 }
 

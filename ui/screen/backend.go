@@ -27,9 +27,17 @@ type Page struct {
 type Migration struct {
 	SrcProfile, DstProfile string
 	SrcBucket, DstBucket   string
-	Items                  []string
-	DstPrefix              string
-	Compare                string
+	// SrcPrefix is the folder Items are relative to ("" for the bucket).
+	SrcPrefix string
+	// Items are relative to SrcPrefix; empty means all of it (only a
+	// journaled migration picked up again has none).
+	Items     []string
+	DstPrefix string
+	Compare   string
+	// Journal is the journal of a migration picked up again (R on the
+	// profiles screen): Start runs that journal again, with its own
+	// definition, instead of starting a new migration.
+	Journal string
 }
 
 // Run is a migration in progress.

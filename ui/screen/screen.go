@@ -6,6 +6,7 @@ package screen
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"slices"
 
 	"github.com/s3migrate/s3migrate/ui/style"
 )
@@ -53,8 +54,14 @@ type Context struct {
 	SrcIdentity, DstIdentity string // "profile (account)" for the status line
 
 	SrcBucket, DstBucket string
+	// SrcPrefix is the source folder the items are relative to: "" (the
+	// bucket root) when browsing, a journaled migration's folder after R.
+	SrcPrefix string
 	// Items are the hand-picked source keys and prefixes ("logs/2026/").
 	Items []string
+	// Journal is set when the migration is a journaled one picked up again:
+	// Start runs that journal, with its own definition.
+	Journal string
 	// DstPrefix is prepended to every copied key.
 	DstPrefix string
 	// Where is the current browse location, for the status line.
@@ -92,3 +99,14 @@ func Navigate(to ID) tea.Cmd { return func() tea.Msg { return Go{To: to} } }
 
 // GoBack returns the command that sends Back.
 func GoBack() tea.Cmd { return func() tea.Msg { return Back{} } }
+
+// Migration is what the Backend needs, copied out of the context so a
+// command never reads state Update may change.
+func (c *Context) Migration() Migration {
+	return Migration{
+		SrcProfile: c.SrcProfile, DstProfile: c.DstProfile,
+		SrcBucket: c.SrcBucket, DstBucket: c.DstBucket, SrcPrefix: c.SrcPrefix,
+		Items: slices.Clone(c.Items), DstPrefix: c.DstPrefix,
+		Compare: c.Options.Compare, Journal: c.Journal,
+	}
+}

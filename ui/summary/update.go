@@ -18,7 +18,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 	case tea.KeyPressMsg:
 		if key.Matches(msg, keyVerify) && !m.verifying && ctx.Result != nil {
 			m.verifying, m.verifyErr = true, nil
-			b, mig := ctx.Backend, migrationOf(ctx)
+			b, mig := ctx.Backend, ctx.Migration()
 			return m, func() tea.Msg {
 				res, err := b.Verify(context.Background(), mig)
 				return verifiedMsg{res: res, err: err}
@@ -31,9 +31,4 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		}
 	}
 	return m, nil
-}
-
-func migrationOf(ctx *screen.Context) screen.Migration {
-	return screen.Migration{SrcProfile: ctx.SrcProfile, DstProfile: ctx.DstProfile, SrcBucket: ctx.SrcBucket, DstBucket: ctx.DstBucket,
-		Items: ctx.Items, DstPrefix: ctx.DstPrefix, Compare: ctx.Options.Compare}
 }
