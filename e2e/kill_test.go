@@ -81,6 +81,14 @@ func TestKillAndResume(t *testing.T) {
 		t.Fatalf("no journal announced: %s", stderr.String())
 	}
 
+	// The killed process left the journal "running", but nobody holds its
+	// lock any more: jobs says interrupted.
+	jobs := exec.Command(bin, "jobs")
+	jobs.Env = env
+	if out, err := jobs.CombinedOutput(); err != nil || !strings.Contains(string(out), "interrupted") || strings.Contains(string(out), "running") {
+		t.Errorf("jobs after the kill: %v\n%s", err, out)
+	}
+
 	resume := exec.Command(bin, "resume", "--progress", "none")
 	resume.Env = env
 	out, err := resume.CombinedOutput()
