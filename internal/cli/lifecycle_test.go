@@ -229,8 +229,9 @@ func TestTUIMigrationResumedByCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := m.ID()
-	m.Close() // as if the TUI was closed before the run
+	id, path := m.ID(), m.JournalPath()
+	m.SetConcurrency(5) // the operator's +/- is kept for later runs
+	m.Close()           // as if the TUI was closed before the run
 
 	r := run(t, "resume", "--progress", "none")
 	if r.code != 0 || !strings.Contains(r.stderr, "resuming "+id) || !strings.Contains(r.stdout, "[0 server-side, 4 relayed]") {
@@ -242,6 +243,14 @@ func TestTUIMigrationResumedByCommand(t *testing.T) {
 	}
 	if files := journalFiles(t); len(files) != 1 {
 		t.Errorf("journals %v: resume must continue the one journal", files)
+	}
+	jd, _, err := journal.ReadDefinition(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := migration.Decode(jd.Spec)
+	if err != nil || def.Options.Concurrency != 5 || def.Options.Mode != transfer.ModeRelay || len(def.Items) != 3 {
+		t.Errorf("stored definition after resume: %+v, %v", def, err)
 	}
 }
 

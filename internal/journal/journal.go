@@ -409,6 +409,8 @@ func readDefinition(db *sql.DB) (Definition, State, error) {
 
 // Definition returns what the migration was asked to do.
 func (j *Journal) Definition() Definition {
+	j.mu.Lock()
+	defer j.mu.Unlock()
 	def := j.def
 	def.Spec = append([]byte(nil), j.def.Spec...)
 	return def

@@ -35,6 +35,7 @@ const (
 	opFlush
 	opState
 	opBeginRun
+	opSpec
 )
 
 // op is one queued Recorder call. The fields used depend on kind.
@@ -46,6 +47,7 @@ type op struct {
 	part  int32           // opPartDone
 	etag  string          // opPartDone
 	state State           // opState
+	spec  []byte          // opSpec
 	run   int64           // opPlanned, opFinished: the run acting on the row
 	reply chan reply      // opUpload, opFlush, opState, opBeginRun
 }
@@ -70,6 +72,7 @@ const (
 	stmtRunNext
 	stmtRunRead
 	stmtForget
+	stmtSpec
 	numStmts
 )
 
@@ -98,6 +101,7 @@ var stmtSQL = [numStmts]string{
 	// yet (or that failed, or were cut off) are forgotten and re-planned;
 	// done, skipped and deleted rows keep their history.
 	stmtForget: `DELETE FROM object WHERE status IN ('pending', 'extra', 'failed', 'interrupted')`,
+	stmtSpec:   `UPDATE migration SET definition = ?`,
 }
 
 // writer is the batching half of a Journal: callers enqueue ops, one
@@ -169,6 +173,18 @@ func (j *Journal) BeginRun() (int64, error) {
 	j.runNo = r.run
 	j.mu.Unlock()
 	return r.run, nil
+}
+
+// SetSpec replaces the stored definition document (a setting changed while
+// running, such as the concurrency, is kept for the next run).
+func (j *Journal) SetSpec(spec []byte) error {
+	if err := j.call(op{kind: opSpec, spec: spec}).err; err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.def.Spec = append([]byte(nil), spec...)
+	j.mu.Unlock()
+	return nil
 }
 
 // Run returns the current run's number (0 before BeginRun).
@@ -316,7 +332,7 @@ func (j *Journal) handle(o op) {
 	case opFlush:
 		j.commit()
 		o.reply <- reply{err: j.Err()}
-	case opState:
+	case opState, opSpec:
 		j.write(o)
 		j.commit()
 		o.reply <- reply{err: j.Err()}
@@ -389,6 +405,8 @@ func (j *Journal) exec(o op) error {
 		}
 	case opState:
 		_, err = s[stmtState].Exec(string(o.state))
+	case opSpec:
+		_, err = s[stmtSpec].Exec(string(o.spec))
 	}
 	if err != nil {
 		return fmt.Errorf("record %q: %w", o.rel, err)

@@ -37,6 +37,7 @@ type Migration struct {
 	eng *transfer.Engine
 
 	runMu sync.Mutex // one Run at a time
+	defMu sync.Mutex // guards Def.Options.Concurrency
 }
 
 // New prepares a migration of p with the options of def (its Src, Dst and
@@ -164,10 +165,24 @@ func (m *Migration) Journal() *journal.Journal { return m.j }
 // Snapshot is the progress of the run: what every display shows.
 func (m *Migration) Snapshot() transfer.Snapshot { return m.eng.Snapshot() }
 
-// Pause, Resume and SetConcurrency steer a running copy.
-func (m *Migration) Pause()               { m.eng.Pause() }
-func (m *Migration) Unpause()             { m.eng.Resume() }
-func (m *Migration) SetConcurrency(n int) { m.eng.SetConcurrency(n) }
+// Pause and Unpause steer a running copy.
+func (m *Migration) Pause()   { m.eng.Pause() }
+func (m *Migration) Unpause() { m.eng.Resume() }
+
+// SetConcurrency changes the objects in flight now, and for later runs of
+// this migration (the journal keeps it).
+func (m *Migration) SetConcurrency(n int) {
+	m.eng.SetConcurrency(n)
+	if m.j == nil {
+		return
+	}
+	m.defMu.Lock()
+	defer m.defMu.Unlock()
+	m.Def.Options.Concurrency = m.eng.Snapshot().Concurrency
+	if spec, err := m.Def.Encode(); err == nil {
+		_ = m.j.SetSpec(spec) // a write error is sticky: the run stops on it
+	}
+}
 
 // Close releases the journal (and its lock).
 func (m *Migration) Close() error {

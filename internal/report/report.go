@@ -18,8 +18,8 @@ var Header = []string{"Bucket", "Key", "VersionId", "TaskStatus", "ErrorCode", "
 // Counts is what a report contains.
 type Counts struct{ Succeeded, Failed int64 }
 
-// WriteCSV writes one row per object the run acted on (copied, deleted or
-// failed), in key order; identical objects that were skipped and objects
+// WriteCSV writes one row per object the run acted on (copied, deleted,
+// failed, or in flight when it was interrupted), in key order; identical objects that were skipped and objects
 // not reached yet are not tasks and are left out. bucket is the source
 // bucket (the destination's for deletions), as Batch Operations reports the
 // object it operated on.
@@ -39,6 +39,9 @@ func WriteCSV(w io.Writer, srcBucket, dstBucket, dstPrefix string, each func(fun
 		case journal.StatusDeleted:
 			c.Succeeded++
 			rec = []string{dstBucket, dstPrefix + r.Rel, "", "succeeded", "", "204", "deleted: not in the source"}
+		case journal.StatusInterrupted:
+			// In flight when the run stopped: acted on, not settled.
+			rec = []string{srcBucket, r.SrcKey, "", "interrupted", "", "", "interrupted while in flight; the next run copies it again"}
 		case journal.StatusFailed:
 			c.Failed++
 			if r.HTTPStatus == 0 {

@@ -19,6 +19,7 @@ func TestWriteCSV(t *testing.T) {
 		{Rel: "d", Status: journal.StatusDeleted, Strategy: "delete", Attempts: 1},
 		{Rel: "e", SrcKey: "src/e", Status: journal.StatusPending},
 		{Rel: "f", SrcKey: "src/f", Status: journal.StatusFailed, ErrorCode: "", Error: "connection reset", Attempts: 5},
+		{Rel: "g", SrcKey: "src/g", Status: journal.StatusInterrupted, Strategy: "multipart copy", Attempts: 1},
 	}
 	var buf bytes.Buffer
 	c, err := WriteCSV(&buf, "origin", "dest", "in/", func(fn func(journal.Row) error) error {
@@ -45,6 +46,7 @@ func TestWriteCSV(t *testing.T) {
 		{"origin", "src/c", "", "failed", "AccessDenied", "403", "copy …: AccessDenied", "0", "copy", "5"},
 		{"dest", "in/d", "", "succeeded", "", "204", "deleted: not in the source", "0", "delete", "1"},
 		{"origin", "src/f", "", "failed", "", "", "connection reset", "0", "", "5"},
+		{"origin", "src/g", "", "interrupted", "", "", "interrupted while in flight; the next run copies it again", "0", "multipart copy", "1"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d rows, want %d:\n%v", len(got), len(want), got)

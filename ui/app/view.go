@@ -64,10 +64,14 @@ func (m *Model) header(cur screen.ID) string {
 	origin := orDash(c.SrcIdentity, c.SrcProfile)
 	dest := orDash(c.DstIdentity, c.DstProfile)
 	where := ""
-	if c.SrcBucket != "" {
+	switch {
+	case cur >= screen.Plan && c.SrcBucket != "" && c.DstBucket != "":
+		// From the plan on: where the keys really go.
+		where = "  " + c.Mapping()
+	case c.SrcBucket != "":
 		where = "  s3://" + c.SrcBucket + "/" + c.Where
 		if c.DstBucket != "" {
-			where += " → s3://" + c.DstBucket + "/" + c.DstPrefix
+			where += " → s3://" + c.DstBucket + "/" + folder(c.DstPrefix)
 		}
 	}
 	status := st.Status.Render(truncate("origin: "+origin+"   destination: "+dest+where, m.width))
@@ -102,4 +106,12 @@ func truncate(s string, w int) string {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"
+}
+
+// folder renders a destination prefix as the folder it names.
+func folder(p string) string {
+	if p != "" && !strings.HasSuffix(p, "/") {
+		return p + "/"
+	}
+	return p
 }

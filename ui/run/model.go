@@ -129,6 +129,9 @@ type sample struct {
 type history struct {
 	samples []sample
 	lastSec int64 // -1 before the first sample
+	// peak is the highest byte rate of the whole run, not only of the
+	// seconds the graph still shows.
+	peak float64
 }
 
 func newHistory() history { return history{lastSec: -1} }
@@ -145,6 +148,7 @@ func (h *history) add(s transfer.Snapshot) {
 		n = min(sec-h.lastSec, historyLen)
 	}
 	h.lastSec = sec
+	h.peak = max(h.peak, s.BytesPerSec)
 	for range n {
 		h.samples = append(h.samples, sample{bytes: s.BytesPerSec, objects: s.ObjectsPerSec})
 	}

@@ -471,3 +471,33 @@ func TestGoldenFinishedWithFailures(t *testing.T) {
 	m.Update(ctx, wait(fr, m.gen)())
 	golden(t, "run_finished", m.View(ctx, 120, 40))
 }
+
+// While the plan is still being listed the screen says so, with the keys
+// listed and the rate, instead of a total that is still growing; then the
+// phases after the copy are named.
+func TestListingAndPhasesAreShown(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	s := uitest.FixedSnapshot(false)
+	s.Listed, s.Phase, s.ListedKeys, s.ListRate, s.Copied, s.ToCopy = false, transfer.PhaseListing, 4200, 2100, 0, 900
+	fr.Set(s)
+	tick(m, ctx, fr)
+	v := view(m, ctx)
+	for _, want := range []string{"Listing", "4,200 keys so far, 2,100 keys/s", "0 of ? (listing) copied"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("listing view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "≥") || strings.Contains(v, "of 900") {
+		t.Errorf("listing view shows a partial total:\n%s", v)
+	}
+	for phase, want := range map[transfer.Phase]string{transfer.PhaseDeleting: "Deleting", transfer.PhaseVerifying: "Verifying"} {
+		s := uitest.FixedSnapshot(false)
+		s.Phase = phase
+		fr.Set(s)
+		tick(m, ctx, fr)
+		if v := view(m, ctx); !strings.Contains(v, want) {
+			t.Errorf("phase %s: view lacks %q", phase, want)
+		}
+	}
+}

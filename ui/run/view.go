@@ -111,8 +111,16 @@ func (m *Model) headline(st style.Styles, w int) string {
 		head = st.Warn.Render("❚❚ Paused") + st.Subtle.Render(" — objects in flight finish; p resumes")
 	case s.Phase == transfer.PhaseIdle || s.Phase == "":
 		head = st.Subtle.Render("… Preparing")
+	case s.Phase == transfer.PhaseListing:
+		head = st.OK.Render("▶ Listing") + st.Subtle.Render(fmt.Sprintf(" — %s keys so far, %s keys/s; copies start as soon as there is something to copy",
+			text.Count(s.ListedKeys), text.Count(int64(s.ListRate))))
+	case s.Phase == transfer.PhaseDeleting:
+		head = st.Warn.Render("▶ Deleting") + st.Subtle.Render(" — destination keys that are not in the source")
+	case s.Phase == transfer.PhaseVerifying:
+		head = st.OK.Render("▶ Verifying") + st.Subtle.Render(" — this run's copies against a destination listing")
 	case !s.Listed:
-		head = st.OK.Render("▶ Copying") + st.Subtle.Render(" — still listing: the totals grow")
+		head = st.OK.Render("▶ Copying") + st.Subtle.Render(fmt.Sprintf(" — still listing: %s keys so far, %s keys/s",
+			text.Count(s.ListedKeys), text.Count(int64(s.ListRate))))
 	default:
 		head = st.OK.Render("▶ Copying")
 	}
@@ -128,18 +136,20 @@ func (m *Model) bars(st style.Styles, w int) []string {
 	barW := max(10, min(60, w-58)) // the figures after it need about 50 cells
 	objTotal := s.ToCopy + s.ToDelete
 	settled := s.Copied + s.Failed + s.Deleted
-	of := ""
+	total, totalBytes := text.Count(s.ToCopy), transfer.FormatBytes(s.ToCopyBytes)
 	if !s.Listed {
-		of = "≥"
+		// The total is not known yet: say so rather than show a number
+		// that is still growing.
+		total, totalBytes = "? (listing)", "?"
 	}
-	objText := fmt.Sprintf("%s of %s%s copied", text.Count(s.Copied), of, text.Count(s.ToCopy))
+	objText := fmt.Sprintf("%s of %s copied", text.Count(s.Copied), total)
 	if s.ToDelete > 0 {
 		objText += fmt.Sprintf(", %s of %s deleted", text.Count(s.Deleted), text.Count(s.ToDelete))
 	}
 	if s.Failed > 0 {
 		objText += ", " + st.Fail.Render(text.Count(s.Failed)+" failed")
 	}
-	byteText := fmt.Sprintf("%s of %s%s", transfer.FormatBytes(s.BytesDone), of, transfer.FormatBytes(s.ToCopyBytes))
+	byteText := fmt.Sprintf("%s of %s", transfer.FormatBytes(s.BytesDone), totalBytes)
 	return []string{
 		"Objects " + bar(st, frac(settled, objTotal), barW) + pct(settled, objTotal, s.Listed) + "  " + objText,
 		"Bytes   " + bar(st, frac(s.BytesDone, s.ToCopyBytes), barW) + pct(s.BytesDone, s.ToCopyBytes, s.Listed) + "  " + byteText,
@@ -155,14 +165,12 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 	inner := graphW - 4
 
 	shown := m.history.samples[max(0, len(m.history.samples)-inner):]
-	var peak float64
 	vals := make([]float64, len(shown))
 	for i, x := range shown {
 		vals[i] = x.bytes
-		peak = max(peak, x.bytes)
 	}
 	graph := []string{st.Subtle.Render(fmt.Sprintf("bytes/s · last %s · peak %s",
-		text.Duration(time.Duration(len(shown))*time.Second), rate(peak)))}
+		text.Duration(time.Duration(len(shown))*time.Second), rate(m.history.peak)))}
 	for _, l := range sparkline(vals, inner, rows) {
 		graph = append(graph, st.OK.Render(l))
 	}

@@ -4,9 +4,12 @@
 package screen
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"slices"
 
 	"github.com/s3migrate/s3migrate/ui/style"
 )
@@ -109,4 +112,22 @@ func (c *Context) Migration() Migration {
 		Items: slices.Clone(c.Items), DstPrefix: c.DstPrefix,
 		Compare: c.Options.Compare, Journal: c.Journal,
 	}
+}
+
+// Mapping says where the selection goes, with the key mapping the
+// migration uses: a source key root+rel is written to dst-folder+rel.
+func (c *Context) Mapping() string {
+	dst := c.DstPrefix
+	if dst != "" && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	src := "s3://" + c.SrcBucket + "/" + c.SrcPrefix
+	to := "s3://" + c.DstBucket + "/" + dst
+	switch len(c.Items) {
+	case 0:
+		return src + " → " + to
+	case 1:
+		return src + c.Items[0] + " → " + to + c.Items[0]
+	}
+	return fmt.Sprintf("%d items: %s{%s} → %s{same keys}", len(c.Items), src, strings.Join(c.Items, ","), to)
 }

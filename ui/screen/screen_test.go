@@ -1,0 +1,20 @@
+package screen
+
+import "testing"
+
+// The status line shows the mapping the migration really uses.
+func TestMapping(t *testing.T) {
+	cases := []struct {
+		ctx  Context
+		want string
+	}{
+		{Context{SrcBucket: "o", DstBucket: "d", DstPrefix: "in", Items: []string{"logs/"}}, "s3://o/logs/ → s3://d/in/logs/"},
+		{Context{SrcBucket: "o", DstBucket: "d", SrcPrefix: "data/", DstPrefix: "x/"}, "s3://o/data/ → s3://d/x/"},
+		{Context{SrcBucket: "o", DstBucket: "d", Items: []string{"a/", "b.txt"}}, "2 items: s3://o/{a/,b.txt} → s3://d/{same keys}"},
+	}
+	for _, c := range cases {
+		if got := c.ctx.Mapping(); got != c.want {
+			t.Errorf("Mapping() = %q, want %q", got, c.want)
+		}
+	}
+}
