@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/ui/style"
@@ -47,7 +50,13 @@ func (d dialog) update(msg tea.KeyPressMsg) action {
 }
 
 // view is the dialog's box.
+// The box is as wide as the longest line of the prompt (up to the screen),
+// and long lines wrap inside it: a confirmation is never cut.
 func (d dialog) view(st style.Styles, width int) string {
 	body := st.Bold.Render(d.prompt) + "\n\n" + st.Key.Render("y") + " yes   " + st.Key.Render("n/esc") + " no"
-	return st.FocusedPane.Width(min(width, max(40, len([]rune(d.prompt))+4))).Render(body)
+	longest := 0
+	for _, l := range strings.Split(d.prompt, "\n") {
+		longest = max(longest, ansi.StringWidth(l))
+	}
+	return st.FocusedPane.Width(min(width, max(40, longest+4))).Render(body)
 }

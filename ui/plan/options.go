@@ -113,7 +113,12 @@ func (m *Model) optionsView(ctx *screen.Context, width, height int) string {
 		if m.diff.loaded {
 			n = fmt.Sprint(m.diff.sum.Stats.Count[transfer.ClassExtra])
 		}
-		del = st.Fail.Render(del + "  ⚠ deletes " + n + " only-in-destination keys from s3://" + ctx.DstBucket)
+		scope := deleteScope(ctx)
+		where := scope[0]
+		if len(scope) > 1 {
+			where = fmt.Sprintf("the %d selected folders", len(scope))
+		}
+		del = st.Fail.Render(del + "  ⚠ deletes " + n + " extras after the copies, only inside " + where)
 	}
 	rows := []struct {
 		f           field

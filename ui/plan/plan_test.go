@@ -363,7 +363,7 @@ func TestOptions(t *testing.T) {
 	if !o.Delete {
 		t.Fatal("space did not turn delete on")
 	}
-	if line := lineWith(h.view(), "Delete extras"); !strings.Contains(line, "⚠ deletes 1 only-in-destination keys") {
+	if line := lineWith(h.view(), "Delete extras"); !strings.Contains(line, "⚠ deletes 1 extras after the copies, only inside the 2 selected folders") {
 		t.Errorf("delete row = %q", line)
 	}
 	h.press("down", "space", "down", "space")
@@ -518,7 +518,7 @@ func TestStartWithDeleteAsksFirst(t *testing.T) {
 	if len(d.Nav) != 0 {
 		t.Fatalf("started without asking: %v", d.Nav)
 	}
-	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object found only in s3://dest-archive/") {
+	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object (2.0 KiB) found only in the destination, inside:") || !strings.Contains(v, "  s3://dest-archive/logs/ ") {
 		t.Fatalf("no delete confirmation:\n%s", v)
 	}
 	d.Press("n")

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -155,9 +156,11 @@ func (m *Model) start(ctx *screen.Context) tea.Cmd {
 	}
 	if ctx.Options.Delete && !ctx.Options.DryRun {
 		// Deleting is the one thing a run cannot undo: ask once more.
-		n := m.diff.sum.Stats.Count[transfer.ClassExtra]
-		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete,
-			prompt: fmt.Sprintf("Start, and DELETE %s found only in s3://%s/%s?", objects(n), ctx.DstBucket, ctx.DstPrefix)})
+		st := m.diff.sum.Stats
+		n := st.Count[transfer.ClassExtra]
+		prompt := fmt.Sprintf("Start, and after the copies DELETE %s (%s) found only in the destination, inside:\n  %s\nNothing outside these folders is read or deleted.",
+			objects(n), transfer.FormatBytes(st.Bytes[transfer.ClassExtra]), strings.Join(deleteScope(ctx), "\n  "))
+		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete, prompt: prompt})
 		return nil
 	}
 	return screen.Navigate(screen.Running)
@@ -212,4 +215,27 @@ func objects(n int64) string {
 		return "1 object"
 	}
 	return fmt.Sprintf("%d objects", n)
+}
+
+// deleteScope names the destination folders a delete stays inside: the
+// destination folder, or each selected folder's counterpart there.
+func deleteScope(ctx *screen.Context) []string {
+	dst := ctx.DstPrefix
+	if dst != "" && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	root := "s3://" + ctx.DstBucket + "/" + dst
+	var out []string
+	for _, it := range ctx.Items {
+		if strings.HasSuffix(it, "/") {
+			out = append(out, root+it)
+		}
+	}
+	if len(ctx.Items) == 0 {
+		out = append(out, root)
+	}
+	if len(out) == 0 {
+		out = append(out, "(none: only single objects are selected)")
+	}
+	return out
 }
