@@ -61,7 +61,7 @@ export AWS_PAGER=""
 
 echo "building s3migrate and the bench tools from $src"
 (cd "$src" && go build -o "$bin/s3migrate" . &&
-	go build -o "$bin/" ./bench/tools/seed ./bench/tools/sdkloop ./bench/tools/check ./bench/tools/maxrss)
+	go build -o "$bin/" ./bench/tools/seed ./bench/tools/sdkloop ./bench/tools/check ./bench/tools/maxrss ./bench/tools/etacheck)
 
 # The loop runs at s3migrate's own default concurrency, read from its help, so
 # the two stay equal if that default changes.
@@ -230,9 +230,21 @@ for n in $objects; do
 	round=
 	timed s3migrate "$n" noop "$sp" "${kept[-1]}"
 	for dp in "${kept[@]}"; do check "$sp" "$dp" -delete; done
+	# How honest the progress display is (not timed against the others): when
+	# the exact total and the ETA are known, and the ETA at half-way against
+	# the time the copy really took from there.
+	dp=n$n-eta/
+	"$bin/s3migrate" sync "s3://$origin/$sp" "s3://$dest/$dp" --source-profile "$src_profile" \
+		--dest-profile "$dst_profile" --progress json 2>"$tmp/eta-$n.err" | "$bin/etacheck" >"$tmp/eta-$n.txt" ||
+		{ cat "$tmp/eta-$n.err" >&2; echo "sync.sh: the ETA run failed" >&2; }
+	check "$sp" "$dp" -delete
 done
 
 # --- the table -----------------------------------------------------------------
+echo
+for n in $objects; do
+	[[ -f $tmp/eta-$n.txt ]] && sed "s/^/$n objects: /" "$tmp/eta-$n.txt"
+done
 # median FILTER: the median of the seconds of the result lines awk selects.
 median() {
 	awk "$1 { print \$3 }" "$results" | sort -n |

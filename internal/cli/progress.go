@@ -204,6 +204,8 @@ type jsonProgress struct {
 	// a rate is measured).
 	ETASeconds *float64 `json:"eta_seconds"`
 	Paused     bool     `json:"paused"`
+	// ElapsedSeconds is the time since the copy began.
+	ElapsedSeconds float64 `json:"elapsed_seconds"`
 }
 
 func writeJSON(w io.Writer, s transfer.Snapshot) {
@@ -213,7 +215,7 @@ func writeJSON(w io.Writer, s transfer.Snapshot) {
 		eta = &v
 	}
 	b, _ := json.Marshal(jsonProgress{
-		Time: time.Now().UTC().Format(time.RFC3339Nano), Phase: string(s.Phase), Listed: s.Listed, ListedKeys: s.ListedKeys, Paused: s.Paused,
+		Time: time.Now().UTC().Format(time.RFC3339Nano), Phase: string(s.Phase), Listed: s.Listed, ListedKeys: s.ListedKeys, Paused: s.Paused, ElapsedSeconds: s.Elapsed.Seconds(),
 		ToCopy: s.ToCopy, ToCopyBytes: s.ToCopyBytes, Identical: s.Plan.Count[transfer.ClassIdentical],
 		Copied: s.Copied, BytesDone: s.BytesDone, Failed: s.Failed, Deleted: s.Deleted,
 		InFlight: len(s.InFlight), ObjectsPerSec: s.ObjectsPerSec, BytesPerSec: s.BytesPerSec, ETASeconds: eta,
