@@ -466,3 +466,23 @@ func TestTotalsKnownEarly(t *testing.T) {
 		t.Log("the listing finished before the first snapshot")
 	}
 }
+
+// TestRelayNoticeComesBeforeTheSummary: in auto mode a denied server-side
+// read switches to relaying and says so while the run goes on (once), and
+// the plan line comes before the summary; with --progress none too.
+func TestRelayNoticeComesBeforeTheSummary(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "cli-relay-note") // no grant: server-side reads are denied
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, sb.Client(sb.Origin), src, "a", "b", "c")
+	r := run(t, withProfiles("sync", "s3://"+src, "s3://"+dst, "--progress", "none")...)
+	if r.code != 0 || strings.Count(r.stderr, "note: server-side copy denied") != 1 || !strings.Contains(r.stdout, "[0 server-side, 3 relayed]") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if i, j := strings.Index(r.stdout, "plan: 3 new"), strings.Index(r.stdout, "copied 3 objects"); i < 0 || j < i {
+		t.Errorf("the plan line does not come before the summary:\n%s", r.stdout)
+	}
+}

@@ -44,6 +44,7 @@ func parseProgress(s string, tty bool) (progressMode, error) {
 type progress struct {
 	mode     progressMode
 	w        io.Writer // where the progress goes
+	notes    io.Writer // where notices go: always people's text (stderr)
 	snap     func() transfer.Snapshot
 	mu       sync.Mutex
 	held     bool
@@ -53,15 +54,14 @@ type progress struct {
 }
 
 func startProgress(env Env, mode progressMode, snap func() transfer.Snapshot) *progress {
-	p := &progress{mode: mode, w: env.Stderr, snap: snap, done: make(chan struct{}), finished: make(chan struct{})}
+	p := &progress{mode: mode, w: env.Stderr, notes: env.Stderr, snap: snap, done: make(chan struct{}), finished: make(chan struct{})}
 	if mode == progressJSON {
 		p.w = env.Stdout
 	}
-	if mode == progressNone {
-		close(p.finished)
-		return p
-	}
-	every := map[progressMode]time.Duration{progressLive: 250 * time.Millisecond, progressPlain: 5 * time.Second, progressJSON: time.Second}[mode]
+	// Even without progress lines, notices (relay fallback, ACL dropped)
+	// are printed when they happen, not after the run.
+	every := map[progressMode]time.Duration{progressLive: 250 * time.Millisecond, progressPlain: 5 * time.Second,
+		progressJSON: time.Second, progressNone: 250 * time.Millisecond}[mode]
 	go func() {
 		defer close(p.finished)
 		t := time.NewTicker(every)
@@ -86,11 +86,9 @@ func (p *progress) draw(last bool) {
 	if p.held {
 		return
 	}
-	if p.mode != progressJSON {
-		for ; p.notices < len(s.Notices); p.notices++ {
-			p.clearLine()
-			fmt.Fprintf(p.w, "note: %s\n", s.Notices[p.notices])
-		}
+	for ; p.notices < len(s.Notices); p.notices++ {
+		p.clearLine()
+		fmt.Fprintf(p.notes, "note: %s\n", s.Notices[p.notices])
 	}
 	switch p.mode {
 	case progressLive:

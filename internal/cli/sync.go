@@ -149,10 +149,7 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 
 // finishRun prints the outcome and returns the exit code.
 func finishRun(env Env, human io.Writer, m *migration.Migration, out *migration.Outcome, dryRun bool) int {
-	snap := m.Snapshot()
-	for _, n := range snap.Notices {
-		fmt.Fprintf(env.Stderr, "note: %s\n", n)
-	}
+	snap := m.Snapshot() // its notices were printed by the progress reporter
 	if out.Result != nil {
 		printSummary(human, out.Plan, out.Result, snap, dryRun, m.Def.Options.Delete)
 	}
