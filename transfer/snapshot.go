@@ -137,6 +137,7 @@ func (e *Engine) sample() (objects, bytes int64, paused bool) {
 type rateWindow struct {
 	mu      sync.Mutex
 	samples []rateSample
+	last    time.Time // when the last sample (or paused tick) was taken
 }
 
 type rateSample struct {
@@ -151,29 +152,9 @@ const (
 
 func (w *rateWindow) start(read func() (int64, int64, bool)) (stop func()) {
 	done := make(chan struct{})
-	last := time.Now()
 	add := func() {
 		o, b, paused := read()
-		w.mu.Lock()
-		now := time.Now()
-		if paused {
-			// Paused time is not transfer time: shift the window forward so
-			// the rates after a pause are those before it, not diluted.
-			for i := range w.samples {
-				w.samples[i].at = w.samples[i].at.Add(now.Sub(last))
-			}
-			last = now
-			w.mu.Unlock()
-			return
-		}
-		last = now
-		w.samples = append(w.samples, rateSample{now, o, b})
-		cut := 0
-		for cut < len(w.samples)-1 && now.Sub(w.samples[cut].at) > rateWindowLen {
-			cut++
-		}
-		w.samples = append(w.samples[:0], w.samples[cut:]...)
-		w.mu.Unlock()
+		w.add(time.Now(), o, b, paused)
 	}
 	add()
 	go func() {
@@ -189,6 +170,30 @@ func (w *rateWindow) start(read func() (int64, int64, bool)) (stop func()) {
 		}
 	}()
 	return func() { close(done); add() }
+}
+
+// add records the counters at now. While paused it records nothing and
+// shifts the window forward instead: paused time is not transfer time, so
+// the rates after a pause are those before it, not diluted by it.
+func (w *rateWindow) add(now time.Time, objects, bytes int64, paused bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if paused {
+		if !w.last.IsZero() {
+			for i := range w.samples {
+				w.samples[i].at = w.samples[i].at.Add(now.Sub(w.last))
+			}
+		}
+		w.last = now
+		return
+	}
+	w.last = now
+	w.samples = append(w.samples, rateSample{now, objects, bytes})
+	cut := 0
+	for cut < len(w.samples)-1 && now.Sub(w.samples[cut].at) > rateWindowLen {
+		cut++
+	}
+	w.samples = append(w.samples[:0], w.samples[cut:]...)
 }
 
 func (w *rateWindow) rates() (objs, bytes float64) {

@@ -486,3 +486,53 @@ func TestRelayNoticeComesBeforeTheSummary(t *testing.T) {
 		t.Errorf("the plan line does not come before the summary:\n%s", r.stdout)
 	}
 }
+
+// TestJournalWriteErrorStopsTheRun: a journal that can no longer be written
+// stops the run with its error (the copy does not go on untracked), and the
+// migration stays resumable: resume finishes it.
+func TestJournalWriteErrorStopsTheRun(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-journal-fail")
+	var keys []string
+	for i := range 200 {
+		keys = append(keys, fmt.Sprintf("k/%03d", i))
+	}
+	put(t, sb.Client(sb.Origin), src, keys...)
+	// Slow copies, so the journal fails mid-run.
+	proxy, err := faultproxy.New(sb.Endpoint, faultproxy.Rule{Fault: faultproxy.Delay, Rate: 1, Match: faultproxy.IsCopy, Delay: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	profilesVia(t, proxy.URL())
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	p := openPair(t, "s3://"+src+"/k", "s3://"+dst+"/k")
+	opt := migration.DefaultOptions()
+	opt.Concurrency = 4
+	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := m.JournalPath()
+	done := make(chan *migration.Outcome)
+	go func() { done <- m.Run(context.Background(), migration.RunOptions{}) }()
+	for m.Snapshot().Copied < 10 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// What a full disk does to the writer: every write from now on fails.
+	m.Journal().Close()
+	out := <-done
+	if out.Err == nil || !strings.Contains(out.Err.Error(), "journal") || out.Result.Copied >= int64(len(keys)) {
+		t.Fatalf("run after the journal failed: err %v, copied %d of %d", out.Err, out.Result.Copied, len(keys))
+	}
+	if r := run(t, "jobs"); !strings.Contains(r.stdout, "interrupted") {
+		t.Errorf("jobs after the journal failed:\n%s", r.stdout)
+	}
+	r := run(t, "resume", "--progress", "none")
+	if r.code != 0 || !strings.Contains(r.stderr, filepath.Base(strings.TrimSuffix(path, ".db"))) {
+		t.Fatalf("resume: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if got := listKeys(t, sb.Client(sb.Dest), dst); len(got) != len(keys) {
+		t.Errorf("after resume the destination has %d of %d keys", len(got), len(keys))
+	}
+}

@@ -439,9 +439,17 @@ func (m *Migration) rows(ctx context.Context, status string, pl *planner) iter.S
 		var cur journal.Cursor
 		planDone := pl == nil
 		first := true
-		for {
+		// A journal that cannot be written stops the run at the next
+		// object: copying on untracked would make the journal lie.
+		journalOK := func() bool {
 			if err := m.j.Err(); err != nil {
 				yield(transfer.Entry{}, fmt.Errorf("%w: the run stops and stays resumable once the journal can be written (disk full or read-only?)", err))
+				return false
+			}
+			return true
+		}
+		for {
+			if !journalOK() {
 				return
 			}
 			rows, err := m.j.RowsAfter(cur, status, 0, pageRows)
@@ -450,6 +458,9 @@ func (m *Migration) rows(ctx context.Context, status string, pl *planner) iter.S
 				return
 			}
 			for _, r := range rows {
+				if !journalOK() {
+					return
+				}
 				if first && status == journal.StatusPending {
 					m.eng.SetPhase(transfer.PhaseCopying)
 					first = false
