@@ -39,6 +39,9 @@ type VerifyResult struct {
 	Checked    int64
 	Verified   int64
 	Mismatches []Mismatch
+	// Unreadable counts the objects that could not be checked; Unchecked
+	// lists them (or, after a run, the first few).
+	Unreadable int64
 	Unchecked  []Mismatch
 }
 
@@ -107,6 +110,7 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 	close(work)
 	wg.Wait()
 	res.Checked, res.Verified = checked.Load(), verified.Load()
+	res.Unreadable = int64(len(res.Unchecked))
 	slices.SortFunc(res.Mismatches, func(a, b Mismatch) int { return strings.Compare(a.Rel+a.What, b.Rel+b.What) })
 	slices.SortFunc(res.Unchecked, func(a, b Mismatch) int { return strings.Compare(a.Rel, b.Rel) })
 	if listErr != nil {

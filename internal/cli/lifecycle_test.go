@@ -35,6 +35,29 @@ func put(t *testing.T, c *s3.Client, bucket string, keys ...string) {
 	}
 }
 
+// putN writes n small objects prefix000…, 16 at a time, and returns their keys.
+func putN(t *testing.T, bucket, prefix string, n int) []string {
+	t.Helper()
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("%s%05d", prefix, i)
+	}
+	c := sb.Client(sb.Origin)
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := w; i < n; i += 16 {
+				if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(keys[i]), Body: strings.NewReader(keys[i])}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return keys
+}
+
 // newPair makes a source bucket the destination account may read and an
 // empty destination bucket.
 func newPair(t *testing.T, name string) (src, dst string) {
@@ -340,11 +363,7 @@ func objectRequest(r *http.Request) bool {
 func TestNoOpRerunSendsListingsOnly(t *testing.T) {
 	needSandbox(t)
 	src, dst := newPair(t, "cli-noop")
-	var keys []string
-	for i := range 40 {
-		keys = append(keys, fmt.Sprintf("k/%03d", i))
-	}
-	put(t, sb.Client(sb.Origin), src, keys...)
+	putN(t, src, "k/", 40)
 	proxy, err := faultproxy.New(sb.Endpoint, faultproxy.Rule{Fault: faultproxy.Delay, Rate: 1, Match: objectRequest, Delay: time.Microsecond})
 	if err != nil {
 		t.Fatal(err)
@@ -404,20 +423,7 @@ func TestTotalsKnownEarly(t *testing.T) {
 	useSandboxProfiles(t)
 	src, dst := newPair(t, "cli-totals")
 	const n = 2000
-	var wg sync.WaitGroup
-	c := sb.Client(sb.Origin)
-	for w := range 16 {
-		wg.Go(func() {
-			for i := w; i < n; i += 16 {
-				k := fmt.Sprintf("t/%05d", i)
-				if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
+	putN(t, src, "t/", n)
 	p := openPair(t, "s3://"+src+"/t", "s3://"+dst+"/t")
 	opt := migration.DefaultOptions()
 	opt.Concurrency = 8
@@ -493,11 +499,7 @@ func TestRelayNoticeComesBeforeTheSummary(t *testing.T) {
 func TestJournalWriteErrorStopsTheRun(t *testing.T) {
 	needSandbox(t)
 	src, dst := newPair(t, "cli-journal-fail")
-	var keys []string
-	for i := range 200 {
-		keys = append(keys, fmt.Sprintf("k/%03d", i))
-	}
-	put(t, sb.Client(sb.Origin), src, keys...)
+	keys := putN(t, src, "k/", 200)
 	// Slow copies, so the journal fails mid-run.
 	proxy, err := faultproxy.New(sb.Endpoint, faultproxy.Rule{Fault: faultproxy.Delay, Rate: 1, Match: faultproxy.IsCopy, Delay: 20 * time.Millisecond})
 	if err != nil {

@@ -47,7 +47,7 @@ func startRun(ctx context.Context, m *migration.Migration, b *Live, dryRun bool)
 		o := m.Run(rctx, migration.RunOptions{ConfirmDelete: func(migration.DeletePlan) bool { return true }})
 		out := screen.RunResult{Result: o.Result, Err: o.Err, Journal: m.JournalPath()}
 		if v := o.Verify; v != nil {
-			out.Verify = &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches}
+			out.Verify = &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches, Unreadable: v.Unchecked}
 			for _, s := range v.UncheckedSample {
 				out.Verify.Unchecked = append(out.Verify.Unchecked, transfer.Mismatch{What: "error", Detail: s})
 			}

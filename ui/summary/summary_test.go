@@ -203,3 +203,18 @@ func TestVerifyNow(t *testing.T) {
 		t.Errorf("the mismatch is not shown:\n%s", v)
 	}
 }
+
+// Objects that could not be read are not "all match"; a run that copied
+// nothing says there was nothing to check.
+func TestVerifyNoteIsHonest(t *testing.T) {
+	rr := verifiedClean()
+	rr.Verify.Verified, rr.Verify.Unreadable = 1230, 5
+	if v := plain(New(), testContext(rr)); !strings.Contains(v, "of 1,235 checked: 5 could not be read") || strings.Contains(v, "all match") {
+		t.Errorf("unreadable objects:\n%s", v)
+	}
+	rr = verifiedClean()
+	rr.Verify, rr.Result.Copied = nil, 0
+	if v := plain(New(), testContext(rr)); !strings.Contains(v, "nothing copied: nothing to check") {
+		t.Errorf("nothing copied:\n%s", v)
+	}
+}

@@ -149,8 +149,12 @@ func verifyNote(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result)
 	switch {
 	case v != nil && len(v.Mismatches) > 0:
 		return fmt.Sprintf("of %s checked: %s mismatches", text.Count(v.Checked), text.Count(int64(len(v.Mismatches))))
+	case v != nil && v.Unreadable > 0:
+		return fmt.Sprintf("of %s checked: %s could not be read (v checks again)", text.Count(v.Checked), text.Count(v.Unreadable))
 	case v != nil:
 		return fmt.Sprintf("of %s checked: all match", text.Count(v.Checked))
+	case !res.DryRun && !rr.Snapshot.DryRun && rr.Err == nil && len(res.Failures) == 0 && res.Copied == 0:
+		return "nothing copied: nothing to check (v checks every object)"
 	case res.DryRun || rr.Snapshot.DryRun:
 		return "not verified: dry run"
 	case rr.Err != nil:
