@@ -73,6 +73,7 @@ const (
 	stmtRunRead
 	stmtForget
 	stmtSpec
+	stmtSettle
 	numStmts
 )
 
@@ -102,6 +103,10 @@ var stmtSQL = [numStmts]string{
 	// done, skipped and deleted rows keep their history.
 	stmtForget: `DELETE FROM object WHERE status IN ('pending', 'extra', 'failed', 'interrupted')`,
 	stmtSpec:   `UPDATE migration SET definition = ?`,
+	// The common case of Finished: the row was planned. An UPDATE of the
+	// outcome columns costs less than the upsert, which binds every column.
+	stmtSettle: `UPDATE object SET status = ?2, attempts = ?3, strategy = ?4, error_code = ?5, http_status = ?6,
+		error = ?7, bytes = ?8, run = ?9 WHERE rel = ?1`,
 }
 
 // writer is the batching half of a Journal: callers enqueue ops, one
@@ -387,8 +392,13 @@ func (j *Journal) exec(o op) error {
 		_, err = s[stmtPlanned].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
 			r.MTime, r.StorageClass, r.Checksum, r.DstSize, r.DstETag)
 	case opFinished:
-		_, err = s[stmtFinished].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
-			r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+		var res sql.Result
+		res, err = s[stmtSettle].Exec(r.Rel, r.Status, r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+		if n, rerr := rowsAffected(res, err); rerr == nil && n == 0 {
+			// Not planned (a caller that records outcomes only): insert it.
+			_, err = s[stmtFinished].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
+				r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+		}
 	case opBeginRun:
 		if _, err = s[stmtRunNext].Exec(); err == nil {
 			_, err = s[stmtForget].Exec()
@@ -481,4 +491,11 @@ func (j *Journal) readUpload(rel string) (transfer.Upload, bool) {
 		return up, false
 	}
 	return up, true
+}
+
+func rowsAffected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
