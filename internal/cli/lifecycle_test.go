@@ -461,6 +461,9 @@ func TestTotalsKnownEarly(t *testing.T) {
 	if out.Err != nil || out.Result.Copied != n {
 		t.Fatalf("run: %v, copied %+v", out.Err, out.Result)
 	}
+	if out.Verify == nil || out.Verify.Checked != n || out.Verify.Verified != n {
+		t.Errorf("the check behind the copy: %+v, want %d of %d verified", out.Verify, n, n)
+	}
 	t.Logf("exact total known at %d copied, ETA at %d copied, of %d", atTotal, atETA, n)
 	if atTotal < 0 || atTotal > n*3/10 {
 		t.Errorf("the exact total was known only at %d of %d copied (want before 30%%)", atTotal, n)

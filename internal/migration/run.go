@@ -36,6 +36,8 @@ type Migration struct {
 	j   *journal.Journal // nil in a dry run
 	eng *transfer.Engine
 
+	frontier *frontier // which plan rows the copy has settled (for the trailing check)
+
 	runMu sync.Mutex // one Run at a time
 	defMu sync.Mutex // guards Def.Options.Concurrency
 }
@@ -138,7 +140,8 @@ func (m *Migration) newEngine(dryRun bool) {
 	eo := m.Def.engineOptions()
 	eo.DryRun = dryRun
 	if m.j != nil {
-		eo.Recorder = m.j
+		m.frontier = newFrontier()
+		eo.Recorder = trackingRecorder{Recorder: m.j, f: m.frontier}
 	}
 	m.eng = transfer.New(eo, m.Pair.Endpoints())
 }
@@ -254,6 +257,7 @@ func (m *Migration) Run(ctx context.Context, ro RunOptions) *Outcome {
 		out.State = journal.StateDone
 		return out
 	}
+	m.frontier.reset()
 	failed, err := m.failedBefore()
 	if err == nil {
 		_, err = m.j.BeginRun()
@@ -274,8 +278,23 @@ func (m *Migration) Run(ctx context.Context, ro RunOptions) *Outcome {
 	pl := &planner{done: make(chan struct{})}
 	go pl.run(planCtx, m, failed, ro.Planned)
 
-	// Copy: the engine takes pending rows as the plan commits them.
+	// Copy: the engine takes pending rows as the plan commits them, and the
+	// check of the copies trails it (see verify.go).
+	var v *verifier
+	var trailErr error
+	stopTrail, trailDone := make(chan struct{}), make(chan struct{})
+	if m.Def.Options.NoVerify {
+		close(trailDone)
+	} else {
+		v = m.newVerifier(ctx)
+		go func() {
+			defer close(trailDone)
+			trailErr = v.trail(ctx, m.frontier, stopTrail)
+		}()
+	}
 	out.Result, out.Err = m.eng.Settle(ctx, m.rows(ctx, journal.StatusPending, pl))
+	close(stopTrail)
+	<-trailDone
 	cancelPlan()
 	<-pl.done
 	out.Plan = m.eng.Snapshot().Plan
@@ -286,32 +305,39 @@ func (m *Migration) Run(ctx context.Context, ro RunOptions) *Outcome {
 		out.Err = ctx.Err()
 	}
 
-	// Delete.
-	if out.Err == nil && m.Def.Options.Delete && out.Plan.Count[transfer.ClassExtra] > 0 {
-		if n := len(out.Result.Failures); n > 0 {
-			out.DeletesSkipped = fmt.Sprintf("%d objects failed to copy: nothing is deleted until every copy succeeded", n)
-		} else if err := m.checkDelete(out.Plan, ro); err != nil {
-			out.Err = err
-		} else {
-			m.eng.SetPhase(transfer.PhaseDeleting)
-			out.Result, out.Err = m.eng.Settle(ctx, m.rows(ctx, journal.StatusExtra, nil))
+	// Verify the rest of what this run copied. A mismatch is recorded as a
+	// failure: the report lists it, and the next run copies it again even
+	// where size and ETag look equal.
+	if v != nil {
+		if out.Err == nil && trailErr != nil {
+			out.Err = trailErr
+		}
+		if out.Err == nil {
+			m.eng.SetPhase(transfer.PhaseVerifying)
+			out.Err = v.upTo(ctx, "", false, true)
+		}
+		rep := v.finish()
+		if out.Err == nil && out.Result != nil && out.Result.Copied > 0 {
+			out.Verify = rep
+			for _, mm := range rep.Mismatches {
+				m.j.Finished(transfer.Entry{Rel: mm.Rel, Class: transfer.ClassChanged, Src: transfer.Object{Key: m.Def.Src.Prefix + mm.Rel}}, "verify", 0, &transfer.MismatchError{Mismatch: mm})
+			}
 		}
 	}
 
-	// Verify what this run copied.
-	if out.Err == nil && !m.Def.Options.NoVerify && out.Result != nil && out.Result.Copied > 0 {
-		if err := m.j.Flush(); err != nil {
-			out.Err = err
-		}
-	}
-	if out.Err == nil && !m.Def.Options.NoVerify && out.Result != nil && out.Result.Copied > 0 {
-		m.eng.SetPhase(transfer.PhaseVerifying)
-		out.Verify, out.Err = m.verifyRun(ctx)
-		if out.Verify != nil {
-			for _, mm := range out.Verify.Mismatches {
-				// Recorded as failures: the report lists them, and the next
-				// run copies them again even where size and ETag look equal.
-				m.j.Finished(transfer.Entry{Rel: mm.Rel, Class: transfer.ClassChanged, Src: transfer.Object{Key: m.Def.Src.Prefix + mm.Rel}}, "verify", 0, &transfer.MismatchError{Mismatch: mm})
+	// Delete, once every copy succeeded and checked out.
+	if out.Err == nil && m.Def.Options.Delete && out.Plan.Count[transfer.ClassExtra] > 0 {
+		switch {
+		case len(out.Result.Failures) > 0:
+			out.DeletesSkipped = fmt.Sprintf("%d objects failed to copy: nothing is deleted until every copy succeeded", len(out.Result.Failures))
+		case out.Verify != nil && (len(out.Verify.Mismatches) > 0 || out.Verify.Unchecked > 0):
+			out.DeletesSkipped = "the check of the copies found differences or could not read some: nothing is deleted until every copy checks out"
+		default:
+			if err := m.checkDelete(out.Plan, ro); err != nil {
+				out.Err = err
+			} else {
+				m.eng.SetPhase(transfer.PhaseDeleting)
+				out.Result, out.Err = m.eng.Settle(ctx, m.rows(ctx, journal.StatusExtra, nil))
 			}
 		}
 	}
@@ -464,6 +490,9 @@ func (m *Migration) rows(ctx context.Context, status string, pl *planner) iter.S
 				if first && status == journal.StatusPending {
 					m.eng.SetPhase(transfer.PhaseCopying)
 					first = false
+				}
+				if status == journal.StatusPending {
+					m.frontier.dispatched(r.Rel)
 				}
 				if !yield(r.Entry(m.Def.Src, m.Def.Dst), nil) {
 					return

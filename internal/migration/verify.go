@@ -24,127 +24,270 @@ type VerifyReport struct {
 	UncheckedSample []string
 }
 
-// verifyRun checks what this run copied, for almost nothing: one listing of
-// the destination, merged with the journal's rows of this run, proves each
-// copy is there with the right size and (where ETags are comparable) the
-// right ETag. Each copy was already checked from its own response. Only
-// multipart objects, whose headers, metadata and tags this tool wrote
-// itself, are read again in full. A read error is never a difference.
-func (m *Migration) verifyRun(ctx context.Context) (*VerifyReport, error) {
-	rep := &VerifyReport{}
-	run := m.j.Run()
-	next, stop := iter.Pull2(m.destListing(ctx))
-	defer stop()
-	cur, lerr, ok := next()
-	rel := func(o transfer.Object) string { return o.Key[len(m.Def.Dst.Prefix):] }
+// The check of what a run copied costs almost nothing: one listing of the
+// destination, merged with the journal's rows of this run, proves each copy
+// is there with the right size and (where ETags are comparable) the right
+// ETag. Each copy was already checked from its own response. Only multipart
+// objects, whose headers, metadata and tags this tool wrote itself, are read
+// again in full. A read error is never a difference.
+//
+// The check trails the copy instead of following it: the frontier says
+// which rows are settled, and every ~1,000 settled rows the verifier lists
+// the destination up to the frontier. What it lists was written before the
+// listing was asked for, so the listing is proof; keys past the frontier
+// are listed in a later round. After the copy only the last stretch is left.
 
-	var mu sync.Mutex
-	unchecked := func(r string, why string) {
-		mu.Lock()
-		rep.Unchecked++
-		if len(rep.UncheckedSample) < 5 {
-			rep.UncheckedSample = append(rep.UncheckedSample, r+": "+why)
-		}
-		mu.Unlock()
+// frontier tracks which plan rows the copy has settled, in key order.
+type frontier struct {
+	mu      sync.Mutex
+	queue   []string        // dispatched rels in key order, settled ones at the front popped lazily
+	state   map[string]bool // dispatched rels: settled or not
+	last    string          // the last rel dispatched
+	any     bool
+	settles int64 // settled rows so far
+}
+
+func newFrontier() *frontier { return &frontier{state: map[string]bool{}} }
+
+// reset forgets a previous run's rows.
+func (f *frontier) reset() {
+	f.mu.Lock()
+	f.queue, f.state, f.last, f.any, f.settles = nil, map[string]bool{}, "", false, 0
+	f.mu.Unlock()
+}
+
+func (f *frontier) dispatched(rel string) {
+	f.mu.Lock()
+	f.queue = append(f.queue, rel)
+	f.state[rel] = false
+	f.last, f.any = rel, true
+	f.mu.Unlock()
+}
+
+func (f *frontier) settled(rel string) {
+	f.mu.Lock()
+	if done, ok := f.state[rel]; ok && !done {
+		f.state[rel] = true
+		f.settles++
 	}
-	mismatch := func(ms []transfer.Mismatch) {
-		mu.Lock()
-		rep.Mismatches = append(rep.Mismatches, ms...)
-		mu.Unlock()
+	f.mu.Unlock()
+}
+
+// bound returns the frontier: every dispatched row below hi (or up to and
+// including it, with incl) is settled. ok is false while nothing is.
+func (f *frontier) bound() (hi string, incl, ok bool, settles int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for n < len(f.queue) && f.state[f.queue[n]] {
+		delete(f.state, f.queue[n])
+		n++
 	}
-	full := make(chan transfer.Entry)
-	var wg sync.WaitGroup
+	f.queue = f.queue[n:]
+	switch {
+	case len(f.queue) > 0:
+		return f.queue[0], false, true, f.settles
+	case f.any:
+		return f.last, true, true, f.settles
+	}
+	return "", false, false, f.settles
+}
+
+// trackingRecorder tells the frontier about every settled row.
+type trackingRecorder struct {
+	transfer.Recorder
+	f *frontier
+}
+
+func (t trackingRecorder) Finished(e transfer.Entry, strategy string, attempts int, err error) {
+	t.Recorder.Finished(e, strategy, attempts, err)
+	t.f.settled(e.Rel)
+}
+
+// verifier checks the rows of one run, a key range at a time.
+type verifier struct {
+	m   *Migration
+	run int64
+	lo  journal.Cursor // rows up to here are checked
+
+	mu  sync.Mutex
+	rep VerifyReport
+
+	full chan transfer.Entry // multipart copies, checked in full by a pool
+	wg   sync.WaitGroup
+}
+
+func (m *Migration) newVerifier(ctx context.Context) *verifier {
+	v := &verifier{m: m, run: m.j.Run(), full: make(chan transfer.Entry)}
 	ep := m.Pair.Endpoints()
 	for range 8 {
-		wg.Go(func() {
-			for e := range full {
+		v.wg.Go(func() {
+			for e := range v.full {
 				ms := transfer.VerifyObject(ctx, ep, m.Def.Src, m.Def.Dst, e, false)
 				switch {
 				case ctx.Err() != nil:
 				case len(ms) == 0:
-					mu.Lock()
-					rep.Verified++
-					mu.Unlock()
+					v.verified()
 				case ms[0].What == "error":
-					unchecked(e.Rel, ms[0].Detail)
+					v.unchecked(e.Rel, ms[0].Detail)
 				default:
-					mismatch(ms)
+					v.mismatch(ms...)
 				}
 			}
 		})
 	}
-	kms := m.Def.Options.SSE == "aws:kms"
-	var after journal.Cursor
-	var qerr error
-pages:
+	return v
+}
+
+func (v *verifier) verified() {
+	v.mu.Lock()
+	v.rep.Verified++
+	v.mu.Unlock()
+}
+
+func (v *verifier) unchecked(rel, why string) {
+	v.mu.Lock()
+	v.rep.Unchecked++
+	if len(v.rep.UncheckedSample) < 5 {
+		v.rep.UncheckedSample = append(v.rep.UncheckedSample, rel+": "+why)
+	}
+	v.mu.Unlock()
+}
+
+func (v *verifier) mismatch(ms ...transfer.Mismatch) {
+	v.mu.Lock()
+	v.rep.Mismatches = append(v.rep.Mismatches, ms...)
+	v.mu.Unlock()
+}
+
+// finish waits for the full checks and returns the report.
+func (v *verifier) finish() *VerifyReport {
+	close(v.full)
+	v.wg.Wait()
+	rep := v.rep
+	return &rep
+}
+
+// trail verifies behind the copy until stop is closed.
+func (v *verifier) trail(ctx context.Context, f *frontier, stop <-chan struct{}) error {
+	var checkedAt int64
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
 	for {
-		rows, err := m.j.RowsAfter(after, journal.StatusDone, run, 1000)
+		select {
+		case <-stop:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		hi, incl, ok, settles := f.bound()
+		if !ok || settles-checkedAt < 1000 {
+			continue // a listing per ~1,000 objects, as after the copy
+		}
+		if err := v.upTo(ctx, hi, incl, false); err != nil {
+			return err
+		}
+		checkedAt = settles
+	}
+}
+
+// upTo checks this run's done rows after v.lo, up to hi (inclusive with
+// incl), or to the end with all.
+func (v *verifier) upTo(ctx context.Context, hi string, incl, all bool) error {
+	m := v.m
+	// Every outcome below the bound was queued before it was computed:
+	// commit them, so the rows read below are final.
+	if err := m.j.Flush(); err != nil {
+		return err
+	}
+	within := func(rel string) bool { return all || rel < hi || (incl && rel == hi) }
+	next, stop := iter.Pull2(m.destRange(ctx, v.lo, hi, incl, all))
+	defer stop()
+	cur, lerr, ok := next()
+	dst := m.Def.Dst
+	rel := func(o transfer.Object) string { return o.Key[len(dst.Prefix):] }
+	kms := m.Def.Options.SSE == "aws:kms"
+	threshold := m.eng.Options().MultipartThreshold
+	for {
+		rows, err := m.j.RowsAfter(v.lo, journal.StatusDone, v.run, 1000)
 		if err != nil {
-			qerr = err
-			break
+			return err
 		}
 		for _, r := range rows {
-			after.Next(r.Rel)
-			if ctx.Err() != nil {
-				break pages
+			if !within(r.Rel) {
+				return nil
 			}
-			mu.Lock()
-			rep.Checked++
-			mu.Unlock()
+			v.lo.Next(r.Rel)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			v.mu.Lock()
+			v.rep.Checked++
+			v.mu.Unlock()
 			for ok && lerr == nil && rel(cur) < r.Rel {
 				cur, lerr, ok = next()
 			}
 			switch {
 			case lerr != nil:
-				unchecked(r.Rel, transfer.ErrorSummary(lerr))
+				v.unchecked(r.Rel, transfer.ErrorSummary(lerr))
 				continue
 			case !ok || rel(cur) != r.Rel:
-				mismatch([]transfer.Mismatch{{Rel: r.Rel, What: "missing", Detail: "not in " + m.Def.Dst.URL(m.Def.Dst.Prefix+r.Rel)}})
+				v.mismatch(transfer.Mismatch{Rel: r.Rel, What: "missing", Detail: "not in " + dst.URL(dst.Prefix+r.Rel)})
 				continue
 			case cur.Size != r.Size:
-				mismatch([]transfer.Mismatch{{Rel: r.Rel, What: "size", Detail: fmt.Sprintf("%d bytes in the source, %d in the destination", r.Size, cur.Size)}})
+				v.mismatch(transfer.Mismatch{Rel: r.Rel, What: "size", Detail: fmt.Sprintf("%d bytes in the source, %d in the destination", r.Size, cur.Size)})
 				continue
 			case !kms && transfer.ETagsDiffer(r.ETag, cur.ETag):
-				mismatch([]transfer.Mismatch{{Rel: r.Rel, What: "etag", Detail: fmt.Sprintf("%s in the source, %s in the destination", r.ETag, cur.ETag)}})
+				v.mismatch(transfer.Mismatch{Rel: r.Rel, What: "etag", Detail: fmt.Sprintf("%s in the source, %s in the destination", r.ETag, cur.ETag)})
 				continue
 			}
-			if r.Strategy == "multipart copy" || (r.Strategy == "relay" && r.Size > m.eng.Options().MultipartThreshold) {
+			if r.Strategy == "multipart copy" || (r.Strategy == "relay" && r.Size > threshold) {
 				select {
-				case full <- r.Entry(m.Def.Src, m.Def.Dst):
+				case v.full <- r.Entry(m.Def.Src, dst):
 				case <-ctx.Done():
+					return ctx.Err()
 				}
 				continue
 			}
-			mu.Lock()
-			rep.Verified++
-			mu.Unlock()
+			v.verified()
 		}
 		if len(rows) < 1000 {
-			break
+			return nil
 		}
 	}
-	close(full)
-	wg.Wait()
-	if qerr != nil {
-		return rep, qerr
-	}
-	return rep, ctx.Err()
 }
 
-// destListing lists the destination folders of the migration (each
-// selected item's, or the whole folder) in key order. A listing cut off by
-// an error carries on from its last key, a few times, before the error
-// stands.
-func (m *Migration) destListing(ctx context.Context) iter.Seq2[transfer.Object, error] {
+// destRange lists the destination folders of the migration (each selected
+// item's, or the whole folder) in key order, from after lo up to hi
+// (inclusive with incl; everything with all). A listing cut off by an error
+// carries on from its last key, a few times, before the error stands.
+func (m *Migration) destRange(ctx context.Context, lo journal.Cursor, hi string, incl, all bool) iter.Seq2[transfer.Object, error] {
 	items := Selection(m.Def.Items)
 	if len(items) == 0 {
 		items = []string{""}
 	}
+	dst := m.Def.Dst
+	startKey := dst.Prefix + lo.After
+	past := func(rel string) bool { return !all && (rel > hi || (!incl && rel == hi)) }
 	return func(yield func(transfer.Object, error) bool) {
 		for _, it := range items {
-			loc := transfer.Location{Bucket: m.Def.Dst.Bucket, Prefix: m.Def.Dst.Prefix + it}
+			if past(it) && !strings.HasPrefix(hi, it) {
+				return // this item and every later one lie past the range
+			}
+			loc := transfer.Location{Bucket: dst.Bucket, Prefix: dst.Prefix + it}
 			exact := it != "" && !strings.HasSuffix(it, "/")
-			last, tries := "", 0
+			last := ""
+			if lo.Started {
+				switch {
+				case startKey < loc.Prefix:
+				case strings.HasPrefix(startKey, loc.Prefix):
+					last = startKey
+				default:
+					continue // the range starts after this item
+				}
+			}
+			tries := 0
 		listing:
 			for {
 				for o, err := range transfer.ListAfter(ctx, m.Pair.DstClient, loc, last) {
@@ -159,7 +302,12 @@ func (m *Migration) destListing(ctx context.Context) iter.Seq2[transfer.Object, 
 					}
 					last = o.Key
 					if exact && o.Key != loc.Prefix {
-						continue // "a.txt" also lists "a.txt.bak", outside the selection
+						// "a.txt" also lists "a.txt.bak", outside the
+						// selection; the object itself sorts first.
+						break listing
+					}
+					if past(o.Key[len(dst.Prefix):]) {
+						return // a folder's keys are contiguous: the rest is past too
 					}
 					if !yield(o, nil) {
 						return
