@@ -66,8 +66,10 @@ func (m *Model) header(cur screen.ID) string {
 	where := ""
 	switch {
 	case cur >= screen.Plan && c.SrcBucket != "" && c.DstBucket != "":
-		// From the plan on: where the keys really go.
-		where = "  " + c.Mapping()
+		// From the plan on, where the keys really go comes first: it is what
+		// a narrow terminal must not cut.
+		status := st.Status.Render(truncate(c.Mapping()+"   origin: "+origin+"   destination: "+dest, m.width))
+		return title + "\n" + status + "\n"
 	case c.SrcBucket != "":
 		where = "  s3://" + c.SrcBucket + "/" + c.Where
 		if c.DstBucket != "" {

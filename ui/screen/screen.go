@@ -129,5 +129,5 @@ func (c *Context) Mapping() string {
 	case 1:
 		return src + c.Items[0] + " → " + to + c.Items[0]
 	}
-	return fmt.Sprintf("%d items: %s{%s} → %s{same keys}", len(c.Items), src, strings.Join(c.Items, ","), to)
+	return fmt.Sprintf("%s → %s (%d items, same keys below)", src, to, len(c.Items))
 }

@@ -10,7 +10,7 @@ func TestMapping(t *testing.T) {
 	}{
 		{Context{SrcBucket: "o", DstBucket: "d", DstPrefix: "in", Items: []string{"logs/"}}, "s3://o/logs/ → s3://d/in/logs/"},
 		{Context{SrcBucket: "o", DstBucket: "d", SrcPrefix: "data/", DstPrefix: "x/"}, "s3://o/data/ → s3://d/x/"},
-		{Context{SrcBucket: "o", DstBucket: "d", Items: []string{"a/", "b.txt"}}, "2 items: s3://o/{a/,b.txt} → s3://d/{same keys}"},
+		{Context{SrcBucket: "o", DstBucket: "d", Items: []string{"a/", "b.txt"}}, "s3://o/ → s3://d/ (2 items, same keys below)"},
 	}
 	for _, c := range cases {
 		if got := c.ctx.Mapping(); got != c.want {
