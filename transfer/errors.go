@@ -62,14 +62,15 @@ func HTTPStatus(err error) int {
 	return 0
 }
 
-// ErrorSummary renders an SDK error in one short line: the code and message
-// without request ids and operation boilerplate.
+// ErrorSummary renders an error in one line: an OpError whole (operation,
+// location, identity, cause and hint: what the user needs to act), an SDK
+// error as its code and message without request ids and boilerplate.
 func ErrorSummary(err error) string {
 	if err == nil {
 		return ""
 	}
 	var oe *OpError
-	if errors.As(err, &oe) && oe != err {
+	if errors.As(err, &oe) {
 		return oe.Error()
 	}
 	var ae smithy.APIError

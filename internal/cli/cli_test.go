@@ -214,8 +214,10 @@ func TestSyncPartialFailure(t *testing.T) {
 		t.Fatalf("exit %d, want 1; stderr %q", r.code, r.stderr)
 	}
 	for _, k := range []string{"zz/blocked-1", "zz/blocked-2"} {
-		if !strings.Contains(r.stderr, k) {
-			t.Errorf("failed key %s not listed: %q", k, r.stderr)
+		// The whole error: operation, both locations, identity, cause, hint.
+		want := "copy s3://" + src + "/" + k + " → s3://" + dst + "/" + k + " as profile sandbox-dest"
+		if !strings.Contains(r.stderr, k) || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, "s3migrate preflight") {
+			t.Errorf("failed key %s not listed with its whole error (%q): %q", k, want, r.stderr)
 		}
 	}
 	if !strings.Contains(r.stderr, "2 objects failed") || !strings.Contains(r.stderr, "copied 3 objects") {
