@@ -26,6 +26,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/testenv"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -43,8 +44,16 @@ var sb *sandbox.Sandbox
 // starts (the gateway chdir()s into its data directory).
 var moduleRoot string
 
-func TestMain(m *testing.M) {
+func TestMain(m *testing.M) { os.Exit(benchMain(m)) }
+
+func benchMain(m *testing.M) int {
 	flag.Parse()
+	cleanup, err := testenv.Isolate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer cleanup()
 	wd, err := os.Getwd()
 	if err == nil {
 		moduleRoot, err = filepath.Abs(filepath.Join(wd, ".."))
@@ -54,21 +63,21 @@ func TestMain(m *testing.M) {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench: find module root:", err)
-		os.Exit(2)
+		return 2
 	}
 	benchRequested := flag.Lookup("test.bench").Value.String() != ""
 	if testing.Short() && !benchRequested {
 		// -short: TestBenchHarness skips; nothing needs the gateway.
-		os.Exit(m.Run())
+		return m.Run()
 	}
 	sb, err = sandbox.Start(context.Background(), sandbox.Options{Seed: sandbox.SeedNone})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench: start sandbox:", err)
-		os.Exit(2)
+		return 2
 	}
 	code := m.Run()
 	sb.Close()
-	os.Exit(code)
+	return code
 }
 
 // tb is what the helpers need from *testing.T and *testing.B.

@@ -10,14 +10,24 @@ import (
 	"testing"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/internal/testenv"
 )
 
 // Run is the body of a TestMain: unless -short, it starts a sandbox with
 // the seed and hands it to set, runs the tests, stops the sandbox, and
 // returns the exit code. With -short, set is not called and the tests that
 // need the sandbox skip themselves.
+//
+// First of all it makes the test binary hermetic (testenv.Isolate): the
+// developer's AWS_* and XDG_* variables and HOME are out of reach.
 func Run(m *testing.M, seed sandbox.SeedSize, set func(*sandbox.Sandbox)) int {
 	flag.Parse()
+	cleanup, err := testenv.Isolate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer cleanup()
 	if testing.Short() {
 		return m.Run()
 	}
