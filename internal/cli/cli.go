@@ -116,10 +116,21 @@ func fail(env Env, code int, err error) int {
 
 func newFlagSet(env Env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	// The flag package prints an error, then the usage. A mistake gets one
+	// line that says where the usage is; -h gets the usage.
+	var msg strings.Builder
+	fs.SetOutput(&msg)
+	cmd := strings.TrimSpace("s3migrate " + name)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "Usage: s3migrate %s %s\n\nFlags:\n", name, args)
+		if m := strings.TrimSpace(msg.String()); m != "" {
+			msg.Reset()
+			fmt.Fprintf(env.Stderr, "%s: %s: see `%s --help`\n", cmd, m, cmd)
+			return
+		}
+		fmt.Fprintf(env.Stderr, "Usage: %s %s\n\nFlags:\n", cmd, args)
+		fs.SetOutput(env.Stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(&msg)
 	}
 	return fs
 }

@@ -76,6 +76,18 @@ func TestBadInputIsOneClearLine(t *testing.T) {
 		{"bad mode", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--mode", "fast"), "want auto, server-side or relay"},
 		{"bad compare", withProfiles("diff", "s3://origin-data", "s3://dest-archive", "--compare", "md5"), "want size-etag"},
 		{"bad progress", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--progress", "loud"), "want auto, plain, json or none"},
+		{"unknown flag", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--fast"), "flag provided but not defined: -fast: see `s3migrate sync --help`"},
+		{"no concurrency", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--concurrency", "0"), "--concurrency 0: want 1 to 1024"},
+		{"negative concurrency", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--concurrency", "-1"), "--concurrency -1: want 1 to 1024"},
+		{"huge concurrency", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--concurrency", "100000"), "--concurrency 100000: want 1 to 1024"},
+		{"huge part", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--part-size", "99999999999999"), "--part-size 99999999999999: want"},
+		{"tiny threshold", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--multipart-threshold", "1"), "--multipart-threshold 1: want"},
+		{"bad acl", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--acl", "bogus"), "--acl bogus: want one of"},
+		{"bad storage class", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--storage-class", "BOGUS"), "--storage-class BOGUS: want one of"},
+		{"sse conflict", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--sse", "AES256", "--sse-kms-key-id", "k"), "--sse-kms-key-id goes with --sse aws:kms"},
+		{"unwritable report", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--report", "/nonexistent-dir/r.csv"), "--report /nonexistent-dir/r.csv: no such file or directory"},
+		{"bad max-delete", withProfiles("sync", "s3://origin-data", "s3://dest-archive", "--max-delete", "-5"), "--max-delete -5"},
+		{"resume unknown flag", []string{"resume", "--fast"}, "see `s3migrate resume --help`"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

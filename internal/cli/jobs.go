@@ -63,7 +63,7 @@ func runResume(ctx context.Context, env Env, args []string) int {
 	if len(pos) > 1 {
 		return fail(env, ExitUsage, fmt.Errorf("resume takes at most one migration id, got %d", len(pos)))
 	}
-	if _, err := parseProgress(rf.progress, env.IsTerminal); err != nil {
+	if err := rf.check(env); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	id := ""

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
@@ -63,17 +66,14 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if opt.Mode, err = transfer.ParseMode(mode); err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	if opt.SSE != "" && opt.SSE != "AES256" && opt.SSE != "aws:kms" {
-		return fail(env, ExitUsage, fmt.Errorf("--sse %s: want AES256 or aws:kms", opt.SSE))
-	}
-	if opt.SSEKMSKeyID != "" && opt.SSE == "" {
-		opt.SSE = "aws:kms"
-	}
-	if _, err := parseProgress(rf.progress, env.IsTerminal); err != nil {
+	if err := checkOptions(&opt); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	if rf.reportPath != "" && dryRun {
 		return fail(env, ExitUsage, errors.New("--report needs a real run: a dry run acts on no object"))
+	}
+	if err := rf.check(env); err != nil {
+		return fail(env, ExitUsage, err)
 	}
 	if err := checkCanConfirm(env, opt.Delete && !dryRun, rf.yes); err != nil {
 		return fail(env, ExitUsage, err)
@@ -90,6 +90,60 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	}
 	defer m.Close()
 	return runMigration(ctx, env, m, rf, dryRun)
+}
+
+// checkOptions refuses, before anything runs, values S3 or the engine
+// would refuse (or silently change) later: a mistake costs one line, not a
+// run with a thousand failures.
+func checkOptions(o *migration.Options) error {
+	const minPart, maxPart = 5 << 20, 5 << 30
+	switch {
+	case o.Concurrency < 1 || o.Concurrency > 1024:
+		return fmt.Errorf("--concurrency %d: want 1 to 1024 objects at once", o.Concurrency)
+	case o.PartSize < minPart || o.PartSize > maxPart:
+		return fmt.Errorf("--part-size %d: want %d (5 MiB) to %d (5 GiB) bytes, S3's part limits", o.PartSize, minPart, int64(maxPart))
+	case o.MultipartThreshold < minPart || o.MultipartThreshold > maxPart:
+		return fmt.Errorf("--multipart-threshold %d: want %d (5 MiB) to %d (5 GiB) bytes: CopyObject takes at most 5 GiB", o.MultipartThreshold, minPart, int64(maxPart))
+	case o.MaxDelete < -1:
+		return fmt.Errorf("--max-delete %d: want a count, or -1 for no limit", o.MaxDelete)
+	}
+	if o.ACL != "" && !slices.Contains(types.ObjectCannedACL("").Values(), types.ObjectCannedACL(o.ACL)) {
+		return fmt.Errorf("--acl %s: want one of S3's canned ACLs: %v", o.ACL, types.ObjectCannedACL("").Values())
+	}
+	if o.StorageClass != "" && !slices.Contains(types.StorageClass("").Values(), types.StorageClass(o.StorageClass)) {
+		return fmt.Errorf("--storage-class %s: want one of %v", o.StorageClass, types.StorageClass("").Values())
+	}
+	switch {
+	case o.SSE != "" && o.SSE != "AES256" && o.SSE != "aws:kms":
+		return fmt.Errorf("--sse %s: want AES256 or aws:kms", o.SSE)
+	case o.SSEKMSKeyID != "" && o.SSE == "AES256":
+		return errors.New("--sse-kms-key-id goes with --sse aws:kms, not AES256: drop one")
+	case o.SSEKMSKeyID != "":
+		o.SSE = "aws:kms"
+	}
+	return nil
+}
+
+// check validates the run flags before anything runs: the progress mode,
+// and a report path that can be written (found out before the copy, not
+// after it).
+func (rf *runFlags) check(env Env) error {
+	if _, err := parseProgress(rf.progress, env.IsTerminal); err != nil {
+		return err
+	}
+	if rf.reportPath == "" {
+		return nil
+	}
+	_, statErr := os.Stat(rf.reportPath)
+	f, err := os.OpenFile(rf.reportPath, os.O_WRONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("--report %s: %w", rf.reportPath, errors.Unwrap(err))
+	}
+	f.Close()
+	if statErr != nil {
+		os.Remove(rf.reportPath) // it did not exist: leave nothing behind until the report is written
+	}
+	return nil
 }
 
 // checkCanConfirm refuses, before any work, a run that would have to ask
