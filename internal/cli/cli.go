@@ -146,26 +146,3 @@ func flagErrCode(err error) int {
 func DefaultEnv() Env {
 	return Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, IsTerminal: isTerminal(os.Stderr), StdinIsTerminal: isTerminal(os.Stdin)}
 }
-
-// escapeForTerminal makes control characters, newlines and bidi controls in
-// keys visible (\n, \u202e), so a key cannot forge lines or reorder text.
-func escapeForTerminal(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -36,11 +37,11 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		}
 		switch e.Class {
 		case transfer.ClassChanged:
-			fmt.Fprintf(env.Stdout, "%-20s %s  (%s)\n", e.Class, e.Rel, e.Reason)
+			fmt.Fprintf(env.Stdout, "%-20s %s  (%s)\n", e.Class, printable.String(e.Rel), e.Reason)
 		case transfer.ClassExtra:
-			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, e.Rel, transfer.FormatBytes(e.Dst.Size))
+			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, printable.String(e.Rel), transfer.FormatBytes(e.Dst.Size))
 		default:
-			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, e.Rel, transfer.FormatBytes(e.Src.Size))
+			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, printable.String(e.Rel), transfer.FormatBytes(e.Src.Size))
 		}
 	}
 	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {

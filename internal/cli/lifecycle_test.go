@@ -541,3 +541,24 @@ func TestJournalWriteErrorStopsTheRun(t *testing.T) {
 		t.Errorf("after resume the destination has %d of %d keys", len(got), len(keys))
 	}
 }
+
+// TestKeysPrintedEscaped: a key with a newline cannot print a forged line
+// in diff, a carriage return cannot overwrite one, and a right-to-left
+// override cannot make "gnp.exe" read as "exe.png".
+func TestKeysPrintedEscaped(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-odd-keys")
+	put(t, sb.Client(sb.Origin), src, "k/evil\nnew                  forged.txt", "k/over\rwrite", "k/bidi-\u202egnp.exe")
+	r := run(t, withProfiles("diff", "s3://"+src+"/k", "s3://"+dst+"/k", "--list", "all")...)
+	if r.code != 0 && r.code != 1 {
+		t.Fatalf("diff: exit %d %q", r.code, r.stderr)
+	}
+	for _, want := range []string{`evil\nnew                  forged.txt`, `over\rwrite`, `bidi-\u202egnp.exe`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("diff output lacks the escaped key %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.ContainsAny(r.stdout, "\r\u202e") || strings.Contains(r.stdout, "\nnew                  forged") {
+		t.Errorf("diff printed a raw control character:\n%q", r.stdout)
+	}
+}

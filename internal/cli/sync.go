@@ -15,6 +15,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/report"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -167,7 +168,7 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 	if id := m.ID(); id != "" {
 		fmt.Fprintf(env.Stderr, "journal %s (%s)\n", id, m.JournalPath())
 	}
-	fmt.Fprintf(env.Stderr, "%s\n", escapeForTerminal(m.Def.Mapping()))
+	fmt.Fprintf(env.Stderr, "%s\n", printable.String(m.Def.Mapping()))
 	prog := startProgress(env, pm, m.Snapshot)
 	ro := migration.RunOptions{
 		Planned: func(st transfer.DiffStats) {
@@ -313,7 +314,7 @@ func printFailures(w io.Writer, fails []transfer.Failure) {
 		if f.Attempts > 1 {
 			tries = fmt.Sprintf("%d attempts", f.Attempts)
 		}
-		fmt.Fprintf(w, "  %s (after %s): %s\n", escapeForTerminal(f.Key), tries, strings.ReplaceAll(transfer.ErrorSummary(f.Err), "\n", " "))
+		fmt.Fprintf(w, "  %s (after %s): %s\n", printable.String(f.Key), tries, strings.ReplaceAll(transfer.ErrorSummary(f.Err), "\n", " "))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -59,7 +60,7 @@ func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int
 	if unchecked > 0 {
 		fmt.Fprintf(errw, "s3migrate: could not check %s (read errors after retries); run `s3migrate verify` again later\n", plural(unchecked, "object"))
 		for _, s := range sample {
-			fmt.Fprintf(errw, "  %s\n", escapeForTerminal(s))
+			fmt.Fprintf(errw, "  %s\n", printable.String(s))
 		}
 		code = ExitFailures
 	}
@@ -69,7 +70,7 @@ func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int
 			fmt.Fprintf(errw, "  … and %d more\n", len(res.Mismatches)-show)
 			break
 		}
-		fmt.Fprintf(errw, "  %s: %s: %s\n", escapeForTerminal(m.Rel), m.What, m.Detail)
+		fmt.Fprintf(errw, "  %s: %s: %s\n", printable.String(m.Rel), m.What, m.Detail)
 	}
 	return code
 }

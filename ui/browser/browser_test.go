@@ -526,3 +526,22 @@ func TestSelectionHelpers(t *testing.T) {
 		}
 	}
 }
+
+// Keys with a newline, a carriage return or a bidi override are shown
+// escaped: one row each, and "gnp.exe" does not read as "exe.png".
+func TestOddKeysAreEscaped(t *testing.T) {
+	p := newPager()
+	for _, k := range []string{"evil\nrow.txt", "over\rwrite.txt", "bidi-\u202egnp.exe"} {
+		p.Objects[k] = transfer.Object{Key: k, Size: 1, LastModified: uitest.Epoch, StorageClass: "STANDARD"}
+	}
+	d := uitest.NewDriver(t, newCtx(p), New())
+	v := d.View()
+	for _, want := range []string{`evil\nrow.txt`, `over\rwrite.txt`, `bidi-\u202egnp.exe`} {
+		if !strings.Contains(v, want) {
+			t.Errorf("browser lacks the escaped key %q:\n%s", want, v)
+		}
+	}
+	if strings.ContainsAny(v, "\r\u202e") {
+		t.Errorf("browser shows a raw control character:\n%q", v)
+	}
+}

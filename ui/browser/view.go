@@ -41,7 +41,7 @@ func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 	inner := w - 4 // border and padding
 	nameW := max(8, inner-4-2-sizeWidth-2-modifiedWidth-2-classWidth)
 
-	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+m.prefix) + st.Subtle.Render(m.counts())
+	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+text.Key(m.prefix)) + st.Subtle.Render(m.counts())
 	lines := []string{ansi.Truncate(title, inner, "…"),
 		st.Subtle.Render("    " + text.Pad("name", nameW) + "  " + text.PadLeft("size", sizeWidth) + "  " + text.Pad("modified", modifiedWidth) + "  class")}
 
@@ -89,7 +89,7 @@ func (m *Model) renderRow(ctx *screen.Context, i, nameW int, covered bool) strin
 	if i == m.cursor {
 		cursor = st.Cursor.Render("▸ ")
 	}
-	name := strings.TrimPrefix(k, m.prefix)
+	name := text.Key(strings.TrimPrefix(k, m.prefix))
 	if obj == nil {
 		name = "▹ " + name
 	} else if name == "" {
@@ -150,7 +150,7 @@ func (m *Model) sidePane(ctx *screen.Context, w, h int) string {
 		shown = items[:max(0, room-1)]
 	}
 	for _, it := range shown {
-		lines = append(lines, st.Selected.Render("● ")+ansi.Truncate(it, inner-2, "…"))
+		lines = append(lines, st.Selected.Render("● ")+ansi.Truncate(text.Key(it), inner-2, "…"))
 	}
 	if len(shown) < len(items) && room > 0 {
 		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %d more", len(items)-len(shown))))

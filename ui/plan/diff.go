@@ -12,6 +12,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // classes are the rows of the class list, in the order shown.
@@ -159,7 +160,7 @@ func (m *Model) drillView(ctx *screen.Context, width, height int) string {
 	end := min(off+rows, len(entries))
 	keyW := 0
 	for _, e := range entries[off:end] {
-		keyW = max(keyW, ansi.StringWidth(e.Rel))
+		keyW = max(keyW, ansi.StringWidth(text.Key(e.Rel)))
 	}
 	keyW = min(keyW, max(width-40, 20))
 	for _, e := range entries[off:end] {
@@ -167,7 +168,7 @@ func (m *Model) drillView(ctx *screen.Context, width, height int) string {
 		if c == transfer.ClassExtra {
 			size = e.Dst.Size
 		}
-		k := ansi.Truncate(e.Rel, keyW, "…")
+		k := ansi.Truncate(text.Key(e.Rel), keyW, "…")
 		row := fmt.Sprintf("  %s%s  %10s", k, strings.Repeat(" ", keyW-ansi.StringWidth(k)), transfer.FormatBytes(size))
 		if e.Reason != "" {
 			row += "  " + e.Reason

@@ -265,7 +265,7 @@ func (m *Model) inFlight(st style.Styles, w, h int) []string {
 		if f.Attempt > 1 {
 			try = st.Warn.Render(try)
 		}
-		lines = append(lines, row(f.Key, transfer.FormatBytes(f.Size), f.Strategy, try, text.Duration(f.Elapsed), prog))
+		lines = append(lines, row(text.Key(f.Key), transfer.FormatBytes(f.Size), f.Strategy, try, text.Duration(f.Elapsed), prog))
 	}
 	if more > 0 {
 		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more", text.Count(int64(more)))))
@@ -296,7 +296,7 @@ func (m *Model) failures(st style.Styles, w, h int) []string {
 	inner := w - 4
 	keyW := 3
 	for _, f := range fs {
-		keyW = max(keyW, ansi.StringWidth(f.Key))
+		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
 	}
 	keyW = min(keyW, max(20, inner*2/5))
 	rows := min(len(fs), h-3)
@@ -307,7 +307,7 @@ func (m *Model) failures(st style.Styles, w, h int) []string {
 	}
 	lines := []string{st.Subtle.Render(text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
 	for _, f := range fs[:max(0, rows)] {
-		lines = append(lines, text.Pad(text.LeftTrunc(f.Key, keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(text.OneLine(failureText(f))))
+		lines = append(lines, text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(text.OneLine(failureText(f))))
 	}
 	if more > 0 {
 		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", text.Count(int64(more)))))

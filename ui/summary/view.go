@@ -191,7 +191,7 @@ func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
 	}
 	keyW := 3
 	for _, f := range fs[:rows] {
-		keyW = max(keyW, ansi.StringWidth(f.Key))
+		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
 	}
 	keyW = min(keyW, max(20, (w-4)*2/5))
 	title := fmt.Sprintf("Failures (%s)", text.Count(int64(len(fs))))
@@ -200,7 +200,7 @@ func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
 	}
 	out := []string{"", st.Bold.Render(title), st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
 	for _, f := range fs[:rows] {
-		out = append(out, "  "+text.Pad(text.LeftTrunc(f.Key, keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
+		out = append(out, "  "+text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
 	}
 	return out
 }
@@ -213,13 +213,13 @@ func mismatches(st style.Styles, ms []transfer.Mismatch, w, h int) []string {
 	}
 	keyW := 3
 	for _, x := range ms[:rows] {
-		keyW = max(keyW, ansi.StringWidth(x.Rel))
+		keyW = max(keyW, ansi.StringWidth(text.Key(x.Rel)))
 	}
 	keyW = min(keyW, max(20, (w-4)*2/5))
 	out := []string{"", st.Bold.Render(fmt.Sprintf("Verification mismatches (%s)", text.Count(int64(len(ms))))),
 		st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.Pad("WHAT", 12) + "  DETAIL")}
 	for _, x := range ms[:rows] {
-		out = append(out, "  "+text.Pad(text.LeftTrunc(x.Rel, keyW), keyW)+"  "+text.Pad(x.What, 12)+"  "+st.Warn.Render(text.OneLine(x.Detail)))
+		out = append(out, "  "+text.Pad(text.LeftTrunc(text.Key(x.Rel), keyW), keyW)+"  "+text.Pad(x.What, 12)+"  "+st.Warn.Render(text.OneLine(x.Detail)))
 	}
 	return out
 }

@@ -4,6 +4,8 @@
 package text
 
 import (
+	"github.com/s3migrate/s3migrate/internal/printable"
+
 	"fmt"
 	"strings"
 	"time"
@@ -89,3 +91,8 @@ func Duration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%ds", s)
 }
+
+// Key renders an S3 key (or any untrusted name) for the screen: newlines,
+// carriage returns, escapes and bidi controls become visible escapes, so a
+// key cannot break a row or read as another name.
+func Key(s string) string { return printable.String(s) }
