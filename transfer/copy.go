@@ -291,6 +291,12 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 		e.partDone(rel, n, etag)
 		return nil
 	})
+	if ErrorCode(err) == "NoSuchUpload" {
+		// The recorded upload is gone (aborted elsewhere, or expired by a
+		// lifecycle rule): forget it, and the next attempt starts anew.
+		e.uploadEnded(rel)
+		return fmt.Errorf("%w: upload %s no longer exists", errIncomplete, up.ID)
+	}
 	if err != nil {
 		return err
 	}
@@ -351,14 +357,48 @@ func (e *Engine) uploadEnded(rel string) {
 // abortUpload aborts an upload that will not be completed, so its parts are
 // not left behind (and billed). It runs even when ctx is cancelled.
 func (e *Engine) abortUpload(ctx context.Context, rel, dstKey, uploadID string) {
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	_, err := e.ep.Dst.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
-		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
-	})
-	if err == nil || ErrorCode(err) == "NoSuchUpload" {
+	if AbortUpload(ctx, e.ep.Dst, e.opt.Dst.Bucket, dstKey, uploadID) == nil {
 		e.uploadEnded(rel)
 	}
+}
+
+// UploadAborter is what AbortUpload needs of a client.
+type UploadAborter interface {
+	AbortMultipartUpload(context.Context, *s3.AbortMultipartUploadInput, ...func(*s3.Options)) (*s3.AbortMultipartUploadOutput, error)
+	ListParts(context.Context, *s3.ListPartsInput, ...func(*s3.Options)) (*s3.ListPartsOutput, error)
+}
+
+// AbortUpload aborts a multipart upload until it is gone. S3 documents that
+// a part still being written when the abort arrives can survive it, so
+// after each abort the upload is listed, and aborted again while it still
+// exists (a few times, with backoff). It runs even when ctx is cancelled,
+// within a minute. An upload that no longer exists counts as aborted.
+func AbortUpload(ctx context.Context, c UploadAborter, bucket, key, uploadID string) error {
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		_, err = c.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{
+			Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID)})
+		if err != nil && ErrorCode(err) != "NoSuchUpload" {
+			if !Retryable(err) || !sleepCtx(actx, backoff(attempt)) {
+				return err
+			}
+			continue
+		}
+		_, lerr := c.ListParts(actx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: aws.String(uploadID), MaxParts: aws.Int32(1)})
+		if ErrorCode(lerr) == "NoSuchUpload" || HTTPStatus(lerr) == 404 {
+			return nil
+		}
+		if lerr != nil && !Retryable(lerr) {
+			return nil // the abort was accepted and nothing says otherwise
+		}
+		err = fmt.Errorf("upload %s of %s still exists after abort", uploadID, key)
+		if !sleepCtx(actx, backoff(attempt)) {
+			break
+		}
+	}
+	return err
 }
 
 // abortStrays aborts unfinished multipart uploads of exactly dstKey.
@@ -372,9 +412,7 @@ func (e *Engine) abortStrays(ctx context.Context, dstKey string) {
 		if aws.ToString(u.Key) != dstKey {
 			continue
 		}
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		_, _ = e.ep.Dst.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: aws.String(e.opt.Dst.Bucket), Key: u.Key, UploadId: u.UploadId})
-		cancel()
+		_ = AbortUpload(ctx, e.ep.Dst, e.opt.Dst.Bucket, dstKey, aws.ToString(u.UploadId))
 	}
 }
 

@@ -147,7 +147,11 @@ func Retryable(err error) bool {
 		return true
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errShortBody) {
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errShortBody) ||
+		// A copy acknowledged without its result, or whose result does not
+		// match the source, is tried again (a mismatch that persists ends
+		// up recorded as a failure).
+		errors.Is(err, errIncomplete) || errors.Is(err, errCorrupt) {
 		return true
 	}
 	var ne net.Error

@@ -185,3 +185,51 @@ func TestMultipartResumesFromRecordedParts(t *testing.T) {
 		t.Errorf("recorder: uploads %v, finished %v, planned %v", rec.uploads, rec.finished, rec.planned)
 	}
 }
+
+// TestGoneUploadStartsAnew: a recorded upload that no longer exists on the
+// server (aborted elsewhere, or expired) does not fail the object: the copy
+// starts a new upload. And every abort leaves the upload gone (checked with
+// ListParts, as S3 asks).
+func TestGoneUploadStartsAnew(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "resume-gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
+	big := obj{key: "big.bin", body: pattern(12<<20, 3)}
+	put(t, origin, src, big)
+	head, err := origin.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(src), Key: aws.String(big.key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const partSize = 5 << 20
+	rec := newMemRecorder()
+	cm, err := dest.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(dst), Key: aws.String(big.key)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.UploadStarted(big.key, aws.ToString(cm.UploadId), strings.Trim(aws.ToString(head.ETag), `"`), partSize)
+	// Gone before the resumed run: aborted by someone else.
+	if err := transfer.AbortUpload(ctx, dest, dst, big.key, aws.ToString(cm.UploadId)); err != nil {
+		t.Fatalf("AbortUpload: %v", err)
+	}
+	if _, err := dest.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(dst), Key: aws.String(big.key), UploadId: cm.UploadId}); transfer.ErrorCode(err) != "NoSuchUpload" {
+		t.Fatalf("after AbortUpload, ListParts: %v, want NoSuchUpload", err)
+	}
+	opt := transfer.Options{Src: loc(src, ""), Dst: loc(dst, ""), Mode: transfer.ModeServerSide, MultipartThreshold: 8 << 20, PartSize: partSize, Recorder: rec}
+	res, err := transfer.New(opt, endpoints()).Run(ctx, transfer.Diff(ctx, transfer.List(ctx, origin, opt.Src), transfer.List(ctx, dest, opt.Dst), transfer.DiffOptions{}))
+	if err != nil || res.Copied != 1 || len(res.Failures) != 0 {
+		t.Fatalf("copy over a gone upload: %+v, %v", res, err)
+	}
+	if a, b := read(t, origin, src, big.key), read(t, dest, dst, big.key); a.SHA256 != b.SHA256 {
+		t.Error("the object differs")
+	}
+	if ups, err := dest.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(dst)}); err != nil || len(ups.Uploads) != 0 {
+		t.Errorf("uploads left: %v, %v", ups, err)
+	}
+}

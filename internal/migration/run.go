@@ -9,9 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/transfer"
@@ -536,9 +533,8 @@ func (m *Migration) abortLeftovers(ctx context.Context) {
 	}
 	p := m.Pair
 	for _, u := range ups {
-		_, err := p.DstClient.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
-			Bucket: aws.String(p.Dst.Bucket), Key: aws.String(p.Dst.Prefix + u.Rel), UploadId: aws.String(u.ID)})
-		if err == nil || transfer.ErrorCode(err) == "NoSuchUpload" {
+		err := transfer.AbortUpload(ctx, p.DstClient, p.Dst.Bucket, p.Dst.Prefix+u.Rel, u.ID)
+		if err == nil {
 			m.j.UploadEnded(u.Rel)
 		} else {
 			m.eng.Notice("could not abort the leftover upload %s of %s: %s", u.ID, p.Dst.URL(p.Dst.Prefix+u.Rel), transfer.ErrorSummary(err))
