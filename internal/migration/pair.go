@@ -106,9 +106,10 @@ func checkBucket(ctx context.Context, sess *awsauth.Session, bucket, flagName st
 	return oe
 }
 
-// PolicyHint is the command that grants the destination identity read access.
+// PolicyHint is the command that grants the destination identity read
+// access, complete: it runs as printed (the origin profile owns the bucket).
 func (p *Pair) PolicyHint() string {
-	return fmt.Sprintf("s3migrate policy %s --grantee-profile %s --apply", p.Src, p.DstSess.Profile)
+	return fmt.Sprintf("s3migrate policy %s --source-profile %s --grantee-profile %s --apply", p.Src, p.SrcSess.Profile, p.DstSess.Profile)
 }
 
 func (p *Pair) Endpoints() transfer.Endpoints {

@@ -218,3 +218,22 @@ func TestVerifyNoteIsHonest(t *testing.T) {
 		t.Errorf("nothing copied:\n%s", v)
 	}
 }
+
+// The verify command for each item follows the commands' location
+// semantics, so it runs as printed: a folder maps to the same folder, one
+// object to the folder it went into; a destination prefix without a slash
+// is still a folder.
+func TestVerifyCommandMapsLikeTheMigration(t *testing.T) {
+	ctx := &screen.Context{SrcBucket: "o", DstBucket: "d", DstPrefix: "in", SrcPrefix: "data/"}
+	cases := map[string]string{
+		"logs/":     "s3migrate verify s3://o/data/logs/ s3://d/in/logs/",
+		"top.txt":   "s3migrate verify s3://o/data/top.txt s3://d/in/",
+		"a/b/c.csv": "s3migrate verify s3://o/data/a/b/c.csv s3://d/in/a/b/",
+		"":          "s3migrate verify s3://o/data/ s3://d/in/",
+	}
+	for item, want := range cases {
+		if got := verifyCommand(ctx, item); got != want {
+			t.Errorf("verifyCommand(%q) = %q, want %q", item, got, want)
+		}
+	}
+}

@@ -243,7 +243,7 @@ func verifyHint(ctx *screen.Context, w int) []string {
 	out := []string{st.Bold.Render("Verify the copies again at any time")}
 	const most = 3
 	for _, it := range items[:min(len(items), most)] {
-		cmd := fmt.Sprintf("s3migrate verify s3://%s/%s s3://%s/%s%s", ctx.SrcBucket, it, ctx.DstBucket, ctx.DstPrefix, it)
+		cmd := verifyCommand(ctx, it)
 		if flags == "" || ansi.StringWidth(cmd+flags) <= w-4 {
 			out = append(out, "  $ "+st.Key.Render(cmd+flags))
 			continue
@@ -273,4 +273,20 @@ func failureText(f transfer.Failure) string {
 		msg = f.Op + ": " + msg
 	}
 	return msg
+}
+
+// verifyCommand is the command that checks one item again, written with the
+// location semantics the commands use: a folder maps to the same folder
+// under the destination; one object names its source key and the
+// destination folder it went into.
+func verifyCommand(ctx *screen.Context, item string) string {
+	dst := ctx.DstPrefix
+	if dst != "" && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	to := item
+	if item != "" && !strings.HasSuffix(item, "/") {
+		to = item[:strings.LastIndexByte(item, '/')+1]
+	}
+	return fmt.Sprintf("s3migrate verify s3://%s/%s%s s3://%s/%s%s", ctx.SrcBucket, ctx.SrcPrefix, item, ctx.DstBucket, dst, to)
 }
