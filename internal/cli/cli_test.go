@@ -168,11 +168,13 @@ func TestSyncDeniedThenCopied(t *testing.T) {
 	}
 	args := withProfiles("sync", "s3://"+src+"/reports/", "s3://"+dst+"/copy/", "--mode", "server-side", "--progress", "none")
 	r := run(t, args...)
-	if r.code != 2 || !strings.Contains(r.stderr, "s3migrate policy s3://"+src+"/reports/ --grantee-profile sandbox-dest --apply") {
+	hint := "s3migrate policy s3://" + src + "/reports/ --source-profile sandbox-origin --grantee-profile sandbox-dest --apply"
+	if r.code != 2 || !strings.Contains(r.stderr, "`"+hint+"`") {
 		t.Fatalf("before policy: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if err := sb.GrantRead(ctx, src); err != nil {
-		t.Fatal(err)
+	// The suggestion runs as printed (with --yes: no terminal to confirm on).
+	if r := run(t, append(strings.Fields(strings.TrimPrefix(hint, "s3migrate ")), "--yes")...); r.code != 0 {
+		t.Fatalf("the suggested command failed: exit %d, stderr %q", r.code, r.stderr)
 	}
 	r = run(t, args...)
 	if r.code != 0 || !strings.Contains(r.stdout, "copied 5 objects") || !strings.Contains(r.stdout, "verified 5 of 5 objects: all match") {
