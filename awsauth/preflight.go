@@ -2,15 +2,14 @@ package awsauth
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 )
 
 // Status is a preflight check's verdict.
@@ -98,33 +97,13 @@ func (c *Check) fail(reason, fix string) { c.Status, c.Reason, c.Fix = StatusFai
 func (c *Check) warn(reason, fix string) { c.Status, c.Reason, c.Fix = StatusWarn, reason, fix }
 func (c *Check) pass(reason string)      { c.Status, c.Reason = StatusPass, reason }
 
-func errCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
-func isDenied(err error) bool {
-	c := errCode(err)
-	return c == "AccessDenied" || c == "Forbidden" || c == "AllAccessDisabled"
-}
-
-// brief renders an SDK error as "Code (message)".
-func brief(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		if m := ae.ErrorMessage(); m != "" && m != ae.ErrorCode() {
-			return ae.ErrorCode() + " (" + strings.TrimSuffix(m, ".") + ")"
-		}
-		if ae.ErrorCode() == "Forbidden" {
-			return "AccessDenied (403 Forbidden)"
-		}
-		return ae.ErrorCode()
-	}
-	return firstLine(err.Error())
-}
+// The preflight checks classify errors as the engine does (s3err), so a
+// check and the copy never disagree about what a failure means.
+var (
+	errCode  = s3err.Code
+	isDenied = s3err.IsDenied
+	brief    = s3err.Summary
+)
 
 // listCheck lists the source as the identity the engine lists it with: the
 // origin identity (the destination identity when one profile does both).

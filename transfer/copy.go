@@ -16,9 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// errIncomplete marks a copy the server acknowledged without the result it
-// owes (e.g. CopyObject's HTTP 200 whose body is an error or is cut short).
-var errIncomplete = errors.New("server acknowledged the copy without a result: it may have failed mid-copy")
 
 // writeSettings are the destination-side settings every strategy applies.
 type writeSettings struct {
@@ -85,9 +82,6 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string) erro
 	return nil
 }
 
-// errCorrupt marks a copy whose result does not match the source. It is
-// retried; a persistent mismatch is recorded as a failure.
-var errCorrupt = errors.New("copy does not match the source")
 
 func (e *Engine) copyErr(srcKey, dstKey string, err error) error {
 	oe := &OpError{Op: "copy", URL: e.opt.Src.URL(srcKey) + " → " + e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}

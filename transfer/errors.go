@@ -1,161 +1,36 @@
 package transfer
 
-import (
-	"context"
-	"errors"
-	"io"
-	"net"
-	"strings"
-	"syscall"
+import "github.com/s3migrate/s3migrate/internal/s3err"
 
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/smithy-go"
-)
+// The engine's error vocabulary is s3err's; these names keep the engine's
+// callers reading as before.
 
-// OpError is a failed S3 operation on one bucket or key: what was done, where,
-// as whom, and what the user can do about it.
-type OpError struct {
-	Op       string // "list", "copy", "head", …
-	URL      string // s3://bucket/key
-	Identity string // the profile (and account) that made the call, if known
-	Err      error
-	Hint     string
-}
+// OpError is a failed S3 operation (see s3err.OpError).
+type OpError = s3err.OpError
 
-func (e *OpError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Op)
-	b.WriteString(" ")
-	b.WriteString(e.URL)
-	if e.Identity != "" {
-		b.WriteString(" as ")
-		b.WriteString(e.Identity)
-	}
-	b.WriteString(": ")
-	b.WriteString(ErrorSummary(e.Err))
-	if e.Hint != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Hint)
-	}
-	return b.String()
-}
-
-func (e *OpError) Unwrap() error { return e.Err }
-
-// ErrorCode returns the S3 error code of err ("AccessDenied", "NoSuchBucket",
-// …) or "" when err is not an API error.
-func ErrorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
+// ErrorCode returns the S3 error code of err, or "".
+func ErrorCode(err error) string { return s3err.Code(err) }
 
 // HTTPStatus returns the HTTP status of a failed call, or 0.
-func HTTPStatus(err error) int {
-	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode()
-	}
-	return 0
-}
+func HTTPStatus(err error) int { return s3err.Status(err) }
 
-// ErrorSummary renders an error in one line: an OpError whole (operation,
-// location, identity, cause and hint: what the user needs to act), an SDK
-// error as its code and message without request ids and boilerplate.
-func ErrorSummary(err error) string {
-	if err == nil {
-		return ""
-	}
-	var oe *OpError
-	if errors.As(err, &oe) {
-		return oe.Error()
-	}
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		if ae.ErrorCode() == "Forbidden" {
-			return "AccessDenied (403 Forbidden)"
-		}
-		msg := ae.ErrorMessage()
-		if msg == "" || msg == ae.ErrorCode() {
-			return ae.ErrorCode()
-		}
-		return ae.ErrorCode() + " (" + strings.TrimSuffix(msg, ".") + ")"
-	}
-	var ne *net.OpError
-	if errors.As(err, &ne) {
-		return ne.Error()
-	}
-	return err.Error()
-}
+// ErrorSummary renders err in one line (see s3err.Summary).
+func ErrorSummary(err error) string { return s3err.Summary(err) }
 
 // IsAccessDenied reports an authorization failure.
-func IsAccessDenied(err error) bool {
-	if IsCredentialError(err) {
-		return false
-	}
-	switch ErrorCode(err) {
-	case "AccessDenied", "AllAccessDisabled", "AccountProblem":
-		return true
-	}
-	// HEAD responses have no body, so their 403 carries no code ("Forbidden").
-	return HTTPStatus(err) == 403
-}
+func IsAccessDenied(err error) bool { return s3err.IsDenied(err) }
 
 // IsNotFound reports a missing key (not a missing bucket).
-func IsNotFound(err error) bool {
-	c := ErrorCode(err)
-	return c == "NoSuchKey" || c == "NotFound" || (HTTPStatus(err) == 404 && c != "NoSuchBucket")
-}
+func IsNotFound(err error) bool { return s3err.IsNotFound(err) }
 
 // IsCredentialError reports credentials that are missing, expired or wrong.
-func IsCredentialError(err error) bool {
-	if err == nil {
-		return false
-	}
-	switch ErrorCode(err) {
-	case "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "InvalidToken", "TokenRefreshRequired":
-		return true
-	}
-	return strings.Contains(err.Error(), "failed to retrieve credentials") ||
-		strings.Contains(err.Error(), "failed to refresh cached credentials")
-}
+func IsCredentialError(err error) bool { return s3err.IsCredential(err) }
 
-// Retryable reports whether trying the same object again may succeed:
-// throttling, server errors, timeouts, dropped connections, truncated bodies,
-// and CopyObject's "200 with an error body".
-func Retryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return false
-	}
-	var ra interface{ RetryableError() bool }
-	if errors.As(err, &ra) && ra.RetryableError() {
-		return true
-	}
-	var qe *retry.MaxAttemptsError
-	if errors.As(err, &qe) {
-		return true
-	}
-	switch ErrorCode(err) {
-	case "SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "RequestTimeTooSkewed",
-		"OperationAborted", "Throttling", "ThrottlingException", "TooManyRequests", "BadDigest", "IncompleteBody":
-		return true
-	}
-	if s := HTTPStatus(err); s >= 500 || s == 429 {
-		return true
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errShortBody) ||
-		// A copy acknowledged without its result, or whose result does not
-		// match the source, is tried again (a mismatch that persists ends
-		// up recorded as a failure).
-		errors.Is(err, errIncomplete) || errors.Is(err, errCorrupt) {
-		return true
-	}
-	var ne net.Error
-	return errors.As(err, &ne)
-}
+// Retryable reports whether trying the same object again may succeed.
+func Retryable(err error) bool { return s3err.Retryable(err) }
 
-var errShortBody = errors.New("body shorter than its Content-Length")
+var (
+	errShortBody  = s3err.ErrShortBody
+	errIncomplete = s3err.ErrIncomplete
+	errCorrupt    = s3err.ErrCorrupt
+)
