@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,11 +40,11 @@ func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
 	}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err == nil {
 		id := Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
-		id.Principal = "arn:aws:iam::" + id.Account + ":root"
-		if strings.HasPrefix(id.ARN, "arn:aws-cn:") || strings.HasPrefix(id.ARN, "arn:aws-us-gov:") {
-			partition := strings.SplitN(id.ARN, ":", 3)[1]
-			id.Principal = "arn:" + partition + ":iam::" + id.Account + ":root"
-		}
+		// The account root in the caller's own partition: a policy in
+		// aws-cn or aws-us-gov naming arn:aws:… would not match anyone. A
+		// partition s3migrate does not know is kept as STS said it, and
+		// MigrationStatements refuses it with a clear error.
+		id.Principal = "arn:" + arnPartition(id.ARN) + ":iam::" + id.Account + ":root"
 		return id, nil
 	}
 	if s.Endpoint != "" {

@@ -29,8 +29,8 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{
 		"new:                     2427 objects",
 		"AccessDenied",
-		"run `s3migrate policy s3://origin-data/reports/ --grantee-profile sandbox-dest --apply`",
-		`+       "Sid": "S3MigrateReadList"`,
+		"run `s3migrate policy s3://origin-data/reports/ --source-profile sandbox-origin --grantee-profile sandbox-dest --apply`",
+		`+       "Sid": "S3MigrateReadList`,
 		"applied: s3://origin-data",
 		"copied 5 objects", "[5 server-side, 0 relayed]",
 		"copied 400 objects", "[400 server-side, 0 relayed]",

@@ -90,7 +90,7 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	runSync(ctx, quiet, append([]string{src + "images/", dst + "images/", "--progress", "none"}, pf...))
 
 	step(6, "revert: remove s3migrate's statements, keep the owner's")
-	runPolicy(ctx, quiet, []string{src, "--revert", "--yes", "--source-profile", sandbox.OriginProfile})
+	runPolicy(ctx, quiet, []string{src, "--revert", "--yes", "--source-profile", sandbox.OriginProfile, "--grantee-profile", sandbox.DestProfile})
 
 	fmt.Fprintln(env.Stdout, "\ndone. Keep a sandbox running to try the commands yourself: s3migrate sandbox")
 	return ExitOK

@@ -19,16 +19,16 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runPolicy(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "policy", "s3://SRC[/prefix] (--grantee-profile P | --grantee PRINCIPAL) [--apply [--yes]] [--revert]")
+	fs := newFlagSet(env, "policy", "s3://SRC[/prefix] (--grantee-profile P | --grantee PRINCIPAL) [--prefix P]... [--broad] [--apply [--yes]] [--revert] [--reverse] [--kms-key ARN]")
 	srcProfile := fs.String("source-profile", awsauth.DefaultProfile(), "AWS profile of the origin bucket's owner (reads and writes its policy)")
-	granteeProfile := fs.String("grantee-profile", "", "profile of the destination identity to grant read access to")
+	granteeProfile := fs.String("grantee-profile", "", "profile of the destination identity to grant read access to (or, with --revert, to revoke it from)")
 	grantee := fs.String("grantee", "", "principal to grant instead (account root ARN, role/user ARN, or on S3-compatible servers an access key id)")
 	var prefixes multiFlag
 	fs.Var(&prefixes, "prefix", "another prefix to grant (repeatable)")
 	broad := fs.Bool("broad", false, "grant s3:Get* and s3:List* on the whole bucket instead of least privilege")
 	apply := fs.Bool("apply", false, "put the merged policy on the bucket (asks first)")
 	yes := fs.Bool("yes", false, "with --apply or --revert: do not ask")
-	revert := fs.Bool("revert", false, "remove s3migrate's statements from the bucket policy (asks first)")
+	revert := fs.Bool("revert", false, "remove the grantee's s3migrate statements from the bucket policy (asks first); other grantees' and the owner's stay")
 	reverse := fs.Bool("reverse", false, "the reverse direction: the location is the DESTINATION bucket and the grantee (the origin identity) may write into it")
 	kmsKey := fs.String("kms-key", "", "print the key-policy statement that lets the grantee decrypt objects encrypted with this KMS key (ARN), and stop")
 	pos, err := parseInterspersed(fs, args)
@@ -42,7 +42,10 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	if !*revert && (*granteeProfile == "") == (*grantee == "") {
+	if *granteeProfile != "" && *grantee != "" {
+		return fail(env, ExitUsage, errors.New("name the destination identity with --grantee-profile P or --grantee PRINCIPAL, not both"))
+	}
+	if *granteeProfile == "" && *grantee == "" && !*revert {
 		return fail(env, ExitUsage, errors.New("name the destination identity with --grantee-profile P or --grantee PRINCIPAL (one of them)"))
 	}
 	principalOf := func() (string, error) {
@@ -75,14 +78,17 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
+	if *revert && *granteeProfile == "" && *grantee == "" {
+		return fail(env, ExitUsage, revertWhom(ctx, owner, loc.Bucket))
+	}
+	principal, err := principalOf()
+	if err != nil {
+		return fail(env, ExitUsage, err)
+	}
 	var change awsauth.PolicyChange
 	if *revert {
-		change, err = awsauth.PlanRevert(ctx, owner, loc.Bucket)
+		change, err = awsauth.PlanRevert(ctx, owner, loc.Bucket, principal)
 	} else {
-		var principal string
-		if principal, err = principalOf(); err != nil {
-			return fail(env, ExitUsage, err)
-		}
 		var stmts []awsauth.Statement
 		if *reverse {
 			stmts = []awsauth.Statement{awsauth.ReverseStatement(loc.Bucket, loc.Prefix, principal), awsauth.ReverseTaggingStatement(loc.Bucket, loc.Prefix, principal)}
@@ -97,11 +103,21 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	if change.Unchanged() {
+	switch {
+	case change.NoGrant != "":
+		fmt.Fprintf(env.Stdout, "s3://%s: %s\n", loc.Bucket, change.NoGrant)
+		return ExitOK
+	case change.Unchanged() && *revert:
+		fmt.Fprintf(env.Stdout, "s3://%s: the bucket policy has no s3migrate statements for %s; nothing to revert\n", loc.Bucket, principal)
+		return ExitOK
+	case change.Unchanged():
 		fmt.Fprintf(env.Stdout, "s3://%s: the bucket policy already is what the migration needs; nothing to change\n", loc.Bucket)
 		return ExitOK
 	}
 	fmt.Fprintf(env.Stdout, "bucket policy of s3://%s, current → proposed (- removed, + added):\n", loc.Bucket)
+	if s := change.ScopeSummary(); s != "" {
+		fmt.Fprintln(env.Stdout, s)
+	}
 	if change.Delete {
 		fmt.Fprintln(env.Stdout, "(no statements left: the bucket policy will be deleted)")
 	}
@@ -121,15 +137,44 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 			return ExitOK
 		}
 	}
+	// ApplyPolicy reads the policy again and writes nothing if it is not
+	// the one shown: the answer may have come minutes after the preview.
 	if err := awsauth.ApplyPolicy(ctx, owner, change); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	if *revert {
-		fmt.Fprintf(env.Stdout, "reverted: s3migrate's statements removed from s3://%s\n", loc.Bucket)
-	} else {
-		fmt.Fprintf(env.Stdout, "applied: s3://%s now grants the migration read access; revert later with `s3migrate policy s3://%s --revert --source-profile %s`\n", loc.Bucket, loc.Bucket, owner.Profile)
+		fmt.Fprintf(env.Stdout, "reverted: the s3migrate statements for %s removed from s3://%s\n", principal, loc.Bucket)
+		return ExitOK
 	}
+	who := "--grantee-profile " + *granteeProfile
+	if *grantee != "" {
+		who = "--grantee " + *grantee
+	}
+	if owner.Profile != "" {
+		who += " --source-profile " + owner.Profile
+	}
+	access := "read"
+	if *reverse {
+		access = "write"
+	}
+	fmt.Fprintf(env.Stdout, "applied: s3://%s now grants the migration %s access; revert later with `s3migrate policy s3://%s --revert %s`\n",
+		loc.Bucket, access, loc.Bucket, who)
 	return ExitOK
+}
+
+// revertWhom is the error for a revert without a grantee: revert removes
+// one grantee's statements, so it names the grantees the policy has.
+func revertWhom(ctx context.Context, owner *awsauth.Session, bucket string) error {
+	const ask = "--revert removes one grantee's statements: name it with --grantee-profile P or --grantee PRINCIPAL"
+	doc, err := awsauth.ReadBucketPolicy(ctx, owner, bucket)
+	if err != nil {
+		return fmt.Errorf("%s (%w)", ask, err)
+	}
+	gs := awsauth.Grantees(doc, bucket)
+	if len(gs) == 0 {
+		return fmt.Errorf("%s; the policy of s3://%s has no s3migrate statements", ask, bucket)
+	}
+	return fmt.Errorf("%s; the policy of s3://%s has s3migrate statements for: %s", ask, bucket, strings.Join(gs, ", "))
 }
 
 // confirm asks a yes/no question on the terminal. Without a terminal to ask

@@ -198,7 +198,10 @@ func grantPrefixes(m screen.Migration) []string {
 	return out
 }
 
-// PolicyChange plans the origin bucket policy the migration needs.
+// PolicyChange plans the origin bucket policy the migration needs: the
+// destination identity's statements merged into the current policy (or, when
+// one identity owns both sides, no grant, with NoGrant saying so). The change
+// carries the policy as read, for ApplyPolicy's check.
 func (b *Live) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
 	owner, err := b.session(ctx, m.SrcProfile)
 	if err != nil {
@@ -215,8 +218,15 @@ func (b *Live) PolicyChange(ctx context.Context, m screen.Migration, broad bool)
 	return awsauth.PlanGrant(ctx, owner, m.SrcBucket, stmts)
 }
 
-// ApplyPolicy writes a planned policy as the origin bucket's owner.
+// ApplyPolicy writes the change the Plan screen showed, as the origin
+// bucket's owner. awsauth.ApplyPolicy reads the policy again first: if it
+// is no longer the one c was computed from, nothing is written and the
+// error matches awsauth.ErrPolicyChanged, so the screen can show the new
+// diff instead of overwriting what someone else added meanwhile.
 func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.PolicyChange) error {
+	if c.Bucket != m.SrcBucket {
+		return fmt.Errorf("apply the bucket policy: the change is for s3://%s but the migration reads s3://%s; reload the Policy tab (b twice)", c.Bucket, m.SrcBucket)
+	}
 	owner, err := b.session(ctx, m.SrcProfile)
 	if err != nil {
 		return err

@@ -25,16 +25,38 @@ type recorder struct {
 	preflight []screen.RunOptions
 	diffErr   error
 	unchanged bool
+	// change edits every planned policy change (the owner's policy as it
+	// is at that moment, a NoGrant, a scope change).
+	change func(*awsauth.PolicyChange)
+	// applyErr is returned by the next ApplyPolicy, which then writes
+	// nothing; applied records what each call was given.
+	applyErr error
+	applied  []awsauth.PolicyChange
+}
+
+func (r *recorder) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.PolicyChange) error {
+	r.mu.Lock()
+	err := r.applyErr
+	r.applyErr = nil
+	r.applied = append(r.applied, c)
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return r.Fake.ApplyPolicy(ctx, m, c)
 }
 
 func (r *recorder) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
 	r.mu.Lock()
 	r.broad = append(r.broad, broad)
-	unchanged := r.unchanged
+	unchanged, change := r.unchanged, r.change
 	r.mu.Unlock()
 	c, err := r.Fake.PolicyChange(ctx, m, broad)
 	if unchanged {
 		c.Before = c.After
+	}
+	if change != nil {
+		change(&c)
 	}
 	return c, err
 }

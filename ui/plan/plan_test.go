@@ -536,3 +536,64 @@ func TestStartWithDeleteAsksFirst(t *testing.T) {
 		t.Fatalf("a dry run asked about deleting: %v", d2.Nav)
 	}
 }
+
+// TestApplyOfAChangedPolicyShowsTheNewDiff: the bucket policy changed
+// between the preview and the answer; the backend writes nothing and says
+// so, and the screen shows the error and the new diff, and applies only
+// after another yes, the new change.
+func TestApplyOfAChangedPolicyShowsTheNewDiff(t *testing.T) {
+	h := started(t, nil)
+	shown := h.model().policy.change
+	h.b.mu.Lock()
+	h.b.applyErr = fmt.Errorf("apply: %w", &awsauth.PolicyChangedError{Bucket: "origin-data"})
+	h.b.change = func(c *awsauth.PolicyChange) {
+		// Someone renamed the owner's statement meanwhile.
+		c.Before = strings.Replace(c.Before, "OwnerFullAccess", "AddedMeanwhile", 1)
+	}
+	h.b.mu.Unlock()
+	h.press("a", "y")
+	m := h.model()
+	if len(h.b.applied) != 1 || h.b.applied[0].Before != shown.Before || h.b.Applied != 0 {
+		t.Fatalf("apply calls %d (Fake wrote %d); want one, with the change shown", len(h.b.applied), h.b.Applied)
+	}
+	if len(h.b.broad) != 2 || !strings.Contains(m.policy.change.Before, "AddedMeanwhile") {
+		t.Fatalf("the policy was not read again after the refusal (PolicyChange calls %d)", len(h.b.broad))
+	}
+	v := h.view()
+	if !strings.Contains(v, "✗ the bucket policy of s3://origin-data changed since the preview") {
+		t.Errorf("the refusal is not shown:\n%s", v)
+	}
+	if len(m.dialogs) != 0 || m.policy.applying {
+		t.Error("a refused apply left a dialog open or the spinner on")
+	}
+	h.press("a", "y")
+	if h.b.Applied != 1 || len(h.b.applied) != 2 || !strings.Contains(h.b.applied[1].Before, "AddedMeanwhile") {
+		t.Errorf("the second yes did not apply the new change (Applied %d)", h.b.Applied)
+	}
+}
+
+// TestPolicyScopeAndNoGrant: the line under the title names the prefixes a
+// new selection adds and withdraws; one identity on both sides gets no
+// grant, says why, and a does not open the dialog.
+func TestPolicyScopeAndNoGrant(t *testing.T) {
+	h := started(t, func(r *recorder) {
+		r.change = func(c *awsauth.PolicyChange) {
+			c.Grantee, c.Added, c.Withdrawn = "arn:aws:iam::444455556666:root", []string{"logs/2026/"}, []string{"images/"}
+		}
+	})
+	if line := lineWith(h.view(), "withdraws"); !strings.Contains(line, "for arn:aws:iam::444455556666:root: adds logs/2026/; withdraws images/") {
+		t.Errorf("scope line = %q", line)
+	}
+	h = started(t, func(r *recorder) {
+		r.change = func(c *awsauth.PolicyChange) {
+			c.After, c.NoGrant = c.Before, "the grantee X is the identity that owns the bucket: it needs no bucket policy grant, so none is proposed"
+		}
+	})
+	if v := h.view(); !strings.Contains(v, "✓ s3://origin-data: the grantee X is the identity that owns the bucket") {
+		t.Errorf("no-grant view:\n%s", v)
+	}
+	h.press("a")
+	if len(h.model().dialogs) != 0 {
+		t.Error("a opened the apply dialog when no grant is needed")
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,9 +54,15 @@ func (m *Model) apply(ctx *screen.Context, change awsauth.PolicyChange) tea.Cmd 
 }
 
 // applied records the outcome; on success the policy is read again (it
-// should now be unchanged) and the preflight checks run again.
+// should now be unchanged) and the preflight checks run again. When the
+// policy changed after the preview, nothing was written: the new diff is
+// loaded for the operator to read before applying again.
 func (m *Model) applied(ctx *screen.Context, msg appliedMsg) tea.Cmd {
 	m.policy.applying = false
+	if errors.Is(msg.err, awsauth.ErrPolicyChanged) {
+		m.policy.note, m.policy.noteErr = "the bucket policy of s3://"+m.policyBucket(ctx)+" changed since the preview: nothing written; new diff below, a applies it", true
+		return m.withSpin(m.loadPolicy(ctx))
+	}
 	if msg.err != nil {
 		m.policy.note, m.policy.noteErr = "apply failed: "+msg.err.Error(), true
 		return nil
@@ -114,6 +121,8 @@ func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case p.applying:
 			p.note, p.noteErr = "already applying", false
+		case p.change.NoGrant != "":
+			p.note, p.noteErr = "nothing to apply: "+p.change.NoGrant, false
 		case p.change.Unchanged():
 			p.note, p.noteErr = "nothing to apply: the policy already grants what the migration needs", false
 		default:
@@ -163,10 +172,13 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 		scope = "broad: the whole bucket"
 	}
 	var title string
-	if p.change.Unchanged() {
+	switch {
+	case p.change.NoGrant != "":
+		title = st.OK.Render("✓ s3://" + bucket + ": " + p.change.NoGrant + ".")
+	case p.change.Unchanged():
 		title = st.OK.Render("✓ The current policy of s3://"+bucket+" already grants what the migration needs: nothing to apply.") +
 			st.Subtle.Render("  ("+scope+")")
-	} else {
+	default:
 		title = st.Bold.Render("Bucket policy of s3://"+bucket+": current → proposed") + st.Subtle.Render("  ("+scope+"; b switches)")
 	}
 	if p.loading {
@@ -176,7 +188,9 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 	rows := policyRows(height)
 	off := clamp(p.scroll, 0, max(len(p.lines)-rows, 0))
 	end := min(off+rows, len(p.lines))
-	out := []string{cut(title, width), ""}
+	// The line under the title says which prefixes the grantee gains and
+	// loses, so a new selection never withdraws old ones unnoticed.
+	out := []string{cut(title, width), cut(st.Subtle.Render(p.change.ScopeSummary()), width)}
 	for _, l := range p.lines[off:end] {
 		out = append(out, diffLine(ctx, l, width))
 	}

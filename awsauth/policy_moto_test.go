@@ -1,0 +1,145 @@
+package awsauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// motoSession starts moto's server (the AWS-like peer: STS answers with
+// ARNs, policies of any size are stored) and returns a session of its
+// default account, 123456789012. Skipped where moto is not installed.
+func motoSession(t *testing.T) *Session {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts moto's server")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	host, port, _ := net.SplitHostPort(addr)
+	cmd := exec.Command("python3", "-m", "moto.server", "-H", host, "-p", port)
+	cmd.Stdout, cmd.Stderr = nil, nil
+	if err := cmd.Start(); err != nil {
+		t.Skipf("moto's server does not start (%v): install moto to run this test", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Skipf("moto's server did not listen on %s within 20 s: install moto (python3 -m pip install 'moto[server]') to run this test", addr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	dir := t.TempDir()
+	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	if err := os.WriteFile(cfg, []byte("[profile owner]\nregion = us-east-1\nendpoint_url = http://"+addr+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(creds, []byte("[owner]\naws_access_key_id = AKIAMOTOOWNER0000001\naws_secret_access_key = motosecret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	t.Setenv("AWS_PROFILE", "")
+	sess, err := Load(context.Background(), "owner", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
+// TestPolicyOnMoto: on a server that stores what it is sent and has STS,
+// a 15 KB foreign policy plus our grant is written compact and under the
+// limit; a policy changed after the preview is refused and left alone; the
+// owner's own account gets no grant; a grantee of another partition than
+// the owner (known from STS) is refused.
+func TestPolicyOnMoto(t *testing.T) {
+	owner := motoSession(t)
+	ctx := context.Background()
+	const bucket = "origin-bucket"
+	if _, err := owner.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	put := func(doc string) {
+		t.Helper()
+		if _, err := owner.S3().PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(doc)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	foreign := bigForeignPolicy(t, 15*1024)
+	put(foreign)
+
+	stmts := mustStatements(t, GrantOptions{Bucket: bucket, Prefixes: []string{"logs/", "media/"}, Principal: otherPrincipal})
+	change, err := PlanGrant(ctx, owner, bucket, stmts)
+	if err != nil {
+		t.Fatalf("15 KB foreign policy plus our grant: %v", err)
+	}
+	if change.Current != foreign || len(change.After) <= MaxBucketPolicyBytes || !slices.Equal(change.Added, []string{"logs/", "media/"}) {
+		t.Fatalf("plan: current kept %v, preview %d bytes (want it over the limit, indented), added %q", change.Current == foreign, len(change.After), change.Added)
+	}
+	if err := ApplyPolicy(ctx, owner, change); err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	stored, err := ReadBucketPolicy(ctx, owner, bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) > MaxBucketPolicyBytes || strings.Contains(stored, "\n") {
+		t.Errorf("stored policy is %d bytes, newlines %v; want the compact form", len(stored), strings.Contains(stored, "\n"))
+	}
+	if got := rawStatements(t, stored); !slices.Equal(got[:len(got)-2], rawStatements(t, foreign)) {
+		t.Error("the foreign statements did not survive the round trip")
+	}
+	if g := Grantees(stored, bucket); !slices.Equal(g, []string{otherPrincipal}) {
+		t.Errorf("grantees in the stored policy = %q", g)
+	}
+
+	// Changed between the preview and the write: nothing is written.
+	revert, err := PlanRevert(ctx, owner, bucket, otherPrincipal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meanwhile := strings.Replace(stored, `"Sid":"Team00"`, `"Sid":"Team00Edited"`, 1)
+	put(meanwhile)
+	err = ApplyPolicy(ctx, owner, revert)
+	if !errors.Is(err, ErrPolicyChanged) || err.Error() != fmt.Sprintf("the bucket policy of s3://%s changed since the preview: run again", bucket) {
+		t.Fatalf("stale revert: %v", err)
+	}
+	if now, _ := ReadBucketPolicy(ctx, owner, bucket); now != meanwhile {
+		t.Fatal("a stale revert wrote the policy")
+	}
+
+	// The owner's own account needs no grant.
+	self, err := PlanGrant(ctx, owner, bucket, mustStatements(t, GrantOptions{Bucket: bucket, Principal: "123456789012"}))
+	if err != nil || self.NoGrant == "" || !self.Unchanged() {
+		t.Errorf("grant to the owner's account: NoGrant %q, unchanged %v, err %v", self.NoGrant, self.Unchanged(), err)
+	}
+	// STS says the owner is in aws: aws-cn resources are refused.
+	_, err = PlanGrant(ctx, owner, bucket, mustStatements(t, GrantOptions{Bucket: bucket, Principal: "arn:aws-cn:iam::210987654321:root"}))
+	if err == nil || !strings.Contains(err.Error(), "partition aws-cn") {
+		t.Errorf("aws-cn grantee for an aws owner: %v", err)
+	}
+}
