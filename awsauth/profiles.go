@@ -86,7 +86,15 @@ type ProfileInfo struct {
 	// fix is the remedy for Problem, kept next to it because only the
 	// check that found the problem knows the remedy.
 	fix string
+	// noSource is set when the SDK finds no credential source in the
+	// profile itself and would go on to the container and instance
+	// metadata endpoints; Load refuses such a named profile instead.
+	noSource bool
 }
+
+// problemNoCredentials is the Problem of a profile that names no credential
+// source at all; for "default" on an EC2 instance that is the normal setup.
+const problemNoCredentials = "no credentials: add keys, sso_session, role_arn or credential_process"
 
 // Hint returns the one line an operator needs when this profile fails: the
 // fix for Problem when there is one, otherwise what usually goes wrong with
@@ -248,7 +256,7 @@ func ListProfiles(configFile, credentialsFile string) ([]ProfileInfo, error) {
 		}
 		out = append(out, ProfileInfo{
 			Name: name, Kind: KindUnknown, InConfig: ig.config, InCredentials: !ig.config,
-			Problem: ig.problem, fix: ig.fix,
+			Problem: ig.problem, fix: ig.fix, noSource: true,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -325,6 +333,9 @@ func classify(name string, p *rawProfile, all map[string]*rawProfile, sessions m
 		MFASerial:        p.get("mfa_serial"),
 		InConfig:         p.inConfig,
 		InCredentials:    p.inCredentials,
+		// The SDK's resolveCredsFromProfile: none of these, and it falls
+		// through to the container and instance metadata endpoints.
+		noSource: !p.hasCredentialSource() && p.get("login_session") == "",
 	}
 	if info.EndpointURL == "" {
 		info.EndpointURL = strings.TrimSpace(p.nested["s3"]["endpoint_url"])
@@ -389,7 +400,7 @@ func classify(name string, p *rawProfile, all map[string]*rawProfile, sessions m
 			"add source_profile or credential_source to profile "+name)
 	default:
 		info.Kind = KindUnknown
-		info.setProblem("no credentials: add keys, sso_session, role_arn or credential_process",
+		info.setProblem(problemNoCredentials,
 			"aws configure --profile "+quoted+" (keys), or aws configure sso --profile "+quoted)
 	}
 	return info
@@ -538,19 +549,21 @@ func parseINIFile(path, label string) ([]*iniSection, error) {
 	return parseINI(string(data), path, label)
 }
 
+// parseINI parses the text of path. Its errors name the file, the line
+// number and, where it is sure of it, the key, but never a value or the line
+// itself: a malformed line is as likely to be a secret (wrapped onto a line
+// of its own, or a credential_process with a --password=…) as anything else,
+// and errors end up in terminals, logs and bug reports.
 func parseINI(text, path, label string) ([]*iniSection, error) {
 	var (
 		sections []*iniSection
 		byName   = map[string]*iniSection{}
 		cur      *iniSection
 		curKey   string
+		curLine  int
 	)
-	fail := func(n int, line, what string) error {
-		shown := fmt.Sprintf("%q", strings.TrimSpace(line))
-		if mayHoldSecret(label, line) {
-			shown = "the line (not shown: it may hold a secret)"
-		}
-		return fmt.Errorf("%s %s line %d: %s %s", label, path, n, shown, what)
+	fail := func(n int, what string) error {
+		return fmt.Errorf("%s %s line %d: %s", label, path, n, what)
 	}
 	text = strings.TrimPrefix(text, "\ufeff")
 	for i, line := range strings.Split(text, "\n") {
@@ -566,14 +579,14 @@ func parseINI(text, path, label string) ([]*iniSection, error) {
 				header = strings.TrimSpace(header[:j])
 			}
 			if !strings.Contains(header, "]") {
-				return nil, fail(n, line, `is a section header without a closing "]": add it`)
+				return nil, fail(n, `a section header without a closing "]": add it`)
 			}
 			if !strings.HasSuffix(header, "]") {
-				return nil, fail(n, line, `has text after the section header's "]": remove it or start it with #`)
+				return nil, fail(n, `text after the section header's "]": remove it or start it with #`)
 			}
 			inner := strings.TrimSpace(header[1 : len(header)-1])
 			if inner == "" || strings.ContainsAny(inner, "[]") {
-				return nil, fail(n, line, "is not a valid section header: write [profile NAME], [NAME] or [sso-session NAME]")
+				return nil, fail(n, "not a valid section header: write [profile NAME], [NAME] or [sso-session NAME]")
 			}
 			typ, name := "", inner
 			if j := strings.IndexAny(inner, " \t"); j >= 0 {
@@ -610,17 +623,63 @@ func parseINI(text, path, label string) ([]*iniSection, error) {
 		}
 		k, v, ok := splitKeyValue(trimmed)
 		if !ok {
-			return nil, fail(n, line, "is not a section header or key = value: fix or remove it")
+			return nil, fail(n, malformedLine(trimmed, curKey, curLine))
 		}
 		if cur == nil {
 			// The SDK ignores keys before the first section; so do we,
 			// since they belong to no profile.
 			continue
 		}
-		cur.values[k], curKey = v, k
+		cur.values[k], curKey, curLine = v, k, n
 	}
 	return sections, nil
 }
+
+// malformedLine says what is wrong with a line that is neither a header nor
+// key = value, naming only keys AWS defines: whatever else the line holds
+// could be a secret.
+func malformedLine(line, prevKey string, prevLine int) string {
+	first, _, _ := strings.Cut(strings.ToLower(line), " ")
+	first, _, _ = strings.Cut(first, "\t")
+	first, _, _ = strings.Cut(first, "=")
+	first, _, _ = strings.Cut(first, ":")
+	const notShown = " (line not shown: it may hold a secret)"
+	switch {
+	case strings.HasPrefix(line, "=") || strings.HasPrefix(line, ":"):
+		return `"=" without a key: write KEY = VALUE` + notShown
+	case knownKeys[first]:
+		return fmt.Sprintf(`key %s without "=": write %s = VALUE`, first, first) + notShown
+	case knownKeys[prevKey]:
+		return fmt.Sprintf("not a section header or KEY = VALUE; if it continues %s from line %d, indent it", prevKey, prevLine) + notShown
+	}
+	return "not a section header or KEY = VALUE: fix or remove it" + notShown
+}
+
+// knownKeys are the keys of the AWS config and credentials files, which may
+// be named in an error; any other word on a malformed line might be part of
+// a secret.
+var knownKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range strings.Fields(`aws_access_key_id aws_secret_access_key aws_session_token
+		aws_security_token aws_account_id aws_credential_expiration region output endpoint_url
+		ignore_configured_endpoint_urls role_arn source_profile credential_source credential_process
+		web_identity_token_file role_session_name external_id mfa_serial duration_seconds
+		sso_session sso_start_url sso_region sso_account_id sso_role_name sso_registration_scopes
+		login_session services s3 s3api sts ca_bundle max_attempts retry_mode defaults_mode
+		use_fips_endpoint use_dualstack_endpoint addressing_style signature_version
+		s3_use_arn_region s3_disable_multiregion_access_points use_accelerate_endpoint
+		payload_signing_enabled max_concurrent_requests max_queue_size multipart_threshold
+		multipart_chunksize max_bandwidth preferred_transfer_client target_bandwidth
+		ec2_metadata_service_endpoint ec2_metadata_service_endpoint_mode metadata_service_timeout
+		metadata_service_num_attempts ec2_metadata_v1_disabled sdk_ua_app_id
+		request_checksum_calculation response_checksum_validation account_id_endpoint_mode
+		auth_scheme_preference sigv4a_signing_region_set disable_request_compression
+		request_min_compression_size_bytes tcp_keepalive parameter_validation cli_pager
+		cli_timestamp_format cli_binary_format cli_auto_prompt cli_history`) {
+		m[k] = true
+	}
+	return m
+}()
 
 // splitKeyValue splits "key = value" (or the legacy "key: value"), dropping
 // an inline comment that follows whitespace, as the SDK does.
@@ -645,14 +704,6 @@ func splitKeyValue(s string) (key, value string, ok bool) {
 		value = value[1 : len(value)-1]
 	}
 	return key, value, true
-}
-
-// mayHoldSecret keeps a malformed line out of error messages when it could
-// be a key: every line of a credentials file, and config lines that mention
-// a secret or token. Errors end up in terminals, logs and bug reports.
-func mayHoldSecret(label, line string) bool {
-	l := strings.ToLower(line)
-	return strings.HasPrefix(label, "credentials") || strings.Contains(l, "secret") || strings.Contains(l, "token")
 }
 
 func firstSection(ss ...*iniSection) *iniSection {

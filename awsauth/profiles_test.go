@@ -21,12 +21,12 @@ func fixtureProfiles(t *testing.T) []ProfileInfo {
 	return got
 }
 
-// withoutFix drops the unexported remedy so expectations list only what
-// callers see; Hint is asserted on its own.
+// withoutFix drops the unexported remedy and noSource so expectations list
+// only what callers see; Hint and noSource are asserted on their own.
 func withoutFix(ps []ProfileInfo) []ProfileInfo {
 	out := make([]ProfileInfo, len(ps))
 	for i, p := range ps {
-		p.fix = ""
+		p.fix, p.noSource = "", false
 		out[i] = p
 	}
 	return out
@@ -181,12 +181,12 @@ func TestProfileMalformedFiles(t *testing.T) {
 		{
 			config: filepath.Join(fixtureDir, "bad_header_config"),
 			want: []string{"config file " + filepath.Join(fixtureDir, "bad_header_config") + " line 5: ",
-				`"[profile broken"`, `without a closing "]": add it`},
+				`a section header without a closing "]": add it`},
 		},
 		{
 			credentials: filepath.Join(fixtureDir, "bad_line_credentials"),
 			want: []string{"credentials file " + filepath.Join(fixtureDir, "bad_line_credentials") + " line 6: ",
-				"is not a section header or key = value: fix or remove it"},
+				`key aws_secret_access_key without "=": write aws_secret_access_key = VALUE (line not shown: it may hold a secret)`},
 		},
 	}
 	for _, c := range cases {
@@ -208,11 +208,15 @@ func TestProfileMalformedFiles(t *testing.T) {
 
 func TestProfileMalformedLines(t *testing.T) {
 	cases := []struct{ text, want string }{
-		{"[default]\nregion = x\njust words\n", `config file CFG line 3: "just words" is not a section header or key = value: fix or remove it`},
-		{"[default] trailing\n", `config file CFG line 1: "[default] trailing" has text after the section header's "]": remove it or start it with #`},
-		{"[default]\n[]\n", `config file CFG line 2: "[]" is not a valid section header: write [profile NAME], [NAME] or [sso-session NAME]`},
-		{"[default]\n= value\n", `config file CFG line 2: "= value" is not a section header or key = value: fix or remove it`},
-		{"[default]\naws_secret_access_key abc123\n", `config file CFG line 2: the line (not shown: it may hold a secret) is not a section header or key = value: fix or remove it`},
+		{"[default]\nregion = x\njust words\n", `config file CFG line 3: not a section header or KEY = VALUE; if it continues region from line 2, indent it (line not shown: it may hold a secret)`},
+		{"just words\n", `config file CFG line 1: not a section header or KEY = VALUE: fix or remove it (line not shown: it may hold a secret)`},
+		{"[default]\nmy_own_key = x\njust words\n", `config file CFG line 3: not a section header or KEY = VALUE: fix or remove it (line not shown: it may hold a secret)`},
+		{"[default] trailing\n", `config file CFG line 1: text after the section header's "]": remove it or start it with #`},
+		{"[default]\n[]\n", `config file CFG line 2: not a valid section header: write [profile NAME], [NAME] or [sso-session NAME]`},
+		{"[default]\n= value\n", `config file CFG line 2: "=" without a key: write KEY = VALUE (line not shown: it may hold a secret)`},
+		{"[default]\n==\n", `config file CFG line 2: "=" without a key: write KEY = VALUE (line not shown: it may hold a secret)`},
+		{"[default]\naws_secret_access_key abc123\n", `config file CFG line 2: key aws_secret_access_key without "=": write aws_secret_access_key = VALUE (line not shown: it may hold a secret)`},
+		{"[default]\nCredential_Process\t/bin/x --password=hunter2\n", `config file CFG line 2: key credential_process without "=": write credential_process = VALUE (line not shown: it may hold a secret)`},
 	}
 	for _, c := range cases {
 		path := writeTemp(t, "config", c.text)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -78,6 +79,16 @@ func resolveRow(ctx context.Context, info awsauth.ProfileInfo) (awsauth.Identity
 	sess, err := awsauth.Load(ctx, name, awsauth.Options{MaxAttempts: 1})
 	if err != nil {
 		return awsauth.Identity{}, oneLine(err.Error())
+	}
+	// First whether the endpoint answers at all: without STS, the identity
+	// check below cannot tell a refused or silent endpoint from a working
+	// one and would say "ok".
+	if err := sess.CheckEndpoint(ctx); err != nil {
+		var ue *awsauth.UnreachableError
+		if errors.As(err, &ue) {
+			return awsauth.Identity{}, "unreachable: " + oneLine(err.Error())
+		}
+		return awsauth.Identity{}, oneLine(err.Error()) + "; " + info.Hint()
 	}
 	id, err := awsauth.ResolveIdentity(ctx, sess)
 	if err != nil {

@@ -2,10 +2,16 @@ package cli_test
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/s3migrate/s3migrate/awsauth"
 )
 
 // TestProfilesTable: every profile with its kind, identity and a status that
@@ -59,4 +65,178 @@ func TestProfilesTable(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, "s3cr3t-never-shown") || strings.Contains(r.stdout, sb.Origin.SecretKey) {
 		t.Error("a secret key was printed")
 	}
+}
+
+// TestMalformedFilesPrintNoSecret: a secret wrapped onto a line of its own,
+// and a credential_process line without "=" that carries a --password=…,
+// make profiles and diff exit 2 naming the file, the line and the key, and
+// never print the secret.
+func TestMalformedFilesPrintNoSecret(t *testing.T) {
+	needSandbox(t)
+	const secret = "wrapped-SECRET-DO-NOT-PRINT"
+	const password = "hunter2-DO-NOT-PRINT"
+	base, err := os.ReadFile(sb.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseCreds, err := os.ReadFile(sb.CredentialsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, config, credentials string
+		inCredentials             bool
+		want                      string
+	}{
+		{
+			name:          "wrapped secret",
+			config:        fmt.Sprintf("[profile wrapped]\nendpoint_url = %s\nregion = us-east-1\n", sb.Endpoint),
+			credentials:   "[wrapped]\naws_access_key_id = " + sb.Origin.AccessKey + "\naws_secret_access_key = first-half/\n" + secret + "\n",
+			inCredentials: true,
+			want:          "line 4: not a section header or KEY = VALUE; if it continues aws_secret_access_key from line 3, indent it (line not shown: it may hold a secret)",
+		},
+		{
+			name:   "credential_process without =",
+			config: fmt.Sprintf("[profile wrapped]\nendpoint_url = %s\nregion = us-east-1\ncredential_process /usr/local/bin/vault-creds --password=%s\n", sb.Endpoint, password),
+			want:   `line 4: key credential_process without "=": write credential_process = VALUE (line not shown: it may hold a secret)`,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+			if err := os.WriteFile(cfg, append(append([]byte{}, base...), c.config...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(creds, append(append([]byte{}, baseCreds...), c.credentials...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("AWS_CONFIG_FILE", cfg)
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+			file, lines := "config file "+cfg, strings.Count(string(base), "\n")
+			if c.inCredentials {
+				file, lines = "credentials file "+creds, strings.Count(string(baseCreds), "\n")
+			}
+			// The case's line numbers count from its own text.
+			n := 0
+			fmt.Sscanf(c.want, "line %d:", &n)
+			want := file + " " + strings.Replace(c.want, fmt.Sprintf("line %d", n), fmt.Sprintf("line %d", n+lines), 1)
+			want = strings.Replace(want, fmt.Sprintf("from line %d", n-1), fmt.Sprintf("from line %d", n-1+lines), 1)
+
+			for _, args := range [][]string{
+				{"profiles"},
+				{"diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "wrapped", "--dest-profile", "wrapped"},
+			} {
+				r := run(t, args...)
+				if r.code != 2 || !strings.Contains(r.stderr, want) {
+					t.Errorf("%s: exit %d, stderr %q\nwant exit 2 and %q", args[0], r.code, r.stderr, want)
+				}
+				if out := r.stdout + r.stderr; strings.Contains(out, secret) || strings.Contains(out, password) || strings.Contains(out, "first-half") {
+					t.Errorf("%s printed a secret: %q", args[0], out)
+				}
+			}
+		})
+	}
+}
+
+// TestUnreachableEndpoints: an endpoint that accepts connections and never
+// answers makes diff fail within the answer timeout (shortened to 1 s here)
+// with one line naming it; profiles reports it, and a refused port, as
+// unreachable rather than "ok".
+func TestUnreachableEndpoints(t *testing.T) {
+	needSandbox(t)
+	t.Cleanup(awsauth.SetTimeouts(awsauth.Timeouts{Connect: time.Second, TLSHandshake: time.Second, Answer: time.Second, CopyAnswer: 2 * time.Second}))
+	silent := silentListener(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := ln.Addr().String()
+	ln.Close()
+
+	dir := t.TempDir()
+	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	base, err := os.ReadFile(sb.ConfigFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseCreds, err := os.ReadFile(sb.CredentialsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	extra := fmt.Sprintf("[profile silent]\nendpoint_url = http://%s\nregion = us-east-1\n[profile refused]\nendpoint_url = http://%s\nregion = us-east-1\n", silent, refused)
+	keys := "aws_access_key_id = AKIAEXAMPLEUNREACH01\naws_secret_access_key = unreachable-secret\n"
+	if err := os.WriteFile(cfg, append(base, extra...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(creds, append(baseCreds, "[silent]\n"+keys+"[refused]\n"+keys...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+
+	start := time.Now()
+	r := run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "silent", "--dest-profile", "silent")
+	took := time.Since(start)
+	want := "the endpoint http://" + silent + " did not answer within 1s: check endpoint_url / the network"
+	if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		t.Errorf("diff on a silent endpoint: exit %d, stderr %q\nwant exit 2 and one line with %q", r.code, r.stderr, want)
+	}
+	if took >= awsauth.DefaultTimeouts.Answer {
+		t.Errorf("diff took %v: the shortened timeout was not used", took)
+	}
+	t.Logf("diff on a silent endpoint failed after %v: %s", took, strings.TrimSpace(r.stderr))
+
+	r = run(t, "profiles")
+	if r.code != 0 {
+		t.Fatalf("profiles: exit %d: %s", r.code, r.stderr)
+	}
+	rows := map[string]string{}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			rows[f[0]] = l
+		}
+	}
+	for name, want := range map[string]string{
+		"silent":         "unreachable: the endpoint http://" + silent + " did not answer within 1s: check endpoint_url / the network",
+		"refused":        "unreachable: the endpoint http://" + refused + " refused the connection: check endpoint_url / the network",
+		"sandbox-origin": "ok (no STS",
+	} {
+		if !strings.Contains(rows[name], want) {
+			t.Errorf("profiles row %s: %q\nwant %q", name, rows[name], want)
+		}
+	}
+}
+
+// silentListener accepts TCP connections, reads what comes and never
+// answers, until the test ends.
+func silentListener(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			go io.Copy(io.Discard, c)
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
 }

@@ -101,7 +101,10 @@ func checkBucket(ctx context.Context, sess *awsauth.Session, bucket, flagName st
 		// the listing that follows reports the real error code.
 		return nil
 	default:
-		oe.Hint = "the endpoint did not answer: check endpoint_url / the network"
+		var silent *awsauth.NoAnswerError
+		if !errors.As(err, &silent) { // that error says it already
+			oe.Hint = "the endpoint did not answer: check endpoint_url / the network"
+		}
 	}
 	return oe
 }

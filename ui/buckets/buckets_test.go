@@ -296,6 +296,28 @@ func TestLoadErrorShownAndRetried(t *testing.T) {
 	}
 }
 
+// TestLongLoadErrorShownWhole: an error longer than the pane is wrapped, not
+// cut: the hint at its end is what the operator needs.
+func TestLongLoadErrorShownWhole(t *testing.T) {
+	b := newBackend()
+	b.listErr["prod-origin"] = errors.New("operation error S3: ListBuckets, the endpoint http://127.0.0.1:9000 did not answer within 30s: check endpoint_url / the network")
+	d := uitest.NewDriver(t, newCtx(b), New())
+	var pane []string
+	for _, l := range strings.Split(d.View(), "\n") {
+		// The origin pane is the left half of the screen.
+		if half := []rune(l); len(half) > uitest.Width/2 {
+			l = string(half[:uitest.Width/2])
+		}
+		pane = append(pane, strings.Trim(l, "│ "))
+	}
+	text := strings.Join(pane, " ")
+	for _, want := range []string{"did not answer within 30s:", "check endpoint_url /", "the network", "r retries"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the origin pane lacks %q:\n%s", want, d.View())
+		}
+	}
+}
+
 func TestStaleLoadIgnored(t *testing.T) {
 	d, _ := start(t)
 	m := d.S.(*Model)

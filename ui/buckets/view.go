@@ -63,8 +63,17 @@ func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
 	shown := l.shown()
 	switch {
 	case l.err != nil:
-		lines = append(lines, st.Error.Render(ansi.Truncate("✗ "+l.err.Error(), inner, "…")),
-			st.Subtle.Render("r retries"))
+		// The whole error, wrapped: its end ("…did not answer within 30s:
+		// check endpoint_url / the network") is what the operator acts on.
+		msg := strings.Split(ansi.Wrap("✗ "+l.err.Error(), inner, " /"), "\n")
+		if room := max(1, rowsH-1); len(msg) > room {
+			msg = msg[:room]
+			msg[room-1] = ansi.Truncate(msg[room-1], inner-1, "") + "…"
+		}
+		for _, ml := range msg {
+			lines = append(lines, st.Error.Render(ml))
+		}
+		lines = append(lines, st.Subtle.Render("r retries"))
 	case l.loading && !l.loaded:
 		lines = append(lines, m.spin.View()+st.Subtle.Render("listing buckets…"))
 	case len(l.all) == 0 && s == destination:
