@@ -138,7 +138,7 @@ func TestPolicyScrollRendersOnlyVisibleLines(t *testing.T) {
 	if m.policy.scroll != 1 {
 		t.Fatalf("scroll = %d after down", m.policy.scroll)
 	}
-	h.press("pgdown", "pgdown", "pgdown", "pgdown")
+	h.press("pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown", "pgdown")
 	if want := len(m.policy.lines) - rows; m.policy.scroll != want {
 		t.Fatalf("scroll = %d after paging to the end, want %d", m.policy.scroll, want)
 	}
@@ -498,10 +498,11 @@ func TestPolicyTabPointsToTheOtherGrants(t *testing.T) {
 			SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"}, Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag"}}
 		d := uitest.NewDriver(t, ctx, New())
 		v := uitest.Plain(d.S.View(ctx, 120, 30))
-		if got := strings.Contains(v, "--kms-key ARN --grantee-profile prod-archive"); got != c.wantKMS {
+		// Complete commands, which run as printed.
+		if got := strings.Contains(v, "$ s3migrate policy s3://origin-data --kms-key ARN --source-profile prod-origin --grantee-profile prod-archive\n"); got != c.wantKMS {
 			t.Errorf("KMS hint shown = %v, want %v:\n%s", got, c.wantKMS, v)
 		}
-		if !strings.Contains(v, "--reverse --grantee-profile prod-origin") {
+		if !strings.Contains(v, "$ s3migrate policy s3://dest-archive/ --reverse --source-profile prod-archive --grantee-profile prod-origin\n") {
 			t.Errorf("no reverse-direction hint:\n%s", v)
 		}
 	}

@@ -149,8 +149,8 @@ func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 func policyRows(h int) int { return max(h-4-hintRows, 1) }
 
 // hintRows is the space kept under the diff for policyHints (a blank line
-// and up to two hints).
-const hintRows = 3
+// and up to two hints of two lines each: a label and a command).
+const hintRows = 5
 
 func (m *Model) policyMaxScroll() int {
 	return max(len(m.policy.lines)-policyRows(contentHeight(m.height)), 0)
@@ -246,12 +246,20 @@ func (m *Model) policyHints(ctx *screen.Context, width int) []string {
 	var hints []string
 	for _, c := range m.preflight.checks {
 		if c.Name == "source encryption" && c.Status == awsauth.StatusWarn {
-			hints = append(hints, cut(fmt.Sprintf("⚠ SSE-KMS objects need kms:Decrypt: s3migrate policy s3://%s --kms-key ARN --grantee-profile %s",
-				ctx.SrcBucket, ctx.DstProfile), width))
+			hints = append(hints, cut("⚠ SSE-KMS objects need kms:Decrypt in their key's policy; this prints the statement:", width),
+				cut(fmt.Sprintf("  $ s3migrate policy s3://%s --kms-key ARN --source-profile %s --grantee-profile %s",
+					ctx.SrcBucket, ctx.SrcProfile, ctx.DstProfile), width))
 		}
 	}
-	hints = append(hints, cut(fmt.Sprintf("Origin identity writing instead? s3migrate policy s3://%s/%s --reverse --grantee-profile %s",
-		ctx.DstBucket, ctx.DstPrefix, ctx.SrcProfile), width))
+	// Complete commands, so they run as printed: the destination bucket's
+	// owner writes the reverse grant.
+	dst := ctx.DstPrefix
+	if dst != "" && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	hints = append(hints, cut("Origin identity writing instead? The destination bucket's grant:", width),
+		cut(fmt.Sprintf("  $ s3migrate policy s3://%s/%s --reverse --source-profile %s --grantee-profile %s",
+			ctx.DstBucket, dst, ctx.DstProfile, ctx.SrcProfile), width))
 	return hints
 }
 
