@@ -152,7 +152,7 @@ func TestPolicyScrollRendersOnlyVisibleLines(t *testing.T) {
 	if n := strings.Count(v, "\n") + 1; n > m.height {
 		t.Errorf("the view has %d lines, more than the %d rows", n, m.height)
 	}
-	h.press("up", "pgup", "pgup", "pgup", "pgup")
+	h.press("up", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup")
 	if m.policy.scroll != 0 {
 		t.Errorf("scroll = %d after paging up, want 0", m.policy.scroll)
 	}
