@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-
 // writeSettings are the destination-side settings every strategy applies.
 type writeSettings struct {
 	acl          types.ObjectCannedACL
@@ -81,7 +80,6 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string) erro
 	}
 	return nil
 }
-
 
 func (e *Engine) copyErr(srcKey, dstKey string, err error) error {
 	oe := &OpError{Op: "copy", URL: e.opt.Src.URL(srcKey) + " → " + e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
