@@ -1,7 +1,6 @@
 package awsauth
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -10,13 +9,4 @@ import (
 
 // TestMain keeps the tests away from the developer's AWS_* and XDG_*
 // variables and HOME.
-func TestMain(m *testing.M) {
-	cleanup, err := testenv.Isolate()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.Run(m)) }

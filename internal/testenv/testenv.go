@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
 )
 
 // Isolate clears every AWS_* and XDG_* variable and points HOME at a fresh
@@ -40,4 +41,16 @@ func Isolate() (cleanup func(), err error) {
 	}
 	os.Setenv("HOME", home)
 	return func() { os.RemoveAll(home) }, nil
+}
+
+// Run is the whole TestMain of a package whose tests need nothing else:
+// isolate, run, clean up, and return the exit code.
+func Run(m *testing.M) int {
+	cleanup, err := Isolate()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer cleanup()
+	return m.Run()
 }
