@@ -1,13 +1,13 @@
 package awsauth
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/s3migrate/s3migrate/internal/testenv"
 	"io"
 	"log"
 	"net"
@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -36,52 +35,8 @@ func shortTimeouts(t *testing.T) context.Context {
 	return ctx
 }
 
-// silentServer accepts TCP connections and never answers. With read set it
-// reads (and drops) what the client sends; otherwise it reads only the
-// request headers, so an upload fills the socket buffers and stops.
-func silentServer(t *testing.T, read bool) (addr string, accepted *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted = &atomic.Int32{}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			go func() {
-				if read {
-					io.Copy(io.Discard, c)
-					return
-				}
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String(), accepted
+func silentServer(t *testing.T, read bool) (string, *atomic.Int32) {
+	return testenv.SilentServer(t, read)
 }
 
 // loadAt loads a static-key profile whose endpoint_url is endpoint.

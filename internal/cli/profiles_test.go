@@ -2,12 +2,11 @@ package cli_test
 
 import (
 	"fmt"
-	"io"
+	"github.com/s3migrate/s3migrate/internal/testenv"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -211,32 +210,6 @@ func TestUnreachableEndpoints(t *testing.T) {
 // silentListener accepts TCP connections, reads what comes and never
 // answers, until the test ends.
 func silentListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			go io.Copy(io.Discard, c)
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
+	addr, _ := testenv.SilentServer(t, true)
+	return addr
 }
