@@ -3,7 +3,7 @@ package awsauth
 import (
 	"context"
 	"errors"
-	"fmt"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,14 +55,16 @@ func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
 			if errors.As(lerr, &ae) {
 				switch ae.ErrorCode() {
 				case "InvalidAccessKeyId", "SignatureDoesNotMatch":
-					return Identity{}, fmt.Errorf("%s: %s rejected the credentials (%s): check the keys", s.Name(), s.Endpoint, ae.ErrorCode())
+					return Identity{}, &s3err.OpError{Op: "check the credentials at", URL: s.Endpoint, Identity: s.Name(), Err: lerr,
+						Hint: "the endpoint rejected the credentials: check the keys"}
 				case "AuthorizationHeaderMalformed":
-					return Identity{}, fmt.Errorf("%s: %s rejected the credentials (%s): fix the profile's region", s.Name(), s.Endpoint, ae.ErrorMessage())
+					return Identity{}, &s3err.OpError{Op: "check the credentials at", URL: s.Endpoint, Identity: s.Name(), Err: lerr,
+						Hint: "the endpoint rejected the credentials: fix the profile's region"}
 				}
 			}
 		}
 		return Identity{Principal: s.AccessKeyID,
 			Note: "no STS at " + s.Endpoint + ": the access key id stands for the identity"}, nil
 	}
-	return Identity{}, fmt.Errorf("%s: STS GetCallerIdentity failed: %s: check the credentials and network", s.Name(), firstLine(err.Error()))
+	return Identity{}, &s3err.OpError{Op: "STS GetCallerIdentity", Identity: s.Name(), Err: err, Hint: "check the credentials and network"}
 }

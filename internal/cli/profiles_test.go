@@ -55,7 +55,7 @@ func TestProfilesTable(t *testing.T) {
 	if l := lines["orphan-role"]; !strings.Contains(l, "assume-role") || !strings.Contains(l, `"gone"`) {
 		t.Errorf("orphan-role row does not name the missing source profile: %q", l)
 	}
-	if l := lines["wrong-key"]; !strings.Contains(l, "us-east-1") || !strings.Contains(l, "rejected the credentials (InvalidAccessKeyId)") {
+	if l := lines["wrong-key"]; !strings.Contains(l, "us-east-1") || !strings.Contains(l, "InvalidAccessKeyId") || !strings.Contains(l, "the endpoint rejected the credentials: check the keys") {
 		t.Errorf("wrong-key row: %q", l)
 	}
 	if l := lines["wrong-region"]; !strings.Contains(l, "eu-west-1") || !strings.Contains(l, "fix the profile's region") {

@@ -31,8 +31,10 @@ type OpError struct {
 func (e *OpError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Op)
-	b.WriteString(" ")
-	b.WriteString(e.URL)
+	if e.URL != "" {
+		b.WriteString(" ")
+		b.WriteString(e.URL)
+	}
 	if e.Identity != "" {
 		b.WriteString(" as ")
 		b.WriteString(e.Identity)
