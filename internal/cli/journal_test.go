@@ -54,6 +54,7 @@ func TestJournalReportJobsResume(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "resume with `s3migrate resume ") {
 		t.Fatalf("first run: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
+	suggested := suggestion(t, r.stderr, "resume with `")
 	f, err := os.Open(csvPath)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +84,7 @@ func TestJournalReportJobsResume(t *testing.T) {
 	}
 
 	setPolicy(owner)
-	r = run(t, "resume", "--progress", "none")
+	r = run(t, suggested...) // the command as printed
 	if r.code != 0 || !strings.Contains(r.stdout, "copied 2 objects") || !strings.Contains(r.stdout, "4 identical") || !strings.Contains(r.stdout, "verified 2 of 2") {
 		t.Fatalf("resume: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
@@ -131,4 +132,16 @@ func TestRerunChecksOnlyItsCopies(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stdout, "verified 2 of 3 objects: 1 difference") || !strings.Contains(r.stderr, "b: tags:") {
 		t.Fatalf("verify: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
+}
+
+// suggestion extracts the command the output suggests after marker, as
+// the words a shell would pass (without the program name).
+func suggestion(t *testing.T, out, marker string) []string {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, marker)
+	cmd, _, ok2 := strings.Cut(rest, "`")
+	if !ok || !ok2 || !strings.HasPrefix(cmd, "s3migrate ") {
+		t.Fatalf("no suggested command after %q in:\n%s", marker, out)
+	}
+	return strings.Fields(strings.TrimPrefix(cmd, "s3migrate "))
 }

@@ -413,6 +413,12 @@ func TestVerifyUnderSlowDown(t *testing.T) {
 	if strings.Contains(r.stdout, "difference") && !strings.Contains(r.stdout, "no difference") {
 		t.Errorf("read errors reported as differences: %s", r.stdout)
 	}
+	// The suggested command runs as printed once the endpoint answers.
+	again := suggestion(t, r.stderr, "check again later with `")
+	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+	if r := run(t, again...); r.code != 0 || !strings.Contains(r.stdout, "verified 4 of 4 objects: all match") {
+		t.Errorf("the suggested %q: exit %d\nstdout %s\nstderr %s", again, r.code, r.stdout, r.stderr)
+	}
 }
 
 // TestTotalsKnownEarly: the plan runs ahead of the copy, so the exact

@@ -234,7 +234,12 @@ func finishRun(env Env, human io.Writer, m *migration.Migration, out *migration.
 		code = ExitFailures
 	}
 	if v := out.Verify; v != nil {
-		if c := reportVerify(human, env.Stderr, &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches}, v.Unchecked, v.UncheckedSample); c != ExitOK {
+		d := m.Def
+		again := fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", d.Src, d.Dst, d.SrcProfile, d.DstProfile)
+		if len(d.Items) == 1 {
+			again = fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", d.Src.URL(d.Src.Prefix+d.Items[0]), d.Dst, d.SrcProfile, d.DstProfile)
+		}
+		if c := reportVerify(human, env.Stderr, &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches}, v.Unchecked, v.UncheckedSample, again); c != ExitOK {
 			code = c
 		}
 	} else if out.Result != nil && !dryRun && out.Result.Copied == 0 && len(out.Result.Failures) == 0 {

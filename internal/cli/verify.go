@@ -36,7 +36,8 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	for _, u := range res.Unchecked {
 		sample = append(sample, u.Rel+": "+u.Detail)
 	}
-	return reportVerify(env.Stdout, env.Stderr, res, int64(len(res.Unchecked)), sample)
+	again := fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", pos[0], pos[1], pf.srcProfile, pf.dstProfile)
+	return reportVerify(env.Stdout, env.Stderr, res, int64(len(res.Unchecked)), sample, again)
 }
 
 // reportVerify prints the outcome and returns the exit code: 1 when any
@@ -44,7 +45,8 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 //
 // Objects that could not be read are reported apart ("could not check"):
 // a read error says nothing about the copy.
-func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int64, sample []string) int {
+// again is the complete command that checks again.
+func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int64, sample []string, again string) int {
 	fmt.Fprintf(out, "verified %d of %d objects", res.Verified, res.Checked)
 	code := ExitOK
 	switch {
@@ -58,7 +60,7 @@ func reportVerify(out, errw io.Writer, res *transfer.VerifyResult, unchecked int
 		code = ExitFailures
 	}
 	if unchecked > 0 {
-		fmt.Fprintf(errw, "s3migrate: could not check %s (read errors after retries); run `s3migrate verify` again later\n", plural(unchecked, "object"))
+		fmt.Fprintf(errw, "s3migrate: could not check %s (read errors after retries); check again later with `%s`\n", plural(unchecked, "object"), again)
 		for _, s := range sample {
 			fmt.Fprintf(errw, "  %s\n", printable.String(s))
 		}
