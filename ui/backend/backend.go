@@ -71,10 +71,15 @@ func (b *Live) Profiles() ([]awsauth.ProfileInfo, error) {
 	return ps, nil
 }
 
-// Identity resolves who a profile is.
+// Identity resolves who a profile is, after checking that its endpoint
+// answers at all (as `s3migrate profiles` does): an unreachable endpoint is
+// shown as such, not as a profile that works.
 func (b *Live) Identity(ctx context.Context, profile string) (awsauth.Identity, error) {
 	s, err := b.session(ctx, profile)
 	if err != nil {
+		return awsauth.Identity{}, err
+	}
+	if err := s.CheckEndpoint(ctx); err != nil {
 		return awsauth.Identity{}, err
 	}
 	return awsauth.ResolveIdentity(ctx, s)
