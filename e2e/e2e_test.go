@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +20,23 @@ func TestDemo(t *testing.T) {
 	bin := build(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "demo", "--headless")
+	// A --dir used before: the demo seeds afresh, so the old journals go.
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "state", "s3migrate", "20260101-000000-aaaa.db")
+	if err := os.MkdirAll(filepath.Dir(stale), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, []byte("an old journal"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, bin, "demo", "--headless", "--dir", dir)
 	cmd.Env = append(os.Environ(), "AWS_PROFILE=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("demo --dir kept the journal of an earlier demo")
 	}
 	s := string(out)
 	for _, want := range []string{

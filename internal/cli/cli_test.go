@@ -184,7 +184,7 @@ func TestSyncDeniedThenCopied(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "copied 0 objects") || !strings.Contains(r.stdout, "5 identical") || !strings.Contains(r.stdout, "nothing to copy") {
 		t.Fatalf("re-run: exit %d, stdout %q", r.code, r.stdout)
 	}
-	r = run(t, withProfiles("diff", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...)
+	r = run(t, withProfiles("diff", "s3://"+src+"/reports/", "s3://"+dst+"/copy/")...) // identical: exit 0
 	if r.code != 0 || !strings.Contains(r.stdout, "identical:                  5 objects") {
 		t.Fatalf("diff after sync: exit %d, stdout %q", r.code, r.stdout)
 	}

@@ -47,6 +47,12 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
+	// The sandbox is seeded afresh, so journals of an earlier demo in the
+	// same --dir describe buckets that no longer hold what they say:
+	// offering to resume them would copy into an emptied destination.
+	if err := os.RemoveAll(filepath.Join(sb.Dir, "state")); err != nil {
+		return fail(env, ExitUsage, fmt.Errorf("demo: clear old journals: %w", err))
+	}
 	defer sb.Close()
 	// This process owns the sandbox; point the AWS profiles at it.
 	// Journals of a throw-away sandbox go with it.

@@ -47,6 +47,10 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
 		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", c.String()+":", st.Count[c], transfer.FormatBytes(st.Bytes[c]))
 	}
+	// As diff(1): 1 when the two sides differ, so scripts can test it.
+	if st.Count[transfer.ClassNew]+st.Count[transfer.ClassChanged]+st.Count[transfer.ClassExtra] > 0 {
+		return ExitFailures
+	}
 	return ExitOK
 }
 
