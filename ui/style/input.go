@@ -20,5 +20,8 @@ func TextInput(st Styles) textinput.Model {
 		state.Suggestion = st.Subtle
 	}
 	in.SetStyles(s)
+	// Without a width the input shows one character of its placeholder
+	// ("destination prefix: n"): give it room for the whole hint.
+	in.SetWidth(60)
 	return in
 }
