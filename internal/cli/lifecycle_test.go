@@ -568,3 +568,29 @@ func TestKeysPrintedEscaped(t *testing.T) {
 		t.Errorf("diff printed a raw control character:\n%q", r.stdout)
 	}
 }
+
+// TestIncludeExclude: filtered keys are neither copied nor deleted, the
+// last matching rule wins, and resume keeps the filter.
+func TestIncludeExclude(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-filter")
+	put(t, sb.Client(sb.Origin), src, "d/a.csv", "d/b.tmp", "d/keep/c.tmp", "d/sub/e.tmp")
+	put(t, sb.Client(sb.Dest), dst, "d/old.tmp", "d/old.csv")
+	r := run(t, withProfiles("sync", "s3://"+src+"/d", "s3://"+dst+"/d", "--exclude", "*.tmp", "--include", "keep/*",
+		"--delete", "--yes", "--progress", "none")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	// old.tmp is excluded: kept although only in the destination; old.csv
+	// is in scope: deleted.
+	want := []string{"d/a.csv", "d/keep/c.tmp", "d/old.tmp"}
+	if got := listKeys(t, sb.Client(sb.Dest), dst); !slices.Equal(got, want) {
+		t.Errorf("after a filtered sync: %v, want %v", got, want)
+	}
+	if r := run(t, withProfiles("diff", "s3://"+src+"/d", "s3://"+dst+"/d", "--exclude", "*.tmp", "--include", "keep/*")...); r.code != 0 {
+		t.Errorf("diff with the same filter: exit %d, want 0 (nothing differs in scope)\n%s", r.code, r.stdout)
+	}
+	if r := run(t, withProfiles("sync", "s3://"+src+"/d", "s3://"+dst+"/d", "--exclude", "[oops")...); r.code != 2 || !strings.Contains(r.stderr, `--exclude "[oops"`) {
+		t.Errorf("bad pattern: exit %d, %q", r.code, r.stderr)
+	}
+}

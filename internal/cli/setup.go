@@ -16,6 +16,9 @@ import (
 type pairFlags struct {
 	srcProfile, dstProfile string
 	compare                string
+	// filter holds --include and --exclude in the order given: the last
+	// rule that matches a key decides.
+	filter []migration.Rule
 }
 
 func (p *pairFlags) register(fs *flag.FlagSet) {
@@ -23,6 +26,14 @@ func (p *pairFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.srcProfile, "source-profile", def, "AWS profile of the origin identity (lists and, for relays, reads the source)")
 	fs.StringVar(&p.dstProfile, "dest-profile", def, "AWS profile of the destination identity (writes, and reads the source server-side)")
 	fs.StringVar(&p.compare, "compare", string(transfer.CompareSizeETag), "when a key on both sides counts as changed: size-etag, size, size-mtime, checksum")
+	fs.Func("exclude", "leave out keys matching this pattern (relative to SRC; * matches across /, as in the aws CLI); repeatable", func(s string) error {
+		p.filter = append(p.filter, migration.Rule{Pattern: s})
+		return nil
+	})
+	fs.Func("include", "take part again: keys matching this pattern, after an --exclude; the last matching rule wins; repeatable", func(s string) error {
+		p.filter = append(p.filter, migration.Rule{Include: true, Pattern: s})
+		return nil
+	})
 }
 
 // resolvePair parses the two URLs and the compare mode, then opens the pair.
@@ -42,7 +53,16 @@ func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxC
 	if err != nil {
 		return nil, err
 	}
-	return migration.Open(ctx, pf.srcProfile, pf.dstProfile, src, dst, cmp, env.sessionOptions(maxConns))
+	filter, err := migration.NewFilter(pf.filter)
+	if err != nil {
+		return nil, &transfer.UsageError{Msg: err.Error()}
+	}
+	p, err := migration.Open(ctx, pf.srcProfile, pf.dstProfile, src, dst, cmp, env.sessionOptions(maxConns))
+	if err != nil {
+		return nil, err
+	}
+	p.Filter = filter
+	return p, nil
 }
 
 // sessionOptions are the awsauth options of a command: connection pool

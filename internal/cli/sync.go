@@ -83,7 +83,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	opt.Compare = p.Compare
+	opt.Compare, opt.Filter = p.Compare, pf.filter
 	def := migration.Definition{SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: opt}
 	m, err := migration.New(p, def, journalPath, dryRun)
 	if err != nil {

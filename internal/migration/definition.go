@@ -55,6 +55,8 @@ type Options struct {
 	PartSize           int64  `json:"part_size,omitempty"`
 	// NoVerify skips the check after the copy.
 	NoVerify bool `json:"no_verify"`
+	// Filter is the --include/--exclude rules, in the order given.
+	Filter []Rule `json:"filter,omitempty"`
 }
 
 // DefaultOptions are the options a migration gets when nothing is said.

@@ -26,7 +26,9 @@ type Pair struct {
 	Src, Dst transfer.Location
 	// Items narrow the source to hand-picked keys and folders relative to
 	// Src.Prefix ("a/" a folder, "a.txt" one object); nil means all of it.
-	Items            []string
+	Items []string
+	// Filter drops keys by --include/--exclude (nil: none dropped).
+	Filter *Filter
 	SrcSess, DstSess *awsauth.Session
 	Compare          transfer.CompareMode
 	// SrcClient is the origin identity on the source bucket, DstClient the

@@ -64,6 +64,12 @@ func New(p *Pair, def Definition, journalPath string, dryRun bool) (*Migration, 
 			m.Def = existing
 		}
 	}
+	f, err := NewFilter(m.Def.Options.Filter)
+	if err != nil {
+		m.Close()
+		return nil, err
+	}
+	p.Filter = f
 	m.newEngine(dryRun)
 	return m, nil
 }
@@ -128,6 +134,10 @@ func Resume(ctx context.Context, journalPath string, opt awsauth.Options) (*Migr
 		return nil, err
 	}
 	p.Items = def.Items
+	if p.Filter, err = NewFilter(def.Options.Filter); err != nil {
+		j.Close()
+		return nil, err
+	}
 	m := &Migration{Def: def, Pair: p, j: j}
 	m.newEngine(false)
 	return m, nil

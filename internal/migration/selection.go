@@ -64,6 +64,8 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 					continue
 				} else if e.Rel == "" && p.Dst.Prefix == "" {
 					continue
+				} else if !p.Filter.Keep(e.Rel) {
+					continue // not copied, not deleted, not counted
 				}
 				if !yield(e, err) || err != nil {
 					return
