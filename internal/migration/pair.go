@@ -28,7 +28,7 @@ type Pair struct {
 	// Src.Prefix ("a/" a folder, "a.txt" one object); nil means all of it.
 	Items []string
 	// Filter drops keys by --include/--exclude (nil: none dropped).
-	Filter *Filter
+	Filter           *Filter
 	SrcSess, DstSess *awsauth.Session
 	Compare          transfer.CompareMode
 	// SrcClient is the origin identity on the source bucket, DstClient the
