@@ -472,6 +472,7 @@ func (m *Migration) rows(ctx context.Context, status string, pl *planner) iter.S
 		var cur journal.Cursor
 		planDone := pl == nil
 		first := true
+		wait := 5 * time.Millisecond
 		// A journal that cannot be written stops the run at the next
 		// object: copying on untracked would make the journal lie.
 		journalOK := func() bool {
@@ -521,7 +522,12 @@ func (m *Migration) rows(ctx context.Context, status string, pl *planner) iter.S
 				planDone = true // read once more: the last rows were committed before done
 			case <-ctx.Done():
 				return
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(wait):
+				// Until the first copy starts, look often: every
+				// millisecond the copy waits for its first row is lost.
+				if !first {
+					wait = 50 * time.Millisecond
+				}
 				if err := m.j.Flush(); err != nil {
 					yield(transfer.Entry{}, err)
 					return
