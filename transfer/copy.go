@@ -38,11 +38,27 @@ func (e *Engine) settings(src Object) writeSettings {
 	return w
 }
 
-// etagCheckable reports whether a destination ETag must equal the source's:
-// both are MD5s of the bytes when the source is a single-part object and
-// the copy is not KMS-encrypted.
-func (e *Engine) etagCheckable(srcETag string) bool {
-	return srcETag != "" && MultipartParts(srcETag) == 0 && e.opt.SSE != string(types.ServerSideEncryptionAwsKms)
+// checkIntegrity compares a written object with its source where the two
+// can be compared: stored full-object checksums of one algorithm, and ETags
+// under ComparableETags. An ETag that cannot be an MD5 (SSE-KMS, SSE-C, a
+// multipart layout) never fails an object; with nothing comparable the size
+// is left, which the verify pass checks from the destination listing.
+func checkIntegrity(src Object, srcSums map[string]string, dst Object, dstSums map[string]string) error {
+	for _, algo := range []string{"SHA256", "SHA1", "CRC64NVME", "CRC32C", "CRC32"} {
+		sv, dv := srcSums[algo], dstSums[algo]
+		if sv != "" && dv != "" && sv != dv {
+			return fmt.Errorf("%w: destination %s checksum %s, source %s", errCorrupt, algo, dv, sv)
+		}
+	}
+	if ComparableETags(src, dst) && src.ETag != dst.ETag {
+		return fmt.Errorf("%w: destination ETag %s, source %s", errCorrupt, dst.ETag, src.ETag)
+	}
+	return nil
+}
+
+// written describes a destination object from its write response.
+func written(etag string, sse types.ServerSideEncryption, sseCustomer *string) Object {
+	return Object{ETag: strings.Trim(etag, `"`), SSE: string(sse), SSECustomer: aws.ToString(sseCustomer) != ""}
 }
 
 func quoteETag(etag string) *string {
@@ -67,16 +83,38 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string) erro
 		StorageClass:         w.storageClass,
 		ServerSideEncryption: w.sse,
 		SSEKMSKeyId:          w.kmsKey,
+		// A full-object checksum of the copy, computed by S3 from the
+		// bytes it wrote: the check where ETags cannot be compared.
+		ChecksumAlgorithm: copyChecksumAlgorithm(src.ChecksumAlgorithm),
 	}
 	out, err := e.ep.Dst.CopyObject(ctx, in)
 	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
 	}
-	if out.CopyObjectResult == nil || aws.ToString(out.CopyObjectResult.ETag) == "" {
+	res := out.CopyObjectResult
+	if res == nil || aws.ToString(res.ETag) == "" {
 		return e.copyErr(src.Key, dstKey, errIncomplete)
 	}
-	if got := strings.Trim(aws.ToString(out.CopyObjectResult.ETag), `"`); e.etagCheckable(src.ETag) && got != src.ETag {
-		return e.copyErr(src.Key, dstKey, fmt.Errorf("%w: destination ETag %s, source %s", errCorrupt, got, src.ETag))
+	dst := written(aws.ToString(res.ETag), out.ServerSideEncryption, out.SSECustomerAlgorithm)
+	if dst.ETag == src.ETag {
+		return nil
+	}
+	dstSums := sumFields{res.ChecksumCRC32, res.ChecksumCRC32C, res.ChecksumSHA1, res.ChecksumSHA256, res.ChecksumCRC64NVME}.fullObject(res.ChecksumType)
+	// The listing does not say how the source is encrypted: two ETags that
+	// may be MD5s and differ are confirmed by a HEAD of the source (an
+	// SSE-KMS or SSE-C source has an ETag that is no MD5), which also reads
+	// the stored checksum a non-comparable copy is checked with.
+	if !ComparableETags(src, dst) && dstSums[src.ChecksumAlgorithm] == "" {
+		return nil // nothing to compare but the size
+	}
+	h, err := e.ep.srcViaDst().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(src.Key),
+		IfMatch: quoteETag(src.ETag), ChecksumMode: types.ChecksumModeEnabled})
+	if err != nil {
+		return e.copyErr(src.Key, dstKey, err)
+	}
+	oh := headersFromHead(h)
+	if err := checkIntegrity(oh.object(src.Key), oh.sums, dst, dstSums); err != nil {
+		return e.copyErr(src.Key, dstKey, err)
 	}
 	return nil
 }
@@ -126,6 +164,17 @@ type objectHeaders struct {
 	expires         *time.Time
 	metadata        map[string]string
 	tagging         *string
+
+	// What the source HEAD says of encryption and checksums.
+	sse         string
+	sseCustomer bool
+	sumAlgo     types.ChecksumAlgorithm // the stored checksum's algorithm, full-object or composite
+	sums        map[string]string       // full-object checksums by algorithm
+}
+
+// object is the source as the HEAD described it.
+func (oh objectHeaders) object(key string) Object {
+	return Object{Key: key, Size: oh.size, ETag: oh.etag, SSE: oh.sse, SSECustomer: oh.sseCustomer, ChecksumAlgorithm: string(oh.sumAlgo)}
 }
 
 func headersFromHead(h *s3.HeadObjectOutput) objectHeaders {
@@ -139,12 +188,29 @@ func headersFromHead(h *s3.HeadObjectOutput) objectHeaders {
 		contentLanguage: h.ContentLanguage,
 		expires:         h.Expires, //nolint:staticcheck // ExpiresString is only informative
 		metadata:        h.Metadata,
+		sse:             string(h.ServerSideEncryption),
+		sseCustomer:     aws.ToString(h.SSECustomerAlgorithm) != "",
+		sumAlgo:         storedAlgorithm(h),
+		sums:            sumFields{h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumCRC64NVME}.fullObject(h.ChecksumType),
 	}
+}
+
+// storedAlgorithm is the algorithm of the checksum a HEAD (with checksum
+// mode) reports, full-object or composite.
+func storedAlgorithm(h *s3.HeadObjectOutput) types.ChecksumAlgorithm {
+	f := sumFields{h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumCRC64NVME}
+	for _, a := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmCrc32c,
+		types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmSha256, types.ChecksumAlgorithmSha1} {
+		if f.get(string(a)) != "" {
+			return a
+		}
+	}
+	return ""
 }
 
 // readHeaders fetches an object's headers and tags with client.
 func (e *Engine) readHeaders(ctx context.Context, client S3API, who string, src Object) (objectHeaders, error) {
-	h, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(src.Key)})
+	h, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(e.opt.Src.Bucket), Key: aws.String(src.Key), ChecksumMode: types.ChecksumModeEnabled})
 	if err != nil {
 		return objectHeaders{}, &OpError{Op: "head", URL: e.opt.Src.URL(src.Key), Identity: who, Err: err}
 	}
@@ -174,6 +240,10 @@ func (e *Engine) createUpload(ctx context.Context, dstKey string, oh objectHeade
 		StorageClass:         w.storageClass,
 		ServerSideEncryption: w.sse,
 		SSEKMSKeyId:          w.kmsKey,
+		// The source's checksum algorithm, so the copy stores one too
+		// (per part, and for CRCs the full-object value at completion).
+		ChecksumAlgorithm: oh.sumAlgo,
+		ChecksumType:      multipartChecksumType(oh.sumAlgo),
 	})
 	if err != nil {
 		return "", err
@@ -229,8 +299,47 @@ func (e *Engine) runParts(ctx context.Context, parts []int32, fn func(ctx contex
 }
 
 // partFunc writes part n (bytes first..first+length-1) of an upload and
-// returns its ETag.
-type partFunc func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error)
+// returns its ETag and, when the upload has a checksum algorithm, the
+// part's checksum.
+type partFunc func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (etag string, sum sumFields, err error)
+
+// completedPart is one part for CompleteMultipartUpload.
+func completedPart(n int32, etag string, sum sumFields) types.CompletedPart {
+	return types.CompletedPart{PartNumber: aws.Int32(n), ETag: aws.String(etag),
+		ChecksumCRC32: sum.crc32, ChecksumCRC32C: sum.crc32c, ChecksumSHA1: sum.sha1, ChecksumSHA256: sum.sha256, ChecksumCRC64NVME: sum.crc64}
+}
+
+// uploadChecksums reads the checksum mode of an upload and the checksums
+// S3 stored for its parts. The journal keeps part ETags only, and an
+// upload started by an earlier run (or an older version of this tool) must
+// be completed in the checksum mode it was created with.
+func (e *Engine) uploadChecksums(ctx context.Context, dstKey, uploadID string) (types.ChecksumAlgorithm, types.ChecksumType, map[int32]sumFields, error) {
+	out := map[int32]sumFields{}
+	var algo types.ChecksumAlgorithm
+	var typ types.ChecksumType
+	in := &s3.ListPartsInput{Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID)}
+	for {
+		page, err := e.ep.Dst.ListParts(ctx, in)
+		if err != nil {
+			return "", "", nil, err
+		}
+		algo = knownAlgorithm(string(page.ChecksumAlgorithm))
+		if page.ChecksumType == types.ChecksumTypeFullObject || page.ChecksumType == types.ChecksumTypeComposite {
+			typ = page.ChecksumType
+		}
+		for _, p := range page.Parts {
+			out[aws.ToInt32(p.PartNumber)] = sumFields{p.ChecksumCRC32, p.ChecksumCRC32C, p.ChecksumSHA1, p.ChecksumSHA256, p.ChecksumCRC64NVME}
+		}
+		if !aws.ToBool(page.IsTruncated) || page.NextPartNumberMarker == nil {
+			break
+		}
+		in.PartNumberMarker = page.NextPartNumberMarker
+	}
+	if algo != "" && typ == "" {
+		typ = types.ChecksumTypeComposite // S3's default for an upload with an algorithm and no type
+	}
+	return algo, typ, out, nil
+}
 
 // multipartCopy writes a large object part by part, parts in parallel. It
 // continues an upload recorded by an earlier attempt or run when the source
@@ -244,6 +353,19 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 	if ok && (up.SrcETag != oh.etag || up.PartSize != partSize) {
 		e.abortUpload(ctx, rel, dstKey, up.ID)
 		ok = false
+	}
+	algo, typ := oh.sumAlgo, multipartChecksumType(oh.sumAlgo)
+	var earlierSums map[int32]sumFields
+	if ok {
+		var err error
+		algo, typ, earlierSums, err = e.uploadChecksums(ctx, dstKey, up.ID)
+		if ErrorCode(err) == "NoSuchUpload" || HTTPStatus(err) == 404 {
+			e.uploadEnded(rel)
+			return fmt.Errorf("%w: upload %s no longer exists", errIncomplete, up.ID)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if !ok {
 		// A run killed between starting an upload and journaling it leaves
@@ -261,7 +383,7 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 	var todo []int32
 	for n := int32(1); n <= int32(parts); n++ {
 		if etag, ok := up.Parts[n]; ok {
-			done[n-1] = types.CompletedPart{ETag: aws.String(etag), PartNumber: aws.Int32(n)}
+			done[n-1] = completedPart(n, etag, earlierSums[n])
 			length := min(partSize, oh.size-int64(n-1)*partSize)
 			f.done.Add(length)
 			e.bytesDone.Add(length)
@@ -272,14 +394,14 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 	err := e.runParts(ctx, todo, func(ctx context.Context, n int32) error {
 		first := int64(n-1) * partSize
 		length := min(partSize, oh.size-first)
-		etag, err := part(ctx, up.ID, n, first, length)
+		etag, sum, err := part(ctx, up.ID, algo, n, first, length)
 		if err != nil {
 			return err
 		}
 		if etag == "" {
 			return errIncomplete
 		}
-		done[n-1] = types.CompletedPart{ETag: aws.String(etag), PartNumber: aws.Int32(n)}
+		done[n-1] = completedPart(n, etag, sum)
 		e.partDone(rel, n, etag)
 		return nil
 	})
@@ -292,10 +414,18 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 	if err != nil {
 		return err
 	}
-	out, err := e.ep.Dst.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
+	cin := &s3.CompleteMultipartUploadInput{
 		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(up.ID),
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: done},
-	})
+	}
+	if typ == types.ChecksumTypeFullObject {
+		// The source's full-object CRC, when it has one: S3 checks the
+		// object it assembles against it and refuses a mismatch.
+		sum := sumFor(string(algo), oh.sums[string(algo)])
+		cin.ChecksumType = typ
+		cin.ChecksumCRC32, cin.ChecksumCRC32C, cin.ChecksumCRC64NVME = sum.crc32, sum.crc32c, sum.crc64
+	}
+	out, err := e.ep.Dst.CompleteMultipartUpload(ctx, cin)
 	switch {
 	case err == nil && aws.ToString(out.ETag) == "":
 		return errIncomplete
@@ -308,7 +438,11 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 		return err
 	}
 	e.uploadEnded(rel)
-	return nil
+	// The ETags of a multipart copy are not comparable with the source's
+	// (another part layout, and the destination's encryption): the
+	// full-object checksum is, where both sides have one.
+	dstSums := sumFields{out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumSHA1, out.ChecksumSHA256, out.ChecksumCRC64NVME}.fullObject(out.ChecksumType)
+	return checkIntegrity(Object{}, oh.sums, Object{}, dstSums)
 }
 
 // upload finds the upload of rel from an earlier attempt of this run, or
@@ -428,7 +562,16 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 	if err != nil {
 		return err
 	}
-	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error) {
+	// The upload gets no checksum algorithm: S3 computes each copied
+	// part's checksum in the upload's algorithm, but Versity Gateway
+	// (v1.8.0, the sandbox) stores the whole source object's checksum as
+	// the part's when the algorithms match, so the full-object checksum it
+	// assembles is wrong and completion fails with BadDigest. Without one,
+	// S3 stores its default (CRC64NVME, full object); the source's stored
+	// full-object checksum is still compared with the result's below when
+	// the algorithms agree.
+	oh.sumAlgo = ""
+	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
 		out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
 			PartNumber:        aws.Int32(n),
@@ -437,14 +580,15 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 			CopySourceIfMatch: quoteETag(oh.etag),
 		})
 		if err != nil {
-			return "", err
+			return "", sumFields{}, err
 		}
-		if out.CopyPartResult == nil {
-			return "", errIncomplete
+		r := out.CopyPartResult
+		if r == nil {
+			return "", sumFields{}, errIncomplete
 		}
 		f.done.Add(length)
 		e.bytesDone.Add(length)
-		return aws.ToString(out.CopyPartResult.ETag), nil
+		return aws.ToString(r.ETag), sumFields{r.ChecksumCRC32, r.ChecksumCRC32C, r.ChecksumSHA1, r.ChecksumSHA256, r.ChecksumCRC64NVME}, nil
 	})
 	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
@@ -468,29 +612,31 @@ func (e *Engine) relayCopy(ctx context.Context, ent Entry, dstKey string, f *inF
 			return err
 		}
 		defer release()
-		got, err := e.putObject(ctx, dstKey, buf, oh, w)
+		dst, dstSums, err := e.putObject(ctx, dstKey, buf, oh, w)
 		if err != nil {
 			return err
 		}
-		if e.etagCheckable(oh.etag) && got != oh.etag {
-			return e.copyErr(src.Key, dstKey, fmt.Errorf("%w: destination ETag %s, source %s", errCorrupt, got, oh.etag))
+		if err := checkIntegrity(oh.object(src.Key), oh.sums, dst, dstSums); err != nil {
+			return e.copyErr(src.Key, dstKey, err)
 		}
 		return nil
 	}
-	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, w, f, func(ctx context.Context, uploadID string, n int32, first, length int64) (string, error) {
+	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, w, f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
 		buf, release, err := e.fetchRange(ctx, src.Key, oh.etag, first, length, f)
 		if err != nil {
-			return "", err
+			return "", sumFields{}, err
 		}
 		defer release()
 		out, err := e.ep.Dst.UploadPart(ctx, &s3.UploadPartInput{
 			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
 			PartNumber: aws.Int32(n), Body: bytes.NewReader(buf), ContentLength: aws.Int64(length),
+			// The SDK computes the part's checksum from buf; S3 checks it.
+			ChecksumAlgorithm: algo,
 		})
 		if err != nil {
-			return "", err
+			return "", sumFields{}, err
 		}
-		return aws.ToString(out.ETag), nil
+		return aws.ToString(out.ETag), sumFields{out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumSHA1, out.ChecksumSHA256, out.ChecksumCRC64NVME}, nil
 	})
 	if err != nil {
 		return &OpError{Op: "upload", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
@@ -543,13 +689,17 @@ func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay
 	if err != nil {
 		return err
 	}
-	_, err = e.putObject(ctx, dstKey, nil, oh, e.settings(src))
+	_, _, err = e.putObject(ctx, dstKey, nil, oh, e.settings(src))
 	return err
 }
 
 // putObject writes body with the carried-over headers as the destination
-// identity and returns the new ETag.
-func (e *Engine) putObject(ctx context.Context, dstKey string, body []byte, oh objectHeaders, w writeSettings) (string, error) {
+// identity and returns the new object and its full-object checksums. The
+// source's stored checksum goes with it: its algorithm, and its value when
+// it is a full-object one, which S3 checks against the bytes it receives
+// (a mismatch is refused with BadDigest, and retried).
+func (e *Engine) putObject(ctx context.Context, dstKey string, body []byte, oh objectHeaders, w writeSettings) (Object, map[string]string, error) {
+	sum := sumFor(string(oh.sumAlgo), oh.sums[string(oh.sumAlgo)])
 	out, err := e.ep.Dst.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey),
 		Body: bytes.NewReader(body), ContentLength: aws.Int64(int64(len(body))),
@@ -557,9 +707,13 @@ func (e *Engine) putObject(ctx context.Context, dstKey string, body []byte, oh o
 		ContentEncoding: oh.contentEncoding, ContentLanguage: oh.contentLanguage, Expires: oh.expires,
 		Metadata: oh.metadata, Tagging: oh.tagging,
 		ACL: w.acl, StorageClass: w.storageClass, ServerSideEncryption: w.sse, SSEKMSKeyId: w.kmsKey,
+		ChecksumAlgorithm: oh.sumAlgo,
+		ChecksumCRC32:     sum.crc32, ChecksumCRC32C: sum.crc32c, ChecksumSHA1: sum.sha1, ChecksumSHA256: sum.sha256, ChecksumCRC64NVME: sum.crc64,
 	})
 	if err != nil {
-		return "", &OpError{Op: "put", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
+		return Object{}, nil, &OpError{Op: "put", URL: e.opt.Dst.URL(dstKey), Identity: e.ep.DstName, Err: err}
 	}
-	return strings.Trim(aws.ToString(out.ETag), `"`), nil
+	dst := written(aws.ToString(out.ETag), out.ServerSideEncryption, out.SSECustomerAlgorithm)
+	dst.Key = dstKey
+	return dst, sumFields{out.ChecksumCRC32, out.ChecksumCRC32C, out.ChecksumSHA1, out.ChecksumSHA256, out.ChecksumCRC64NVME}.fullObject(out.ChecksumType), nil
 }

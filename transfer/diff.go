@@ -19,6 +19,24 @@ type DiffOptions struct {
 	Mode                 CompareMode
 	// SrcSums and DstSums are needed by CompareChecksum.
 	SrcSums, DstSums ChecksumAPI
+	// SrcSSE and DstSSE, when set, are the encryption every listed object of
+	// that side is taken to have (e.g. "aws:kms" for a bucket whose default
+	// encryption is SSE-KMS, as preflight finds it, or the --sse a run
+	// writes with): their ETags are then not compared. Listings do not
+	// report encryption themselves.
+	SrcSSE, DstSSE string
+	// SrcHeads and DstHeads, when set, confirm a suspected ETag difference:
+	// two listed ETags that may be MD5s and differ are read again with a
+	// HEAD, which says how each side is encrypted, and count only when
+	// both can be MD5s. Without them (and without SrcSSE/DstSSE) such a key
+	// is changed. NewHeadChecksums gives one; SrcSums/DstSums serve as such
+	// when they can.
+	SrcHeads, DstHeads HeadAPI
+}
+
+// HeadAPI describes one key as HeadObject does, encryption included.
+type HeadAPI interface {
+	Head(ctx context.Context, key string) (Object, error)
 }
 
 // Diff merges two key-ordered listings into a stream of entries, one per
@@ -79,7 +97,14 @@ func Diff(ctx context.Context, src, dst iter.Seq2[Object, error], opt DiffOption
 				d, derr, dok = nextDst()
 			default:
 				e = Entry{Rel: srel, Src: s, Dst: d}
-				changed, reason, err := compare(ctx, s, d, opt)
+				cs, cd := s, d
+				if cs.SSE == "" {
+					cs.SSE = opt.SrcSSE
+				}
+				if cd.SSE == "" {
+					cd.SSE = opt.DstSSE
+				}
+				changed, reason, err := compare(ctx, cs, cd, opt)
 				if err != nil {
 					yield(Entry{}, err)
 					return
@@ -129,21 +154,46 @@ func compare(ctx context.Context, s, d Object, opt DiffOptions) (bool, string, e
 			}
 		}
 	}
-	return etagDiffers(s.ETag, d.ETag)
-}
-
-// etagDiffers compares ETags only where they mean the same thing: two plain
-// MD5s, or two multipart ETags with the same part count (the same part
-// layout is likely; a different count proves nothing about the bytes).
-func etagDiffers(se, de string) (bool, string, error) {
-	sp, dp := MultipartParts(se), MultipartParts(de)
-	if sp != dp || se == "" || de == "" {
+	changed, reason, _ := etagDiffers(s, d)
+	if !changed {
 		return false, "", nil
 	}
-	if se != de {
-		return true, "ETag " + de + " → " + se, nil
+	sh, dh := opt.SrcHeads, opt.DstHeads
+	if sh == nil {
+		sh, _ = opt.SrcSums.(HeadAPI)
 	}
-	return false, "", nil
+	if dh == nil {
+		dh, _ = opt.DstSums.(HeadAPI)
+	}
+	if sh == nil || dh == nil {
+		return changed, reason, nil
+	}
+	// The listings say nothing of encryption: ask both sides.
+	hs, err := sh.Head(ctx, s.Key)
+	if err != nil {
+		return false, "", err
+	}
+	hd, err := dh.Head(ctx, d.Key)
+	if err != nil {
+		return false, "", err
+	}
+	if hs.ETag != s.ETag || hd.ETag != d.ETag {
+		return true, "ETag " + d.ETag + " → " + s.ETag + " (changed while listing)", nil
+	}
+	return etagDiffers(hs, hd)
+}
+
+// etagDiffers compares ETags only where they mean the same thing
+// (ComparableETags): two ETags that can be MD5s of the bytes, or two
+// multipart ETags with the same part count, of objects not known to be
+// SSE-KMS or SSE-C encrypted. Listings do not report encryption: an object
+// is known to be encrypted so when the listing was annotated (DiffOptions
+// SrcSSE/DstSSE, e.g. a destination bucket whose default is SSE-KMS).
+func etagDiffers(s, d Object) (bool, string, error) {
+	if !ComparableETags(s, d) || s.ETag == d.ETag {
+		return false, "", nil
+	}
+	return true, "ETag " + d.ETag + " → " + s.ETag, nil
 }
 
 // DiffStats counts entries and bytes per class.

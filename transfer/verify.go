@@ -123,6 +123,8 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 type objectFacts struct {
 	size     int64
 	etag     string
+	sse      string
+	ssec     bool
 	sums     map[string]string
 	headers  map[string]string
 	metadata map[string]string
@@ -137,6 +139,8 @@ func facts(ctx context.Context, c S3API, bucket, key string) (objectFacts, error
 	f := objectFacts{
 		size: aws.ToInt64(h.ContentLength),
 		etag: strings.Trim(aws.ToString(h.ETag), `"`),
+		sse:  string(h.ServerSideEncryption),
+		ssec: aws.ToString(h.SSECustomerAlgorithm) != "",
 		sums: map[string]string{},
 		headers: map[string]string{
 			"content-type":        aws.ToString(h.ContentType),
@@ -179,9 +183,12 @@ func VerifyObject(ctx context.Context, ep Endpoints, src, dst Location, e Entry,
 	return ms
 }
 
-// ETagsDiffer reports two ETags that prove different bytes: two plain MD5s,
-// or two multipart ETags with the same part count, that differ.
-func ETagsDiffer(src, dst string) bool {
+// ETagsDiffer reports two ETags that prove different bytes, under the rule
+// of ComparableETags: two ETags that can be MD5s (or two multipart ETags
+// with the same part count) of objects not known to be SSE-KMS or SSE-C
+// encrypted, that differ. For listed objects, whose encryption is not
+// known, a true result is a suspicion to confirm with VerifyObject.
+func ETagsDiffer(src, dst Object) bool {
 	d, _, _ := etagDiffers(src, dst)
 	return d
 }
@@ -217,7 +224,9 @@ func verifyOne(ctx context.Context, ep Endpoints, src, dst Location, e Entry, de
 		}
 	}
 	if !sameSum && s.size == d.size {
-		if differs, _, _ := etagDiffers(s.etag, d.etag); differs {
+		so := Object{ETag: s.etag, SSE: s.sse, SSECustomer: s.ssec}
+		do := Object{ETag: d.etag, SSE: d.sse, SSECustomer: d.ssec}
+		if differs, _, _ := etagDiffers(so, do); differs {
 			add("etag", "%s in the source, %s in the destination", s.etag, d.etag)
 		}
 	}

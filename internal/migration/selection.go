@@ -54,6 +54,14 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 				opt.SrcSums = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
 				opt.DstSums = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
 			}
+			if p.Compare == transfer.CompareSizeETag {
+				// Listings do not say how objects are encrypted: two
+				// MD5-looking ETags that differ are confirmed with a HEAD of
+				// each side (equal ones cost nothing, so a no-op re-run
+				// still sends listings only).
+				opt.SrcHeads = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
+				opt.DstHeads = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
+			}
 			exact := !whole && !strings.HasSuffix(it, "/")
 			for e, err := range transfer.Diff(ctx, transfer.List(ctx, p.SrcClient, src), transfer.List(ctx, p.DstClient, dst), opt) {
 				if err != nil {
