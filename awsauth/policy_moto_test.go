@@ -4,67 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/internal/motoserver"
 )
 
-// motoSession starts moto's server (the AWS-like peer: STS answers with
-// ARNs, policies of any size are stored) and returns a session of its
-// default account, 123456789012. Skipped where moto is not installed.
+// motoSession returns a session of the origin account of the test
+// binary's moto server (the AWS-like peer: STS answers with ARNs, policies
+// of any size are stored). Skipped where moto is not installed, failed
+// then when S3MIGRATE_REQUIRE_MOTO is set.
 func motoSession(t *testing.T) *Session {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts moto's server")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	host, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", host, "-p", port)
-	cmd.Stdout, cmd.Stderr = nil, nil
-	if err := cmd.Start(); err != nil {
-		skipOrFail(t, "moto's server does not start (%v): install moto to run this test", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			skipOrFail(t, "moto's server did not listen on %s within 20 s: install moto (python3 -m pip install 'moto[server]') to run this test", addr)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	dir := t.TempDir()
-	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
-	if err := os.WriteFile(cfg, []byte("[profile owner]\nregion = us-east-1\nendpoint_url = http://"+addr+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(creds, []byte("[owner]\naws_access_key_id = AKIAMOTOOWNER0000001\naws_secret_access_key = motosecret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_CONFIG_FILE", cfg)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
-	t.Setenv("AWS_PROFILE", "")
-	sess, err := Load(context.Background(), "owner", Options{})
+	srv := motoserver.Need(t)
+	srv.Use(t)
+	sess, err := Load(context.Background(), motoserver.OriginProfile, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +90,8 @@ func TestPolicyOnMoto(t *testing.T) {
 		t.Fatal("a stale revert wrote the policy")
 	}
 
-	// The owner's own account needs no grant.
-	self, err := PlanGrant(ctx, owner, bucket, mustStatements(t, GrantOptions{Bucket: bucket, Principal: "123456789012"}))
+	// The owner's own account (motoserver.Server.Origin) needs no grant.
+	self, err := PlanGrant(ctx, owner, bucket, mustStatements(t, GrantOptions{Bucket: bucket, Principal: "111111111111"}))
 	if err != nil || self.NoGrant == "" || !self.Unchanged() {
 		t.Errorf("grant to the owner's account: NoGrant %q, unchanged %v, err %v", self.NoGrant, self.Unchanged(), err)
 	}
@@ -142,14 +100,4 @@ func TestPolicyOnMoto(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "partition aws-cn") {
 		t.Errorf("aws-cn grantee for an aws owner: %v", err)
 	}
-}
-
-// skipOrFail skips where moto is missing, except in CI, which sets
-// S3MIGRATE_REQUIRE_MOTO: there a missing moto is a failure, not coverage.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("S3MIGRATE_REQUIRE_MOTO") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"github.com/s3migrate/s3migrate/internal/s3err"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -172,18 +174,31 @@ func readChecks(ctx context.Context, in PreflightInput, reader *Session, who str
 	return []Check{head, get, tags}
 }
 
-// encryptionCheck looks at the sample's encryption as the origin identity.
+// encryptionCheck heads the sample (every selected prefix, spread over
+// its listing) as the origin identity, a few at a time.
 func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Object) Check {
 	c := Check{Name: "source encryption"}
+	heads := make([]*s3.HeadObjectOutput, len(sample))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i, o := range sample {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			h, err := in.Src.BucketClient(ctx, in.SrcBucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: o.Key})
+			if err == nil {
+				heads[i] = h
+			}
+		}()
+	}
+	wg.Wait()
 	keys := map[string]int{}
 	sse := map[string]int{}
+	var kmsEx []string
 	n := 0
-	for _, o := range sample {
-		if n == 20 {
-			break
-		}
-		h, err := in.Src.BucketClient(ctx, in.SrcBucket).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(in.SrcBucket), Key: o.Key})
-		if err != nil {
+	for i, h := range heads {
+		if h == nil {
 			continue
 		}
 		n++
@@ -194,6 +209,9 @@ func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Obje
 		sse[alg]++
 		if k := aws.ToString(h.SSEKMSKeyId); k != "" {
 			keys[k]++
+			if len(kmsEx) < 3 {
+				kmsEx = append(kmsEx, aws.ToString(sample[i].Key))
+			}
 		}
 	}
 	if n == 0 {
@@ -208,7 +226,8 @@ func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Obje
 	for k := range keys {
 		ids = append(ids, k)
 	}
-	c.warn(fmt.Sprintf("%d of %d sampled objects use SSE-KMS keys %s", sumCounts(keys), n, strings.Join(ids, ", ")),
+	sort.Strings(ids)
+	c.warn(fmt.Sprintf("%d of %d sampled objects use SSE-KMS keys %s (e.g. %s)", sumCounts(keys), n, strings.Join(ids, ", "), strings.Join(kmsEx, ", ")),
 		"for a customer-managed key, add a kms:Decrypt statement for the destination identity to that key's policy (s3migrate policy shows it)")
 	return c
 }
@@ -218,6 +237,7 @@ func formatCounts(m map[string]int) string {
 	for k, v := range m {
 		parts = append(parts, fmt.Sprintf("%d %s", v, k))
 	}
+	sort.Strings(parts)
 	return strings.Join(parts, ", ")
 }
 
@@ -283,8 +303,109 @@ type sourceScan struct {
 	archivedEx, largeEx      []string
 }
 
+// listPageSize is the page size preflight lists with (0: the server's
+// default, 1,000 on S3). Tests make it small to have many pages.
+var listPageSize int32
+
+// Sampling: each selected prefix gets up to samplePerPrefix objects (fewer
+// when many prefixes share sampleBudget, never fewer than one), taken from
+// the first keys of the prefix, the first key of listing pages spread over
+// the whole listing, and the last key listed; so what the sample finds
+// (encryption) covers the selection, not only its first keys.
+const (
+	samplePerPrefix = 8
+	sampleBudget    = 200
+	sampleHead      = 2  // the first keys of a prefix always candidates
+	samplePages     = 32 // page-first candidates kept per prefix (thinned as pages grow)
+)
+
+// prefixSampler collects the sample candidates of one prefix while it is
+// listed, in bounded memory.
+type prefixSampler struct {
+	head   []types.Object // the first keys of the prefix
+	pages  []types.Object // first key of every stride-th page after the head
+	stride int
+	page   int // pages seen
+	last   *types.Object
+	n      int // objects offered
+}
+
+// offer adds one listed object; first tells whether it opens a page.
+func (ps *prefixSampler) offer(o types.Object, first bool) {
+	if aws.ToInt64(o.Size) == 0 && strings.HasSuffix(aws.ToString(o.Key), "/") {
+		return // a folder marker says nothing about the objects
+	}
+	ps.n++
+	if ps.stride == 0 {
+		ps.stride = 1
+	}
+	switch {
+	case len(ps.head) < sampleHead:
+		ps.head = append(ps.head, o)
+		ps.last = nil
+		return
+	case first:
+		if ps.page%ps.stride == 0 {
+			ps.pages = append(ps.pages, o)
+			if len(ps.pages) > samplePages {
+				// Keep every other one: the kept pages stay spread.
+				kept := ps.pages[:0]
+				for i := 0; i < len(ps.pages); i += 2 {
+					kept = append(kept, ps.pages[i])
+				}
+				ps.pages = kept
+				ps.stride *= 2
+			}
+			ps.last = nil
+			ps.page++
+			return
+		}
+		ps.page++
+	}
+	oo := o
+	ps.last = &oo
+}
+
+// pick returns up to n candidates spread evenly from the first key to the
+// last one listed.
+func (ps *prefixSampler) pick(n int) []types.Object {
+	cands := append(append([]types.Object{}, ps.head...), ps.pages...)
+	if ps.last != nil {
+		cands = append(cands, *ps.last)
+	}
+	return spread(cands, n)
+}
+
+// spread picks n items of s at evenly spaced positions, the first and the
+// last included (all of s when it has n or fewer).
+func spread[T any](s []T, n int) []T {
+	if n <= 0 {
+		return nil
+	}
+	if len(s) <= n {
+		return s
+	}
+	if n == 1 {
+		return s[:1]
+	}
+	out := make([]T, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, s[i*(len(s)-1)/(n-1)])
+	}
+	return out
+}
+
+// perPrefix is how many sample objects each of k prefixes gets.
+func perPrefix(k int) int {
+	if k <= 0 {
+		return samplePerPrefix
+	}
+	return max(1, min(samplePerPrefix, sampleBudget/k))
+}
+
 // scanSource lists the source as the origin identity, up to ScanLimit
-// objects, keeping a small sample of the first objects.
+// objects, keeping a sample of every selected prefix spread over its
+// listing (see prefixSampler).
 func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceScan, error) {
 	var sample []types.Object
 	var sc sourceScan
@@ -292,25 +413,30 @@ func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceS
 	if len(prefixes) == 0 {
 		prefixes = []string{in.SrcPrefix}
 	}
+	each := perPrefix(len(prefixes))
 	for _, prefix := range prefixes {
-		p := s3.NewListObjectsV2Paginator(in.Src.BucketClient(ctx, in.SrcBucket), &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(prefix),
-			OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}})
+		var ps prefixSampler
+		input := &s3.ListObjectsV2Input{Bucket: aws.String(in.SrcBucket), Prefix: aws.String(prefix),
+			OptionalObjectAttributes: []types.OptionalObjectAttributes{types.OptionalObjectAttributesRestoreStatus}}
+		if listPageSize > 0 {
+			input.MaxKeys = aws.Int32(listPageSize)
+		}
+		p := s3.NewListObjectsV2Paginator(in.Src.BucketClient(ctx, in.SrcBucket), input)
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return sample, sc, err
+				return append(sample, ps.pick(each)...), sc, err
 			}
-			for _, o := range page.Contents {
-				if len(sample) < 20 && !(aws.ToInt64(o.Size) == 0 && strings.HasSuffix(aws.ToString(o.Key), "/")) {
-					sample = append(sample, o)
-				}
+			for i, o := range page.Contents {
+				ps.offer(o, i == 0)
 				sc.add(o)
 				if sc.scanned >= in.ScanLimit {
 					sc.truncated = true
-					return sample, sc, nil
+					return append(sample, ps.pick(each)...), sc, nil
 				}
 			}
 		}
+		sample = append(sample, ps.pick(each)...)
 	}
 	return sample, sc, nil
 }
