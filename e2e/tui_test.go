@@ -97,5 +97,25 @@ func TestTUIMigration(t *testing.T) {
 	if err != nil || len(tg.TagSet) != 2 {
 		t.Errorf("tags of reports/2025/q3.csv: %v %v", tg, err)
 	}
+
+	// Least privilege ends with the migration: g revokes the grant, the
+	// owner's statement stays.
+	tm.keys("g")
+	tm.waitFor(long, "Remove the read grant")
+	tm.keys("y")
+	tm.waitFor(long, "revoked: s3://origin-data")
+	ocfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigFiles([]string{cfgFile}), config.WithSharedCredentialsFiles([]string{credFile}),
+		config.WithSharedConfigProfile(sandbox.OriginProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := s3.NewFromConfig(ocfg, func(o *s3.Options) { o.UsePathStyle = true })
+	pol, err := origin.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(sandbox.OriginBucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc := aws.ToString(pol.Policy); strings.Contains(doc, "S3Migrate") || !strings.Contains(doc, "OwnerFullAccess") {
+		t.Errorf("after g, y the origin policy is %s", doc)
+	}
 	tm.keys("q")
 }

@@ -239,6 +239,20 @@ func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.Po
 	return awsauth.ApplyPolicy(ctx, owner, c)
 }
 
+// RevokeChange plans removing the migration's read grant (the destination
+// identity's statements, and only those) from the origin bucket policy.
+func (b *Live) RevokeChange(ctx context.Context, m screen.Migration) (awsauth.PolicyChange, error) {
+	owner, err := b.session(ctx, m.SrcProfile)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	id, err := b.Identity(ctx, m.DstProfile)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	return awsauth.PlanRevert(ctx, owner, m.SrcBucket, id.Principal)
+}
+
 // Preflight runs the checks over the selected prefixes.
 func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
 	p, err := b.pair(ctx, m)

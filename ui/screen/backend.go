@@ -83,6 +83,10 @@ type Backend interface {
 	Count(ctx context.Context, profile, bucket string, items []string) (objects, bytes int64, err error)
 	PolicyChange(ctx context.Context, m Migration, broad bool) (awsauth.PolicyChange, error)
 	ApplyPolicy(ctx context.Context, m Migration, c awsauth.PolicyChange) error
+	// RevokeChange plans the removal of the destination identity's read
+	// grant from the origin bucket policy (applied with ApplyPolicy, which
+	// checks the policy did not change since).
+	RevokeChange(ctx context.Context, m Migration) (awsauth.PolicyChange, error)
 	Preflight(ctx context.Context, m Migration, opt RunOptions) ([]awsauth.Check, error)
 	Diff(ctx context.Context, m Migration, keep int) (DiffSummary, error)
 	Start(ctx context.Context, m Migration, opt RunOptions) (Run, error)

@@ -4,6 +4,7 @@
 package summary
 
 import (
+	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -13,6 +14,12 @@ import (
 type Model struct {
 	verifying bool
 	verifyErr error
+
+	// The revocation of the grant, started with g (see revoke.go).
+	revoke       revokeState
+	revokeChange awsauth.PolicyChange
+	revokeNote   string
+	revokeErr    error
 }
 
 // verifiedMsg carries the result of a verification started with v.
@@ -24,8 +31,9 @@ type verifiedMsg struct {
 // New builds the screen.
 func New() screen.Screen { return &Model{} }
 
-// Capturing is false: q quits here (the router handles it).
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while the revoke question waits for y or n; otherwise q
+// quits here (the router handles it).
+func (m *Model) Capturing() bool { return m.revoke == revokeConfirm }
 
 // maxFailures bounds the failures listed, whatever the height.
 const maxFailures = 20

@@ -237,3 +237,35 @@ func TestVerifyCommandMapsLikeTheMigration(t *testing.T) {
 		}
 	}
 }
+
+// TestRevokeTheGrant: g plans removing the migration's grant, shows what
+// goes and asks; n keeps it, y applies it; with nothing left to revoke it
+// says so and asks nothing.
+func TestRevokeTheGrant(t *testing.T) {
+	fake := uitest.New()
+	ctx := &screen.Context{Backend: fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"},
+		Result: &screen.RunResult{Result: &transfer.Result{Copied: 3}}}
+	d := uitest.NewDriver(t, ctx, New())
+	if v := d.View(); !strings.Contains(v, "g revokes the migration's read grant") {
+		t.Fatalf("no revoke hint:\n%s", v)
+	}
+	d.Press("g")
+	v := d.View()
+	if !strings.Contains(v, "Remove the read grant of arn:aws:iam::444455556666:root on s3://origin-data (logs/)?") || !d.S.Capturing() {
+		t.Fatalf("no question after g:\n%s", v)
+	}
+	d.Press("n")
+	if fake.Applied != 0 || !strings.Contains(d.View(), "the grant stays") {
+		t.Fatalf("n applied (%d) or said nothing:\n%s", fake.Applied, d.View())
+	}
+	d.Press("g", "y")
+	if fake.Applied != 1 || !strings.Contains(d.View(), "revoked: s3://origin-data no longer grants") {
+		t.Fatalf("y did not revoke (applied %d):\n%s", fake.Applied, d.View())
+	}
+	fake.Revoked = true
+	d.Press("g")
+	if d.S.Capturing() || !strings.Contains(d.View(), "nothing to revoke") || fake.Applied != 1 {
+		t.Errorf("nothing to revoke: capturing %v, applied %d:\n%s", d.S.Capturing(), fake.Applied, d.View())
+	}
+}

@@ -14,8 +14,14 @@ func (m *Model) Init(*screen.Context) tea.Cmd { return nil }
 
 // Update starts a verification on v and records its result.
 func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if handled, cmd := m.revokeUpdate(ctx, msg); handled {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if key.Matches(msg, keyRevoke) && m.revoke == revokeIdle && ctx.Result != nil {
+			return m, m.startRevoke(ctx)
+		}
 		if key.Matches(msg, keyVerify) && !m.verifying && ctx.Result != nil {
 			m.verifying, m.verifyErr = true, nil
 			b, mig := ctx.Backend, ctx.Migration()

@@ -46,6 +46,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	case m.verifyErr != nil:
 		hint = append(hint, st.Error.Render(text.Fit("verify failed: "+text.OneLine(m.verifyErr.Error()), width)))
 	}
+	hint = append(hint, m.revokeView(st, width)...)
 	if len(res.Failures) > 0 {
 		hint = append(hint, st.Subtle.Render("esc returns to the run screen, where r retries the failed objects; q quits"))
 	} else {

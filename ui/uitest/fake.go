@@ -29,6 +29,8 @@ type Fake struct {
 	KMS bool
 	// Applied records ApplyPolicy calls.
 	Applied int
+	// Revoked makes RevokeChange find nothing left to revoke.
+	Revoked bool
 	// Started records Start calls.
 	Started []screen.Migration
 	// Run is what Start returns; nil means a FakeRun that finishes at once.
@@ -174,6 +176,22 @@ func (f *Fake) PolicyChange(_ context.Context, m screen.Migration, broad bool) (
 	}
 	before, _ := awsauth.FormatPolicy(PolicyBefore)
 	return awsauth.PolicyChange{Bucket: m.SrcBucket, Before: before, After: after}, nil
+}
+
+// RevokeChange plans removing the fake grant: the policy goes back to
+// PolicyBefore, unless Revoked says it already has.
+func (f *Fake) RevokeChange(ctx context.Context, m screen.Migration) (awsauth.PolicyChange, error) {
+	granted, err := f.PolicyChange(ctx, m, false)
+	if err != nil {
+		return awsauth.PolicyChange{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := awsauth.PolicyChange{Bucket: m.SrcBucket, Before: granted.After, After: granted.Before, Grantee: "arn:aws:iam::444455556666:root", Withdrawn: []string{"logs/"}}
+	if f.Revoked {
+		c.Before = c.After
+	}
+	return c, nil
 }
 
 // ApplyPolicy counts the call and clears a failing preflight.

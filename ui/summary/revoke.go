@@ -1,0 +1,113 @@
+package summary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/text"
+)
+
+// Least privilege ends with the migration: g plans removing the
+// destination identity's read grant from the origin bucket policy (its
+// statements only), shows what goes, and applies after a y — and only if
+// the policy is still the one the plan was made from.
+
+// revokeState is where a revocation started with g stands.
+type revokeState int
+
+const (
+	revokeIdle revokeState = iota
+	revokePlanning
+	revokeConfirm
+	revokeApplying
+)
+
+type (
+	revokePlannedMsg struct {
+		change awsauth.PolicyChange
+		err    error
+	}
+	revokeAppliedMsg struct{ err error }
+)
+
+// startRevoke plans the revocation in a command.
+func (m *Model) startRevoke(ctx *screen.Context) tea.Cmd {
+	m.revoke, m.revokeNote, m.revokeErr = revokePlanning, "", nil
+	b, mig := ctx.Backend, ctx.Migration()
+	return func() tea.Msg {
+		c, err := b.RevokeChange(context.Background(), mig)
+		return revokePlannedMsg{change: c, err: err}
+	}
+}
+
+// revokeUpdate handles the revocation's messages and its y/n question.
+func (m *Model) revokeUpdate(ctx *screen.Context, msg tea.Msg) (bool, tea.Cmd) {
+	switch msg := msg.(type) {
+	case revokePlannedMsg:
+		m.revoke = revokeIdle
+		switch {
+		case msg.err != nil:
+			m.revokeErr = msg.err
+		case msg.change.Unchanged():
+			m.revokeNote = fmt.Sprintf("s3://%s has no s3migrate grant for %s: nothing to revoke", msg.change.Bucket, msg.change.Grantee)
+		default:
+			m.revoke, m.revokeChange = revokeConfirm, msg.change
+		}
+		return true, nil
+	case revokeAppliedMsg:
+		m.revoke = revokeIdle
+		switch {
+		case errors.Is(msg.err, awsauth.ErrPolicyChanged):
+			m.revokeErr = fmt.Errorf("the bucket policy changed since the plan: nothing was written; press g to see the new one")
+		case msg.err != nil:
+			m.revokeErr = msg.err
+		default:
+			m.revokeNote = fmt.Sprintf("revoked: s3://%s no longer grants %s the migration's read access", m.revokeChange.Bucket, m.revokeChange.Grantee)
+		}
+		return true, nil
+	case tea.KeyPressMsg:
+		if m.revoke != revokeConfirm {
+			return false, nil
+		}
+		switch msg.String() {
+		case "y":
+			m.revoke = revokeApplying
+			b, mig, c := ctx.Backend, ctx.Migration(), m.revokeChange
+			return true, func() tea.Msg { return revokeAppliedMsg{err: b.ApplyPolicy(context.Background(), mig, c)} }
+		case "n", "esc":
+			m.revoke, m.revokeNote = revokeIdle, "the grant stays"
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// revokeView is the revocation's lines under the verify hint.
+func (m *Model) revokeView(st style.Styles, width int) []string {
+	switch {
+	case m.revoke == revokePlanning:
+		return []string{st.Warn.Render("reading the origin bucket policy…")}
+	case m.revoke == revokeApplying:
+		return []string{st.Warn.Render("removing the grant…")}
+	case m.revoke == revokeConfirm:
+		c := m.revokeChange
+		what := "all of s3://" + c.Bucket
+		if len(c.Withdrawn) > 0 && !(len(c.Withdrawn) == 1 && c.Withdrawn[0] == "") {
+			what = strings.Join(c.Withdrawn, ", ")
+		}
+		lines := text.Wrap(fmt.Sprintf("Remove the read grant of %s on s3://%s (%s)? Other statements stay as they are.", c.Grantee, c.Bucket, what), width)
+		return append(lines, st.Key.Render("y")+" remove   "+st.Key.Render("n")+" keep it")
+	case m.revokeErr != nil:
+		return text.Wrap(st.Error.Render("revoke: "+text.OneLine(m.revokeErr.Error())), width)
+	case m.revokeNote != "":
+		return text.Wrap(st.OK.Render(m.revokeNote), width)
+	}
+	return []string{st.Subtle.Render("g revokes the migration's read grant on the origin bucket (least privilege ends with the migration)")}
+}
