@@ -54,6 +54,10 @@ type ProfileInfo struct {
 	Kind Kind
 	// Region is the profile's own region ("" when it relies on defaults).
 	Region string
+	// STSEndpointURL is where the profile's AssumeRole goes, as the aws
+	// CLI sends it: the nested sts = endpoint_url, else the profile's
+	// endpoint_url ("" for the SDK's default).
+	STSEndpointURL string
 	// EndpointURL is the profile's endpoint_url, or the nested s3 =
 	// endpoint_url when there is no top-level one.
 	EndpointURL string
@@ -337,6 +341,7 @@ func classify(name string, p *rawProfile, all map[string]*rawProfile, sessions m
 		// through to the container and instance metadata endpoints.
 		noSource: !p.hasCredentialSource() && p.get("login_session") == "",
 	}
+	info.STSEndpointURL = firstNonEmpty(strings.TrimSpace(p.nested["sts"]["endpoint_url"]), info.EndpointURL)
 	if info.EndpointURL == "" {
 		info.EndpointURL = strings.TrimSpace(p.nested["s3"]["endpoint_url"])
 	}

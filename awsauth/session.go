@@ -31,6 +31,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 )
@@ -151,7 +152,19 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 		// instance metadata service for it.
 		loadOpts = append(loadOpts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
+	stsEndpoint := ""
+	for _, p := range infos {
+		if p.Name == profile {
+			stsEndpoint = p.STSEndpointURL
+		}
+	}
 	loadOpts = append(loadOpts, config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
+		// The SDK builds the AssumeRole client before it reads endpoint_url,
+		// so a role profile of an S3-compatible service (or a test peer)
+		// would call the public STS. Send it where the aws CLI does.
+		if c, ok := o.Client.(*sts.Client); ok && stsEndpoint != "" && os.Getenv("AWS_ENDPOINT_URL_STS") == "" {
+			o.Client = sts.New(c.Options(), func(so *sts.Options) { so.BaseEndpoint = aws.String(stsEndpoint) })
+		}
 		serial := aws.ToString(o.SerialNumber)
 		o.TokenProvider = func() (string, error) {
 			if opt.MFAToken == nil {

@@ -7,9 +7,10 @@ package cli_test
 //     the ARN grant is checked in the stored JSON, not by a denial before it
 //     (the sandbox shows the denial);
 //   - object tags are kept per requesting account (no tag assertions here);
-//   - not moto's but the SDK's: an assume-role profile's AssumeRole goes to
-//     the public STS endpoint, not to the profile's endpoint_url (issue 10
-//     point 3); with AWS_ENDPOINT_URL_STS set it goes to moto and resolves;
+//   - not moto's but the SDK's: on its own it sends an assume-role profile's
+//     AssumeRole to the public STS endpoint, not to the profile's
+//     endpoint_url; awsauth sends it where the aws CLI does (and
+//     AWS_ENDPOINT_URL_STS still wins);
 //   - without awscrt, moto stores a CRC32 labelled CRC64NVME (see
 //     motoserver.Server.CRC64NVME): an object copied with a CRC64NVME
 //     checksum fails the SDK's checksum check when read back, so verify
@@ -110,14 +111,10 @@ func TestMotoProfiles(t *testing.T) {
 	if !strings.Contains(l, "assume-role") {
 		t.Errorf("%s is not listed as assume-role:\n%s", motoserver.RoleProfile, l)
 	}
-	if strings.HasSuffix(strings.TrimSpace(l), " ok") {
-		if !strings.Contains(l, " "+s.Dest.ID+" ") || !strings.Contains(l, "assumed-role/") {
-			t.Errorf("%s resolved, but not to the role in %s:\n%s", motoserver.RoleProfile, s.Dest.ID, l)
-		}
-	} else {
-		// moto limit / issue 10 point 3: AssumeRole goes to the public STS
-		// endpoint, not endpoint_url.
-		t.Logf("%s does not resolve yet (issue 10 point 3): %s", motoserver.RoleProfile, l)
+	// The profile's endpoint_url takes AssumeRole to moto's STS, as the aws
+	// CLI sends it (the SDK alone would call the public STS).
+	if !strings.Contains(l, " "+s.Dest.ID+" ") || !strings.Contains(l, "assumed-role/s3migrate-dest/") || !strings.HasSuffix(strings.TrimSpace(l), " ok") {
+		t.Errorf("%s: want the role in %s resolved through endpoint_url:\n%s", motoserver.RoleProfile, s.Dest.ID, l)
 	}
 
 	// With STS's endpoint given the SDK's way, the role resolves to the
