@@ -40,7 +40,7 @@ func TestProfileListFixture(t *testing.T) {
 		{Name: "creds-only", Kind: KindStatic, AccessKeyID: "AKIAEXAMPLECREDSONLY", InCredentials: true},
 		{Name: "empty", Kind: KindUnknown, InConfig: true, Problem: "no credentials: add keys, sso_session, role_arn or credential_process"},
 		{Name: "endpoint-nested", Kind: KindCredentialProcess, Region: "us-west-2", EndpointURL: "https://s3.nested.example", InConfig: true},
-		{Name: "endpoint-top", Kind: KindStatic, Region: "us-west-1", EndpointURL: "http://127.0.0.1:7070", AccessKeyID: "AKIAEXAMPLEENDPOINT1", InConfig: true, InCredentials: true},
+		{Name: "endpoint-top", Kind: KindStatic, Region: "us-west-1", STSEndpointURL: "http://127.0.0.1:7070", EndpointURL: "http://127.0.0.1:7070", AccessKeyID: "AKIAEXAMPLEENDPOINT1", InConfig: true, InCredentials: true},
 		{Name: "env-role", Kind: KindAssumeRole, RoleARN: "arn:aws:iam::666666666666:role/FromEnv", CredentialSource: "Environment", InConfig: true},
 		{Name: "mistyped", Kind: KindUnknown, InConfig: true, Problem: "config file section [mistyped] is ignored by AWS tools"},
 		{Name: "prefixed", Kind: KindUnknown, InCredentials: true, Problem: "credentials file section [profile prefixed] is ignored by AWS tools"},
