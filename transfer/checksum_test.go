@@ -37,15 +37,7 @@ func TestStoredChecksumsArrive(t *testing.T) {
 	for _, mode := range []transfer.Mode{transfer.ModeRelay, transfer.ModeServerSide} {
 		t.Run(string(mode), func(t *testing.T) {
 			ctx := context.Background()
-			src, dst, err := sb.NewPair(ctx, "sums-"+string(mode))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if mode == transfer.ModeServerSide {
-				if err := sb.GrantRead(ctx, src); err != nil {
-					t.Fatal(err)
-				}
-			}
+			src, dst := pairFor(t, mode, "sums-"+string(mode))
 			origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
 			for i, o := range objs {
 				// One PUT: a full-object checksum of the algorithm.

@@ -40,16 +40,7 @@ func TestCopyCarriesEverything(t *testing.T) {
 	needSandbox(t)
 	for _, mode := range []transfer.Mode{transfer.ModeServerSide, transfer.ModeRelay} {
 		t.Run(string(mode), func(t *testing.T) {
-			ctx := context.Background()
-			src, dst, err := sb.NewPair(ctx, "carry-"+string(mode))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if mode == transfer.ModeServerSide {
-				if err := sb.GrantRead(ctx, src); err != nil {
-					t.Fatal(err)
-				}
-			}
+			src, dst := pairFor(t, mode, "carry-"+string(mode))
 			origin, dest := sb.Client(sb.Origin), sb.Client(sb.Dest)
 			objs := richObjects()
 			for _, o := range objs {

@@ -29,6 +29,23 @@ func TestMain(m *testing.M) {
 	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
+// pairFor makes a fresh source and destination bucket; for server-side
+// copies the source also grants the destination account read access.
+func pairFor(t *testing.T, mode transfer.Mode, name string) (src, dst string) {
+	t.Helper()
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode == transfer.ModeServerSide {
+		if err := sb.GrantRead(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return src, dst
+}
+
 func needSandbox(t *testing.T) {
 	t.Helper()
 	sandboxtest.Need(t, sb)

@@ -17,28 +17,11 @@ import (
 // says what to do when it is broken; secrets never printed.
 func TestProfilesTable(t *testing.T) {
 	needSandbox(t)
-	dir := t.TempDir()
-	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
-	base, err := os.ReadFile(sb.ConfigFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	baseCreds, err := os.ReadFile(sb.CredentialsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	extra := "[profile orphan-role]\nrole_arn = arn:aws:iam::111122223333:role/Migrator\nsource_profile = gone\n" +
-		fmt.Sprintf("[profile wrong-key]\nendpoint_url = %s\nregion = us-east-1\n", sb.Endpoint) +
-		fmt.Sprintf("[profile wrong-region]\nendpoint_url = %s\nregion = eu-west-1\n", sb.Endpoint)
-	if err := os.WriteFile(cfg, append(base, extra...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(creds, append(baseCreds, "[wrong-key]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = s3cr3t-never-shown\n"+
-		"[wrong-region]\naws_access_key_id = "+sb.Origin.AccessKey+"\naws_secret_access_key = "+sb.Origin.SecretKey+"\n"...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_CONFIG_FILE", cfg)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	sandboxProfilesWith(t, "[profile orphan-role]\nrole_arn = arn:aws:iam::111122223333:role/Migrator\nsource_profile = gone\n"+
+		fmt.Sprintf("[profile wrong-key]\nendpoint_url = %s\nregion = us-east-1\n", sb.Endpoint)+
+		fmt.Sprintf("[profile wrong-region]\nendpoint_url = %s\nregion = eu-west-1\n", sb.Endpoint),
+		"[wrong-key]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = s3cr3t-never-shown\n"+
+			"[wrong-region]\naws_access_key_id = "+sb.Origin.AccessKey+"\naws_secret_access_key = "+sb.Origin.SecretKey+"\n")
 	r := run(t, "profiles")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -153,26 +136,9 @@ func TestUnreachableEndpoints(t *testing.T) {
 	refused := ln.Addr().String()
 	ln.Close()
 
-	dir := t.TempDir()
-	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
-	base, err := os.ReadFile(sb.ConfigFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	baseCreds, err := os.ReadFile(sb.CredentialsFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	extra := fmt.Sprintf("[profile silent]\nendpoint_url = http://%s\nregion = us-east-1\n[profile refused]\nendpoint_url = http://%s\nregion = us-east-1\n", silent, refused)
 	keys := "aws_access_key_id = AKIAEXAMPLEUNREACH01\naws_secret_access_key = unreachable-secret\n"
-	if err := os.WriteFile(cfg, append(base, extra...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(creds, append(baseCreds, "[silent]\n"+keys+"[refused]\n"+keys...), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_CONFIG_FILE", cfg)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
+	sandboxProfilesWith(t, fmt.Sprintf("[profile silent]\nendpoint_url = http://%s\nregion = us-east-1\n[profile refused]\nendpoint_url = http://%s\nregion = us-east-1\n", silent, refused),
+		"[silent]\n"+keys+"[refused]\n"+keys)
 
 	start := time.Now()
 	r := run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "silent", "--dest-profile", "silent")
@@ -212,4 +178,23 @@ func TestUnreachableEndpoints(t *testing.T) {
 func silentListener(t *testing.T) string {
 	addr, _ := testenv.SilentServer(t, true)
 	return addr
+}
+
+// sandboxProfilesWith points the AWS files at copies of the sandbox's with
+// more profiles appended, for the rest of the test.
+func sandboxProfilesWith(t *testing.T, extraConfig, extraCredentials string) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
+	for _, f := range []struct{ from, to, extra string }{{sb.ConfigFile, cfg, extraConfig}, {sb.CredentialsFile, creds, extraCredentials}} {
+		base, err := os.ReadFile(f.from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f.to, append(base, f.extra...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("AWS_CONFIG_FILE", cfg)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
 }
