@@ -40,6 +40,9 @@ func TestTUIMigration(t *testing.T) {
 	tm.keys("j", "j", "Space", "j", "Space")
 	tm.waitFor(10*time.Second, "● images/", "● reports/")
 	tm.keys("n")
+	tm.waitFor(long, "Bucket policy of s3://origin-data", "S3MigrateReadList")
+	// Server-side on the Options tab: without the grant, Start is blocked.
+	tm.keys("4", "Space", "1")
 	scr := tm.waitFor(long, "Bucket policy of s3://origin-data", "S3MigrateReadList", "Start blocked")
 	if !strings.Contains(scr, "+       \"Sid\": \"S3MigrateReadList") {
 		t.Errorf("the policy diff does not show our statement as added:\n%s", scr)

@@ -53,6 +53,9 @@ wait_for "items marked"
 sleep 1.5
 shot 2-browser
 keys n
+wait_for "S3MigrateReadList" 60
+# Server-side (Options tab): the grant is needed, so Start waits for it.
+keys 4 Space 1
 wait_for "Start blocked" 60
 shot 3-policy
 keys 2
@@ -69,7 +72,7 @@ keys 3
 wait_for "only-in-destination" 60
 shot 6-diff
 # Options: fewer objects at once, so the run lasts long enough to watch.
-keys 4
+keys 4 j
 for _ in $(seq 1 14); do keys -; done
 wait_for "Concurrency"
 shot 7-options

@@ -42,7 +42,7 @@ const (
 
 // New builds the root model starting at first.
 func New(b screen.Backend, st style.Styles, factories map[screen.ID]Factory, first screen.ID) *Model {
-	ctx := &screen.Context{Backend: b, Styles: st, Options: screen.RunOptions{Concurrency: 32, Verify: true, Compare: "size-etag"}}
+	ctx := &screen.Context{Backend: b, Styles: st, Options: screen.RunOptions{Mode: "auto", Concurrency: 32, Verify: true, Compare: "size-etag"}}
 	m := &Model{ctx: ctx, factories: factories, help: help.New()}
 	m.stack = []entry{{id: first, screen: factories[first]()}}
 	return m

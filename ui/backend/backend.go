@@ -261,8 +261,11 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 	}
 	return awsauth.Preflight(ctx, awsauth.PreflightInput{
 		SrcBucket: m.SrcBucket, SrcPrefixes: grantPrefixes(m), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
-		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a)",
-		Relay: !p.SrcSess.SameEndpoint(p.DstSess),
+		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a), or choose relay on the Options tab",
+		// Relay reads as the origin identity; auto relays when the grant
+		// is missing, so a denied server-side read is only a warning.
+		Relay:       opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
+		CanFallBack: opt.Mode == "" || opt.Mode == "auto",
 	}), nil
 }
 

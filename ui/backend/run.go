@@ -32,6 +32,9 @@ func definition(sm screen.Migration, opt screen.RunOptions) migration.Definition
 		o.Concurrency = opt.Concurrency
 	}
 	o.ACL, o.StorageClass, o.Delete, o.NoVerify = opt.ACL, opt.StorageClass, opt.Delete, !opt.Verify
+	if opt.Mode != "" {
+		o.Mode = transfer.Mode(opt.Mode)
+	}
 	if opt.Compare != "" {
 		o.Compare = transfer.CompareMode(opt.Compare)
 	}

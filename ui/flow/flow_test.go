@@ -116,6 +116,14 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 	if strings.Join(ctx.Items, ",") != "images/,reports/" {
 		t.Fatalf("selection %q", ctx.Items)
 	}
+	// In auto mode (the default) a missing grant only means relaying:
+	// Start is allowed, as on the command line.
+	d.screenShows("S3MigrateReadList", "Start: enter")
+	if v := uitest.Plain(d.m.View().Content); strings.Contains(v, "Start blocked") {
+		t.Fatalf("auto mode blocks Start without the grant:\n%s", v)
+	}
+	// Server-side needs the grant: Start is refused until it is applied.
+	d.keys("4", "space", "1")
 	d.screenShows("S3MigrateReadList", "Start blocked")
 	d.keys("S")
 	if d.m.Current() != screen.Plan {

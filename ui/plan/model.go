@@ -107,7 +107,8 @@ type diffTab struct {
 type field int
 
 const (
-	fieldConcurrency field = iota
+	fieldMode field = iota
+	fieldConcurrency
 	fieldACL
 	fieldStorage
 	fieldDelete

@@ -15,6 +15,7 @@ import (
 // The choices the ACL and storage class rows cycle through; "" is the
 // default (no ACL header; the source's storage class).
 var (
+	modes          = []string{"auto", "server-side", "relay"}
 	acls           = []string{"", "bucket-owner-full-control", "private"}
 	storageClasses = []string{"", "STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"}
 )
@@ -69,6 +70,11 @@ func (m *Model) optionsKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) change(ctx *screen.Context, up, toggle bool) {
 	opt := &ctx.Options
 	switch m.options.cursor {
+	case fieldMode:
+		opt.Mode = cycle(modes, modeOf(opt), up)
+		// Relay reads as the origin identity, auto may fall back to it:
+		// the read checks change their verdict.
+		m.preflight.stale = true
 	case fieldConcurrency:
 		if !toggle {
 			opt.Concurrency = stepConcurrency(opt.Concurrency, up)
@@ -86,6 +92,25 @@ func (m *Model) change(ctx *screen.Context, up, toggle bool) {
 	case fieldVerify:
 		opt.Verify = !opt.Verify
 	}
+}
+
+// modeOf is the transfer mode, "auto" when none was chosen.
+func modeOf(opt *screen.RunOptions) string {
+	if opt.Mode == "" {
+		return "auto"
+	}
+	return opt.Mode
+}
+
+// modeText says what a transfer mode needs and costs.
+func modeText(mode string) string {
+	switch mode {
+	case "server-side":
+		return "server-side: S3 copies; needs the read grant (Policy tab)"
+	case "relay":
+		return "relay: bytes pass through this machine (GET as origin, PUT as destination); no grant needed"
+	}
+	return "auto: server-side when the grant allows it, else relay through this machine"
 }
 
 // onOff renders a switch so it reads without colour.
@@ -125,6 +150,7 @@ func (m *Model) optionsView(ctx *screen.Context, width, height int) string {
 		name, value string
 		hint        string
 	}{
+		{fieldMode, "Transfer mode", modeText(modeOf(&opt)), "space or ←→ cycle"},
 		{fieldConcurrency, "Concurrency", fmt.Sprint(opt.Concurrency), "←→ or +/- change"},
 		{fieldACL, "ACL", acl, "space or ←→ cycle"},
 		{fieldStorage, "Storage class", sc, "space or ←→ cycle"},

@@ -323,7 +323,19 @@ func TestOptions(t *testing.T) {
 	if line := lineWith(h.view(), "Delete extras"); !strings.Contains(line, "[ ] off") {
 		t.Errorf("delete row = %q", line)
 	}
-	h.press("+")
+	// The transfer mode comes first: auto → server-side → relay → auto.
+	if line := lineWith(h.view(), "Transfer mode"); !strings.Contains(line, "auto: server-side when the grant allows it, else relay") {
+		t.Errorf("mode row = %q", line)
+	}
+	h.press("space")
+	if o.Mode != "server-side" {
+		t.Errorf("mode after space = %q, want server-side", o.Mode)
+	}
+	h.press("space")
+	if line := lineWith(h.view(), "Transfer mode"); o.Mode != "relay" || !strings.Contains(line, "no grant needed") {
+		t.Errorf("mode after two spaces = %q, row %q", o.Mode, line)
+	}
+	h.press("space", "down", "+")
 	if o.Concurrency != 40 {
 		t.Errorf("concurrency after + = %d, want 40", o.Concurrency)
 	}

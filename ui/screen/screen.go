@@ -81,6 +81,10 @@ type Context struct {
 
 // RunOptions are the Plan screen's options tab.
 type RunOptions struct {
+	// Mode is how objects travel: "auto" (server-side, relaying when the
+	// origin policy denies the destination identity), "server-side" or
+	// "relay" (through this machine: no grant needed).
+	Mode         string
 	Concurrency  int
 	ACL          string
 	StorageClass string
