@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
-	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/report"
@@ -235,10 +234,11 @@ func finishRun(env Env, human io.Writer, m *migration.Migration, out *migration.
 	}
 	if v := out.Verify; v != nil {
 		d := m.Def
-		again := fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", d.Src, d.Dst, d.SrcProfile, d.DstProfile)
+		src := d.Src.String()
 		if len(d.Items) == 1 {
-			again = fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", d.Src.URL(d.Src.Prefix+d.Items[0]), d.Dst, d.SrcProfile, d.DstProfile)
+			src = d.Src.URL(d.Src.Prefix + d.Items[0])
 		}
+		again := verifyCommand(src, d.Dst.String(), d.SrcProfile, d.DstProfile)
 		if c := reportVerify(human, env.Stderr, &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches}, v.Unchecked, v.UncheckedSample, again); c != ExitOK {
 			code = c
 		}
@@ -364,5 +364,3 @@ func writeSummaryJSON(w io.Writer, m *migration.Migration, out *migration.Outcom
 	b, _ := json.Marshal(s)
 	fmt.Fprintf(w, "%s\n", b)
 }
-
-var _ = journal.StateDone

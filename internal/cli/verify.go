@@ -36,7 +36,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	for _, u := range res.Unchecked {
 		sample = append(sample, u.Rel+": "+u.Detail)
 	}
-	again := fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", pos[0], pos[1], pf.srcProfile, pf.dstProfile)
+	again := verifyCommand(pos[0], pos[1], pf.srcProfile, pf.dstProfile)
 	return reportVerify(env.Stdout, env.Stderr, res, int64(len(res.Unchecked)), sample, again)
 }
 
@@ -83,4 +83,10 @@ func plural(n int64, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// verifyCommand is the complete verify command for two locations, runnable
+// as printed.
+func verifyCommand(src, dst, srcProfile, dstProfile string) string {
+	return fmt.Sprintf("s3migrate verify %s %s --source-profile %s --dest-profile %s", src, dst, srcProfile, dstProfile)
 }
