@@ -104,7 +104,8 @@ func (e *Engine) Snapshot() Snapshot {
 	e.gate.Unlock()
 	sort.Slice(s.InFlight, func(i, j int) bool { return s.InFlight[i].Elapsed > s.InFlight[j].Elapsed })
 
-	s.ObjectsPerSec, s.BytesPerSec = e.rate.rates()
+	objs, bytes, paused := e.sample()
+	s.ObjectsPerSec, s.BytesPerSec = e.rate.ratesAt(now, objs, bytes, paused)
 	s.ETA = -1
 	if s.Phase == PhaseDone {
 		s.ETA = 0
@@ -194,6 +195,28 @@ func (w *rateWindow) add(now time.Time, objects, bytes int64, paused bool) {
 		cut++
 	}
 	w.samples = append(w.samples[:0], w.samples[cut:]...)
+}
+
+// minRateSpan is the shortest stretch a rate is computed over: shorter ones
+// swing too much to base an ETA on.
+const minRateSpan = 100 * time.Millisecond
+
+// ratesAt is rates with the counters read at now as the window's last
+// point, so a rate (and an ETA) exists as soon as the first objects are
+// done rather than at the sampler's second tick. While paused the rates are
+// those before the pause.
+func (w *rateWindow) ratesAt(now time.Time, objects, bytes int64, paused bool) (objs, bytesPerSec float64) {
+	w.mu.Lock()
+	var first rateSample
+	ok := len(w.samples) > 0 && !paused
+	if ok {
+		first = w.samples[0]
+	}
+	w.mu.Unlock()
+	if dt := now.Sub(first.at); ok && dt >= minRateSpan {
+		return float64(objects-first.objects) / dt.Seconds(), float64(bytes-first.bytes) / dt.Seconds()
+	}
+	return w.rates()
 }
 
 func (w *rateWindow) rates() (objs, bytes float64) {
