@@ -3,8 +3,10 @@ package awsauth
 import (
 	"context"
 	"errors"
-	"github.com/s3migrate/s3migrate/internal/s3err"
+	"strings"
 	"time"
+
+	"github.com/s3migrate/s3migrate/internal/s3err"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -44,7 +46,7 @@ func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
 		// aws-cn or aws-us-gov naming arn:aws:… would not match anyone. A
 		// partition s3migrate does not know is kept as STS said it, and
 		// MigrationStatements refuses it with a clear error.
-		id.Principal = "arn:" + arnPartition(id.ARN) + ":iam::" + id.Account + ":root"
+		id.Principal = "arn:" + partitionOf(id.ARN) + ":iam::" + id.Account + ":root"
 		return id, nil
 	}
 	if s.Endpoint != "" {
@@ -67,4 +69,12 @@ func ResolveIdentity(ctx context.Context, s *Session) (Identity, error) {
 			Note: "no STS at " + s.Endpoint + ": the access key id stands for the identity"}, nil
 	}
 	return Identity{}, &s3err.OpError{Op: "STS GetCallerIdentity", Identity: s.Name(), Err: err, Hint: "check the credentials and network"}
+}
+
+// partitionOf is the partition field of an ARN ("aws", "aws-cn", ...), as
+// given: bucketpolicy decides whether it knows it.
+func partitionOf(arn string) string {
+	rest, _ := strings.CutPrefix(arn, "arn:")
+	part, _, _ := strings.Cut(rest, ":")
+	return part
 }

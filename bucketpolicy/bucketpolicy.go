@@ -1,4 +1,4 @@
-package awsauth
+package bucketpolicy
 
 import (
 	"context"
@@ -9,18 +9,20 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 )
 
-// PolicyChange is a bucket policy before and after a change, both in the
-// layout MergePolicy writes, so their line diff shows only the change. It
-// also carries the policy exactly as it was read, so ApplyPolicy writes only
+// Change is a bucket policy before and after a change, both in the
+// layout Merge writes, so their line diff shows only the change. It
+// also carries the policy exactly as it was read, so Apply writes only
 // while the bucket still has the policy the preview was computed from.
-type PolicyChange struct {
+type Change struct {
 	Bucket string
 	// Current is the policy exactly as GetBucketPolicy returned it when
 	// the change was planned ("" when the bucket had none).
 	Current string
-	Before  string // Current in MergePolicy's layout; "" when the bucket has no policy
+	Before  string // Current in Merge's layout; "" when the bucket has no policy
 	After   string
 	// Delete is set when no statement is left: the policy is deleted
 	// rather than put empty.
@@ -37,15 +39,15 @@ type PolicyChange struct {
 }
 
 // Unchanged reports a change that changes nothing.
-func (c PolicyChange) Unchanged() bool { return c.Before == c.After }
+func (c Change) Unchanged() bool { return c.Before == c.After }
 
 // Diff is the line diff before → after.
-func (c PolicyChange) Diff() []DiffLine { return LineDiff(c.Before, c.After) }
+func (c Change) Diff() []DiffLine { return LineDiff(c.Before, c.After) }
 
 // ScopeSummary says in one line what the grantee gains and loses, e.g.
 // "for DEST…: adds images/; withdraws reports/"; "" when that does not
 // change.
-func (c PolicyChange) ScopeSummary() string {
+func (c Change) ScopeSummary() string {
 	if len(c.Added) == 0 && len(c.Withdrawn) == 0 {
 		return ""
 	}
@@ -67,20 +69,20 @@ func scopeList(scope []string) string {
 	return strings.Join(labels, ", ")
 }
 
-// ErrPolicyChanged is matched (errors.Is) by the error ApplyPolicy returns
+// ErrChanged is matched (errors.Is) by the error Apply returns
 // when the bucket policy is no longer the one the preview was computed
 // from.
-var ErrPolicyChanged = errors.New("the bucket policy changed since the preview")
+var ErrChanged = errors.New("the bucket policy changed since the preview")
 
-// PolicyChangedError is that error for one bucket.
-type PolicyChangedError struct{ Bucket string }
+// ChangedError is that error for one bucket.
+type ChangedError struct{ Bucket string }
 
-func (e *PolicyChangedError) Error() string {
+func (e *ChangedError) Error() string {
 	return "the bucket policy of s3://" + e.Bucket + " changed since the preview: run again"
 }
 
-// Is makes errors.Is(err, ErrPolicyChanged) true.
-func (e *PolicyChangedError) Is(target error) bool { return target == ErrPolicyChanged }
+// Is makes errors.Is(err, ErrChanged) true.
+func (e *ChangedError) Is(target error) bool { return target == ErrChanged }
 
 // policyError is a failed bucket-policy call: a message with the
 // operation, bucket, identity and hint, around the SDK error it wraps.
@@ -92,62 +94,62 @@ type policyError struct {
 func (e *policyError) Error() string { return e.msg }
 func (e *policyError) Unwrap() error { return e.err }
 
-// ReadBucketPolicy returns the bucket's policy document, or "" if it has none.
-func ReadBucketPolicy(ctx context.Context, owner *Session, bucket string) (string, error) {
+// Read returns the bucket's policy document, or "" if it has none.
+func Read(ctx context.Context, owner *awsauth.Session, bucket string) (string, error) {
 	out, err := owner.BucketClient(ctx, bucket).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(bucket)})
 	if err == nil {
 		return aws.ToString(out.Policy), nil
 	}
 	op := fmt.Sprintf("read bucket policy of s3://%s as %s", bucket, owner.Name())
 	switch {
-	case errCode(err) == "NoSuchBucketPolicy":
+	case s3err.Code(err) == "NoSuchBucketPolicy":
 		return "", nil
-	case errCode(err) == "NoSuchBucket":
+	case s3err.Code(err) == "NoSuchBucket":
 		return "", &policyError{op + ": NoSuchBucket: the bucket does not exist: check its name", err}
-	case isDenied(err):
-		return "", &policyError{op + ": " + brief(err) + ": use the bucket owner's profile (--source-profile)", err}
+	case s3err.IsDenied(err):
+		return "", &policyError{op + ": " + s3err.Summary(err) + ": use the bucket owner's profile (--source-profile)", err}
 	}
-	return "", &policyError{op + ": " + brief(err), err}
+	return "", &policyError{op + ": " + s3err.Summary(err), err}
 }
 
 // PlanGrant merges stmts (one grantee's, from MigrationStatements or the
 // Reverse statements) into the bucket's current policy and validates the
 // result. Nothing is written. When the grantee is the identity that owns
 // the bucket, no grant is proposed and NoGrant says why.
-func PlanGrant(ctx context.Context, owner *Session, bucket string, stmts []Statement) (PolicyChange, error) {
-	current, err := ReadBucketPolicy(ctx, owner, bucket)
+func PlanGrant(ctx context.Context, owner *awsauth.Session, bucket string, stmts []Statement) (Change, error) {
+	current, err := Read(ctx, owner, bucket)
 	if err != nil {
-		return PolicyChange{}, err
+		return Change{}, err
 	}
 	var grantee string
 	if len(stmts) > 0 && len(stmts[0].Principal["AWS"]) > 0 {
 		grantee = stmts[0].Principal["AWS"][0]
 	}
-	ownerID, idErr := ResolveIdentity(ctx, owner)
+	ownerID, idErr := awsauth.ResolveIdentity(ctx, owner)
 	if idErr == nil && grantee != "" {
 		if reason := NoGrantNeeded(ownerID, grantee); reason != "" {
 			before := formatted(current)
-			return PolicyChange{Bucket: bucket, Current: current, Before: before, After: before, Grantee: grantee, NoGrant: reason}, nil
+			return Change{Bucket: bucket, Current: current, Before: before, After: before, Grantee: grantee, NoGrant: reason}, nil
 		}
 		if err := samePartition(ownerID, stmts, bucket); err != nil {
-			return PolicyChange{}, err
+			return Change{}, err
 		}
 	}
-	after, err := MergePolicy(current, stmts)
+	after, err := Merge(current, stmts)
 	if err != nil {
-		return PolicyChange{}, fmt.Errorf("plan the policy of s3://%s: %w", bucket, err)
+		return Change{}, fmt.Errorf("plan the policy of s3://%s: %w", bucket, err)
 	}
-	if err := ValidatePolicy(after, bucket); err != nil {
-		return PolicyChange{}, err
+	if err := Validate(after, bucket); err != nil {
+		return Change{}, err
 	}
-	c := PolicyChange{Bucket: bucket, Current: current, Before: formatted(current), After: after, Grantee: grantee}
+	c := Change{Bucket: bucket, Current: current, Before: formatted(current), After: after, Grantee: grantee}
 	c.Added, c.Withdrawn = scopeDiff(grantScope(current, bucket, grantee), grantScope(after, bucket, grantee))
 	return c, nil
 }
 
 // NoGrantNeeded returns why a bucket owned by owner needs no grant for
 // grantee — the same identity (on AWS, the same account root) — or "".
-func NoGrantNeeded(owner Identity, grantee string) string {
+func NoGrantNeeded(owner awsauth.Identity, grantee string) string {
 	if owner.Principal == "" || !SamePrincipal(owner.Principal, grantee) {
 		return ""
 	}
@@ -157,7 +159,7 @@ func NoGrantNeeded(owner Identity, grantee string) string {
 // samePartition refuses statements whose resources are in another
 // partition than the bucket owner's identity (known only where STS
 // answers): such a policy would be rejected, or grant nothing.
-func samePartition(owner Identity, stmts []Statement, bucket string) error {
+func samePartition(owner awsauth.Identity, stmts []Statement, bucket string) error {
 	if owner.ARN == "" {
 		return nil
 	}
@@ -177,21 +179,21 @@ func samePartition(owner Identity, stmts []Statement, bucket string) error {
 
 // PlanRevert removes the grantee's s3migrate statements from the bucket's
 // policy and keeps everything else. The result is validated like a grant.
-func PlanRevert(ctx context.Context, owner *Session, bucket, grantee string) (PolicyChange, error) {
-	current, err := ReadBucketPolicy(ctx, owner, bucket)
+func PlanRevert(ctx context.Context, owner *awsauth.Session, bucket, grantee string) (Change, error) {
+	current, err := Read(ctx, owner, bucket)
 	if err != nil {
-		return PolicyChange{}, err
+		return Change{}, err
 	}
-	after, empty, err := RevertPolicy(current, bucket, grantee)
+	after, empty, err := Revert(current, bucket, grantee)
 	if err != nil {
-		return PolicyChange{}, fmt.Errorf("plan the revert of s3://%s: %w", bucket, err)
+		return Change{}, fmt.Errorf("plan the revert of s3://%s: %w", bucket, err)
 	}
 	if !empty {
-		if err := ValidatePolicy(after, bucket); err != nil {
-			return PolicyChange{}, err
+		if err := Validate(after, bucket); err != nil {
+			return Change{}, err
 		}
 	}
-	c := PolicyChange{Bucket: bucket, Current: current, Before: formatted(current), After: after, Delete: empty, Grantee: grantee}
+	c := Change{Bucket: bucket, Current: current, Before: formatted(current), After: after, Delete: empty, Grantee: grantee}
 	if empty && strings.TrimSpace(current) == "" {
 		// No policy at all: nothing to delete either.
 		c.Delete = false
@@ -215,49 +217,49 @@ func scopeDiff(before, after []string) (added, withdrawn []string) {
 	return added, withdrawn
 }
 
-// formatted renders an existing policy in MergePolicy's layout, so that the
+// formatted renders an existing policy in Merge's layout, so that the
 // owner's own formatting does not show up as changes.
 func formatted(doc string) string {
 	if doc == "" {
 		return ""
 	}
-	if f, err := FormatPolicy(doc); err == nil {
+	if f, err := Format(doc); err == nil {
 		return f
 	}
 	return doc
 }
 
-// ApplyPolicy writes a planned change: PutBucketPolicy with the compact
+// Apply writes a planned change: PutBucketPolicy with the compact
 // form of c.After, or DeleteBucketPolicy when no statement is left. Right
 // before writing it reads the policy again, and writes nothing if it is not
 // c.Current any more (a statement added while the operator read the
 // preview would otherwise be overwritten): the error is a
-// *PolicyChangedError. S3 has no conditional PutBucketPolicy, so this
+// *ChangedError. S3 has no conditional PutBucketPolicy, so this
 // narrows the window to one round trip; it cannot close it.
-func ApplyPolicy(ctx context.Context, owner *Session, c PolicyChange) error {
-	fresh, err := ReadBucketPolicy(ctx, owner, c.Bucket)
+func Apply(ctx context.Context, owner *awsauth.Session, c Change) error {
+	fresh, err := Read(ctx, owner, c.Bucket)
 	if err != nil {
 		return err
 	}
 	if fresh != c.Current {
-		return &PolicyChangedError{Bucket: c.Bucket}
+		return &ChangedError{Bucket: c.Bucket}
 	}
 	client := owner.BucketClient(ctx, c.Bucket)
 	if c.Delete {
 		if _, err := client.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(c.Bucket)}); err != nil {
-			return &policyError{fmt.Sprintf("delete bucket policy of s3://%s as %s: %s: the bucket owner's identity must be allowed s3:DeleteBucketPolicy (--source-profile)", c.Bucket, owner.Name(), brief(err)), err}
+			return &policyError{fmt.Sprintf("delete bucket policy of s3://%s as %s: %s: the bucket owner's identity must be allowed s3:DeleteBucketPolicy (--source-profile)", c.Bucket, owner.Name(), s3err.Summary(err)), err}
 		}
 		return nil
 	}
-	if err := ValidatePolicy(c.After, c.Bucket); err != nil {
+	if err := Validate(c.After, c.Bucket); err != nil {
 		return err
 	}
-	doc, err := CompactPolicy(c.After)
+	doc, err := Compact(c.After)
 	if err != nil {
 		return err
 	}
 	if _, err := client.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(c.Bucket), Policy: aws.String(doc)}); err != nil {
-		return &policyError{fmt.Sprintf("put bucket policy on s3://%s as %s: %s: the bucket owner's identity must be allowed s3:PutBucketPolicy (--source-profile)", c.Bucket, owner.Name(), brief(err)), err}
+		return &policyError{fmt.Sprintf("put bucket policy on s3://%s as %s: %s: the bucket owner's identity must be allowed s3:PutBucketPolicy (--source-profile)", c.Bucket, owner.Name(), s3err.Summary(err)), err}
 	}
 	return nil
 }

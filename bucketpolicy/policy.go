@@ -1,4 +1,9 @@
-package awsauth
+// Package bucketpolicy writes the least-privilege grant a cross-account
+// migration needs into a bucket policy and takes it out again: statements
+// owned by grantee (Sid tag plus exact content), merged into the policy the
+// bucket already has, shown as a diff, re-read before anything is written,
+// and reverted one grantee at a time.
+package bucketpolicy
 
 import (
 	"bytes"
@@ -36,10 +41,10 @@ const (
 // current IAM grammar allows.
 const DefaultPolicyVersion = "2012-10-17"
 
-// MaxBucketPolicyBytes is the S3 limit on a bucket policy document (20 KB);
-// it is checked on the compact form that ApplyPolicy sends, before
+// MaxBytes is the S3 limit on a bucket policy document (20 KB);
+// it is checked on the compact form that Apply sends, before
 // PutBucketPolicy, because S3's PolicyTooLarge says less.
-const MaxBucketPolicyBytes = 20 * 1024
+const MaxBytes = 20 * 1024
 
 // Partitions are the AWS partitions whose ARNs s3migrate writes. An ARN
 // names its partition ("arn:aws-cn:…"); resources must name the same one as
@@ -66,7 +71,7 @@ func PartitionOf(principal string) (string, error) {
 
 // arnPartition is PartitionOf for the statement constructors that cannot
 // return an error: an unknown partition is written as given, and
-// MergePolicy then refuses the statement because it does not recognise it.
+// Merge then refuses the statement because it does not recognise it.
 func arnPartition(principal string) string {
 	if p, err := PartitionOf(principal); err == nil {
 		return p
@@ -766,14 +771,14 @@ func marshalStatement(s Statement) (json.RawMessage, error) {
 	return bytes.TrimSpace(b.Bytes()), nil
 }
 
-// MergePolicy returns existing (a bucket policy, or "" for none) with the
+// Merge returns existing (a bucket policy, or "" for none) with the
 // grantee's earlier statements of the same kind (read, write or KMS)
 // replaced by ours, in the place the first of them held. Everything else —
 // other grantees' grants, and every statement that is not exactly one we
 // generate, whatever its Sid — keeps its exact key order and values,
 // because an operator must be able to trust that applying a migration grant
 // changes nothing else in their policy.
-func MergePolicy(existing string, ours []Statement) (string, error) {
+func Merge(existing string, ours []Statement) (string, error) {
 	if len(ours) == 0 {
 		return "", errors.New("no statements to merge; to remove s3migrate's grant, revert the policy instead")
 	}
@@ -831,12 +836,12 @@ func MergePolicy(existing string, ours []Statement) (string, error) {
 	return p.render()
 }
 
-// RevertPolicy removes the grantee's statements for bucket (read and
+// Revert removes the grantee's statements for bucket (read and
 // write; bucket "" means a key policy, and its KMS statements) from
 // existing and keeps everything else, byte for byte. When nothing is left,
 // empty is true and policy is "": S3 rejects a policy without statements,
 // so the caller must delete the bucket policy.
-func RevertPolicy(existing, bucket, principal string) (policy string, empty bool, err error) {
+func Revert(existing, bucket, principal string) (policy string, empty bool, err error) {
 	if err := checkPrincipal(principal); err != nil {
 		return "", false, err
 	}
@@ -881,10 +886,10 @@ func Grantees(doc, bucket string) []string {
 	return out
 }
 
-// FormatPolicy re-renders doc in MergePolicy's layout without changing any
+// Format re-renders doc in Merge's layout without changing any
 // statement, so a preview diff against the merged policy shows only what
 // the merge changes and not the owner's formatting.
-func FormatPolicy(doc string) (string, error) {
+func Format(doc string) (string, error) {
 	if strings.TrimSpace(doc) == "" {
 		return "", nil
 	}
@@ -895,10 +900,10 @@ func FormatPolicy(doc string) (string, error) {
 	return p.render()
 }
 
-// CompactPolicy returns doc without insignificant white space: the form
-// ApplyPolicy sends and the size limit is checked on. The preview stays
+// Compact returns doc without insignificant white space: the form
+// Apply sends and the size limit is checked on. The preview stays
 // indented; every value, escape and member order is kept as it is.
-func CompactPolicy(doc string) (string, error) {
+func Compact(doc string) (string, error) {
 	var b bytes.Buffer
 	if err := json.Compact(&b, []byte(doc)); err != nil {
 		return "", fmt.Errorf("policy is not valid JSON: %w; fix or delete the bucket policy first", err)
@@ -906,14 +911,14 @@ func CompactPolicy(doc string) (string, error) {
 	return b.String(), nil
 }
 
-// ValidatePolicy checks doc before it is put on bucket: valid JSON with
-// statements, at most MaxBucketPolicyBytes in the compact form that is
+// Validate checks doc before it is put on bucket: valid JSON with
+// statements, at most MaxBytes in the compact form that is
 // sent, and each statement of ours about this bucket (a KMS statement
 // belongs in a key policy). Our statements are recognised only when their
 // content is exactly what we generate, so no wildcard principal, no
 // NotPrincipal and no resource outside the bucket's partition and name can
 // pass as ours; the bucket owner's statements are theirs to decide.
-func ValidatePolicy(doc, bucket string) error {
+func Validate(doc, bucket string) error {
 	if err := checkBucketName(bucket); err != nil {
 		return err
 	}
@@ -927,12 +932,12 @@ func ValidatePolicy(doc, bucket string) error {
 	if len(p.stmts) == 0 {
 		return errors.New("policy has no statements; delete the bucket policy instead of putting an empty one")
 	}
-	sent, err := CompactPolicy(doc)
+	sent, err := Compact(doc)
 	if err != nil {
 		return err
 	}
-	if len(sent) > MaxBucketPolicyBytes {
-		return fmt.Errorf("the policy for s3://%s is %d bytes (compact), over the %d-byte S3 bucket-policy limit; select fewer or shorter prefixes, or remove unused statements", bucket, len(sent), MaxBucketPolicyBytes)
+	if len(sent) > MaxBytes {
+		return fmt.Errorf("the policy for s3://%s is %d bytes (compact), over the %d-byte S3 bucket-policy limit; select fewer or shorter prefixes, or remove unused statements", bucket, len(sent), MaxBytes)
 	}
 	for _, raw := range p.stmts {
 		g, ok := recognise(raw)

@@ -1,4 +1,4 @@
-package awsauth
+package bucketpolicy
 
 import "strings"
 

@@ -1,4 +1,4 @@
-package awsauth
+package bucketpolicy
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/motoserver"
 )
 
@@ -18,11 +19,11 @@ import (
 // binary's moto server (the AWS-like peer: STS answers with ARNs, policies
 // of any size are stored). Skipped where moto is not installed, failed
 // then when S3MIGRATE_REQUIRE_MOTO is set.
-func motoSession(t *testing.T) *Session {
+func motoSession(t *testing.T) *awsauth.Session {
 	t.Helper()
 	srv := motoserver.Need(t)
 	srv.Use(t)
-	sess, err := Load(context.Background(), motoserver.OriginProfile, Options{})
+	sess, err := awsauth.Load(context.Background(), motoserver.OriginProfile, awsauth.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,17 +56,17 @@ func TestPolicyOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatalf("15 KB foreign policy plus our grant: %v", err)
 	}
-	if change.Current != foreign || len(change.After) <= MaxBucketPolicyBytes || !slices.Equal(change.Added, []string{"logs/", "media/"}) {
+	if change.Current != foreign || len(change.After) <= MaxBytes || !slices.Equal(change.Added, []string{"logs/", "media/"}) {
 		t.Fatalf("plan: current kept %v, preview %d bytes (want it over the limit, indented), added %q", change.Current == foreign, len(change.After), change.Added)
 	}
-	if err := ApplyPolicy(ctx, owner, change); err != nil {
+	if err := Apply(ctx, owner, change); err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	stored, err := ReadBucketPolicy(ctx, owner, bucket)
+	stored, err := Read(ctx, owner, bucket)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stored) > MaxBucketPolicyBytes || strings.Contains(stored, "\n") {
+	if len(stored) > MaxBytes || strings.Contains(stored, "\n") {
 		t.Errorf("stored policy is %d bytes, newlines %v; want the compact form", len(stored), strings.Contains(stored, "\n"))
 	}
 	if got := rawStatements(t, stored); !slices.Equal(got[:len(got)-2], rawStatements(t, foreign)) {
@@ -82,11 +83,11 @@ func TestPolicyOnMoto(t *testing.T) {
 	}
 	meanwhile := strings.Replace(stored, `"Sid":"Team00"`, `"Sid":"Team00Edited"`, 1)
 	put(meanwhile)
-	err = ApplyPolicy(ctx, owner, revert)
-	if !errors.Is(err, ErrPolicyChanged) || err.Error() != fmt.Sprintf("the bucket policy of s3://%s changed since the preview: run again", bucket) {
+	err = Apply(ctx, owner, revert)
+	if !errors.Is(err, ErrChanged) || err.Error() != fmt.Sprintf("the bucket policy of s3://%s changed since the preview: run again", bucket) {
 		t.Fatalf("stale revert: %v", err)
 	}
-	if now, _ := ReadBucketPolicy(ctx, owner, bucket); now != meanwhile {
+	if now, _ := Read(ctx, owner, bucket); now != meanwhile {
 		t.Fatal("a stale revert wrote the policy")
 	}
 

@@ -1,4 +1,4 @@
-package awsauth
+package bucketpolicy
 
 import (
 	"encoding/json"
@@ -7,14 +7,16 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/s3migrate/s3migrate/awsauth"
 )
 
 // mustMerge merges ours into existing or fails the test.
 func mustMerge(t *testing.T, existing string, ours []Statement) string {
 	t.Helper()
-	got, err := MergePolicy(existing, ours)
+	got, err := Merge(existing, ours)
 	if err != nil {
-		t.Fatalf("MergePolicy: %v", err)
+		t.Fatalf("Merge: %v", err)
 	}
 	return got
 }
@@ -22,9 +24,9 @@ func mustMerge(t *testing.T, existing string, ours []Statement) string {
 // mustRevert reverts principal's statements for testBucket or fails.
 func mustRevert(t *testing.T, existing, principal string) string {
 	t.Helper()
-	got, _, err := RevertPolicy(existing, testBucket, principal)
+	got, _, err := Revert(existing, testBucket, principal)
 	if err != nil {
-		t.Fatalf("RevertPolicy: %v", err)
+		t.Fatalf("Revert: %v", err)
 	}
 	return got
 }
@@ -106,14 +108,14 @@ func TestPolicyRecognise(t *testing.T) {
 			// byte; what is ours is replaced (by a grant of its kind) and
 			// reverted.
 			doc := withStatements(c.stmt)
-			compact, err := CompactPolicy(c.stmt)
+			compact, err := Compact(c.stmt)
 			if err != nil {
 				t.Fatal(err)
 			}
-			merged, err := MergePolicy(doc, mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"images/"}, Principal: testPrincipal}))
+			merged, err := Merge(doc, mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"images/"}, Principal: testPrincipal}))
 			switch {
 			case err != nil && (c.ours || !strings.Contains(err.Error(), "did not write")):
-				t.Errorf("MergePolicy: %v", err)
+				t.Errorf("Merge: %v", err)
 			case err == nil:
 				wantKept := !c.ours || g.kind.family() != "read"
 				if kept := containsStatement(t, merged, compact); kept != wantKept {
@@ -152,7 +154,7 @@ func TestPolicyForeignDenyNamedLikeOurs(t *testing.T) {
 		}
 	}
 	clash := deny(grant[1].Sid)
-	_, err := MergePolicy(withStatements(clash), grant)
+	_, err := Merge(withStatements(clash), grant)
 	if err == nil || !strings.Contains(err.Error(), "did not write") {
 		t.Fatalf("grant over a Deny with our exact Sid: %v; want a refusal", err)
 	}
@@ -198,7 +200,7 @@ func TestPolicyTwoGrantees(t *testing.T) {
 	if !slices.Equal(added, []string{"images/", "media/"}) || !slices.Equal(withdrawn, []string{"logs/"}) {
 		t.Errorf("scope change of A = +%q -%q, want +[images/ media/] -[logs/]", added, withdrawn)
 	}
-	c := PolicyChange{Grantee: testPrincipal, Added: added, Withdrawn: withdrawn}
+	c := Change{Grantee: testPrincipal, Added: added, Withdrawn: withdrawn}
 	if got, want := c.ScopeSummary(), "for "+testPrincipal+": adds images/, media/; withdraws logs/"; got != want {
 		t.Errorf("ScopeSummary = %q, want %q", got, want)
 	}
@@ -248,7 +250,7 @@ func TestPolicyPartitions(t *testing.T) {
 		if strings.Contains(merged, "arn:aws:") {
 			t.Errorf("%s policy names the aws partition:\n%s", part, merged)
 		}
-		if err := ValidatePolicy(merged, testBucket); err != nil {
+		if err := Validate(merged, testBucket); err != nil {
 			t.Errorf("%s policy does not validate: %v", part, err)
 		}
 		if got := mustRevert(t, merged, principal); got != "" {
@@ -264,7 +266,7 @@ func TestPolicyPartitions(t *testing.T) {
 		if r := ReverseTaggingStatement("dest-bucket", "in/", principal).Resource; !slices.Equal(r, []string{"arn:" + part + ":s3:::dest-bucket/in/*"}) {
 			t.Errorf("%s reverse tagging resource = %q", part, r)
 		}
-		if _, err := MergePolicy("", []Statement{ReverseStatement("dest-bucket", "in/", principal), ReverseTaggingStatement("dest-bucket", "in/", principal)}); err != nil {
+		if _, err := Merge("", []Statement{ReverseStatement("dest-bucket", "in/", principal), ReverseTaggingStatement("dest-bucket", "in/", principal)}); err != nil {
 			t.Errorf("%s reverse statements are not recognised as ours: %v", part, err)
 		}
 	}
@@ -281,11 +283,11 @@ func TestPolicyPartitions(t *testing.T) {
 	wrong := mustStatements(t, GrantOptions{Bucket: testBucket, Principal: "arn:aws-cn:iam::123456789012:root"})
 	wrong[1].Principal = map[string][]string{"AWS": {testPrincipal}}
 	wrong[1].Sid = "S3MigrateReadObjects" + GranteeTag(testPrincipal)
-	if _, err := MergePolicy("", wrong[1:]); err == nil || !strings.Contains(err.Error(), "partition") {
+	if _, err := Merge("", wrong[1:]); err == nil || !strings.Contains(err.Error(), "partition") {
 		t.Errorf("statement with aws principal and aws-cn resources: %v", err)
 	}
 	// The owner's partition decides where STS told us.
-	cnOwner := Identity{ARN: "arn:aws-cn:iam::111122223333:user/ops", Principal: "arn:aws-cn:iam::111122223333:root"}
+	cnOwner := awsauth.Identity{ARN: "arn:aws-cn:iam::111122223333:user/ops", Principal: "arn:aws-cn:iam::111122223333:root"}
 	if err := samePartition(cnOwner, mustStatements(t, GrantOptions{Bucket: testBucket, Principal: "123456789012"}), testBucket); err == nil || !strings.Contains(err.Error(), "aws-cn") {
 		t.Errorf("aws resources for an aws-cn owner: %v", err)
 	}
@@ -301,38 +303,38 @@ func TestPolicyPartitions(t *testing.T) {
 func TestPolicySizeIsCheckedOnWhatIsSent(t *testing.T) {
 	foreign := bigForeignPolicy(t, 15*1024)
 	merged := mustMerge(t, foreign, mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"logs/", "media/"}, Principal: testPrincipal}))
-	if len(merged) <= MaxBucketPolicyBytes {
+	if len(merged) <= MaxBytes {
 		t.Fatalf("the indented preview is %d bytes: the test needs one over the limit to tell the two forms apart", len(merged))
 	}
-	if err := ValidatePolicy(merged, testBucket); err != nil {
+	if err := Validate(merged, testBucket); err != nil {
 		t.Fatalf("15 KB foreign policy plus our grant refused: %v", err)
 	}
-	sent, err := CompactPolicy(merged)
+	sent, err := Compact(merged)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sent) > MaxBucketPolicyBytes || strings.Contains(sent, "\n") {
+	if len(sent) > MaxBytes || strings.Contains(sent, "\n") {
 		t.Errorf("the compact form is %d bytes / has newlines", len(sent))
 	}
 	if !slices.Equal(rawStatements(t, sent), rawStatements(t, merged)) {
 		t.Error("compacting changed a statement")
 	}
 	reverted := mustRevert(t, merged, testPrincipal)
-	if err := ValidatePolicy(reverted, testBucket); err != nil {
+	if err := Validate(reverted, testBucket); err != nil {
 		t.Errorf("revert of a large policy refused: %v", err)
 	}
-	if c, _ := CompactPolicy(reverted); len(c) > len(foreign) {
+	if c, _ := Compact(reverted); len(c) > len(foreign) {
 		t.Errorf("revert grew the policy from %d to %d bytes (compact)", len(foreign), len(c))
 	}
 
 	// The limit itself: exactly 20,480 bytes compact passes, one more fails.
-	for _, n := range []int{MaxBucketPolicyBytes, MaxBucketPolicyBytes + 1} {
+	for _, n := range []int{MaxBytes, MaxBytes + 1} {
 		doc := policyOfCompactSize(t, n)
-		err := ValidatePolicy(doc, testBucket)
-		if n <= MaxBucketPolicyBytes && err != nil {
+		err := Validate(doc, testBucket)
+		if n <= MaxBytes && err != nil {
 			t.Errorf("%d bytes refused: %v", n, err)
 		}
-		if n > MaxBucketPolicyBytes && (err == nil || !strings.Contains(err.Error(), "over the 20480-byte")) {
+		if n > MaxBytes && (err == nil || !strings.Contains(err.Error(), "over the 20480-byte")) {
 			t.Errorf("%d bytes: %v; want the size refusal", n, err)
 		}
 	}
@@ -370,7 +372,7 @@ func policyOfCompactSize(t *testing.T, n int) string {
 
 // TestPolicyNoGrantForTheOwner: one identity on both sides needs no grant.
 func TestPolicyNoGrantForTheOwner(t *testing.T) {
-	owner := Identity{Account: "123456789012", ARN: "arn:aws:iam::123456789012:user/ops", Principal: testPrincipal}
+	owner := awsauth.Identity{Account: "123456789012", ARN: "arn:aws:iam::123456789012:user/ops", Principal: testPrincipal}
 	for _, grantee := range []string{testPrincipal, "123456789012"} {
 		if NoGrantNeeded(owner, grantee) == "" {
 			t.Errorf("grantee %s is the owner's account: a grant is proposed", grantee)
@@ -379,11 +381,11 @@ func TestPolicyNoGrantForTheOwner(t *testing.T) {
 	if r := NoGrantNeeded(owner, otherPrincipal); r != "" {
 		t.Errorf("another account needs a grant, got %q", r)
 	}
-	sandbox := Identity{Principal: "ORIGINKEY01"}
+	sandbox := awsauth.Identity{Principal: "ORIGINKEY01"}
 	if NoGrantNeeded(sandbox, "ORIGINKEY01") == "" || NoGrantNeeded(sandbox, "DESTKEY01") != "" {
 		t.Error("sandbox principals (access key ids) are not compared")
 	}
-	if NoGrantNeeded(Identity{}, "") != "" {
+	if NoGrantNeeded(awsauth.Identity{}, "") != "" {
 		t.Error("an unknown owner matched an empty grantee")
 	}
 }
@@ -391,9 +393,9 @@ func TestPolicyNoGrantForTheOwner(t *testing.T) {
 // TestPolicyChangedError: the stale-preview error reads as the command
 // line prints it and is recognisable with errors.Is.
 func TestPolicyChangedError(t *testing.T) {
-	var err error = fmt.Errorf("apply: %w", &PolicyChangedError{Bucket: "origin-data"})
-	if !errors.Is(err, ErrPolicyChanged) {
-		t.Error("errors.Is(…, ErrPolicyChanged) is false")
+	var err error = fmt.Errorf("apply: %w", &ChangedError{Bucket: "origin-data"})
+	if !errors.Is(err, ErrChanged) {
+		t.Error("errors.Is(…, ErrChanged) is false")
 	}
 	if want := "the bucket policy of s3://origin-data changed since the preview: run again"; !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error = %q, want it to end with %q", err, want)

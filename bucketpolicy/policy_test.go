@@ -1,4 +1,4 @@
-package awsauth
+package bucketpolicy
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/policy from the current output")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata from the current output")
 
 const (
 	testBucket     = "origin-bucket"
@@ -19,11 +19,11 @@ const (
 	otherPrincipal = "arn:aws:iam::210987654321:role/Archive"
 )
 
-// golden compares got with testdata/policy/name, or rewrites that file
+// golden compares got with testdata/name, or rewrites that file
 // when -update is set.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "policy", name)
+	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -32,7 +32,7 @@ func golden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./awsauth/ -run Policy -update to create it)", err)
+		t.Fatalf("%v (run go test ./bucketpolicy/ -run Policy -update to create it)", err)
 	}
 	if got != string(want) {
 		t.Errorf("%s differs from the golden file:\n%s", name, FormatDiff(LineDiff(string(want), got)))
@@ -41,7 +41,7 @@ func golden(t *testing.T, name, got string) {
 
 func readInput(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "policy", name))
+	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestPolicyGrantRejects(t *testing.T) {
 func TestPolicyMergeForeign(t *testing.T) {
 	existing := readInput(t, "input_foreign.json")
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"logs/"}, Principal: testPrincipal})
-	got, err := MergePolicy(existing, ours)
+	got, err := Merge(existing, ours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,10 +211,10 @@ func TestPolicyMergeForeign(t *testing.T) {
 	if top.Version != "2012-10-17" || top.Id != "OriginBucketPolicy" {
 		t.Errorf("Version, Id = %q, %q; want the existing ones kept", top.Version, top.Id)
 	}
-	if err := ValidatePolicy(got, testBucket); err != nil {
+	if err := Validate(got, testBucket); err != nil {
 		t.Errorf("merged policy does not validate: %v", err)
 	}
-	again, err := MergePolicy(got, ours)
+	again, err := Merge(got, ours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestPolicyMergeForeign(t *testing.T) {
 func TestPolicyMergeReplacesOurs(t *testing.T) {
 	existing := readInput(t, "input_with_ours.json")
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"new/"}, Principal: testPrincipal})
-	got, err := MergePolicy(existing, ours)
+	got, err := Merge(existing, ours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,22 +242,22 @@ func TestPolicyMergeReplacesOurs(t *testing.T) {
 	if strings.Contains(got, "old/") {
 		t.Errorf("the earlier grant on old/ survived the merge:\n%s", got)
 	}
-	before, err := FormatPolicy(existing)
+	before, err := Format(existing)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(rawStatements(t, before), rawStatements(t, existing)) {
-		t.Errorf("FormatPolicy changed a statement:\n%s", before)
+		t.Errorf("Format changed a statement:\n%s", before)
 	}
 	golden(t, "merge_replace.diff", FormatDiff(LineDiff(before, got)))
-	if s, err := FormatPolicy(""); s != "" || err != nil {
-		t.Errorf("FormatPolicy(\"\") = %q, %v", s, err)
+	if s, err := Format(""); s != "" || err != nil {
+		t.Errorf("Format(\"\") = %q, %v", s, err)
 	}
 }
 
 func TestPolicyMergeIntoNoPolicy(t *testing.T) {
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"logs/"}, Principal: testPrincipal})
-	got, err := MergePolicy("", ours)
+	got, err := Merge("", ours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func TestPolicyMergeIntoNoPolicy(t *testing.T) {
 func TestPolicyMergeSingleStatementObject(t *testing.T) {
 	existing := `{"Version":"2008-10-17","Statement":{"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:*","Resource":"arn:aws:s3:::origin-bucket/*"}}`
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Principal: testPrincipal})
-	got, err := MergePolicy(existing, ours)
+	got, err := Merge(existing, ours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,9 +306,9 @@ func TestPolicyMergeRejects(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := MergePolicy(c.existing, c.ours)
+			got, err := Merge(c.existing, c.ours)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("MergePolicy = %q, %v; want an error containing %q", got, err, c.want)
+				t.Fatalf("Merge = %q, %v; want an error containing %q", got, err, c.want)
 			}
 		})
 	}
@@ -316,9 +316,9 @@ func TestPolicyMergeRejects(t *testing.T) {
 
 func TestPolicyRevert(t *testing.T) {
 	existing := readInput(t, "input_with_ours.json")
-	got, empty, err := RevertPolicy(existing, testBucket, testPrincipal)
+	got, empty, err := Revert(existing, testBucket, testPrincipal)
 	if err != nil || empty {
-		t.Fatalf("RevertPolicy = empty %v, err %v", empty, err)
+		t.Fatalf("Revert = empty %v, err %v", empty, err)
 	}
 	golden(t, "revert.json", got)
 	if s := sids(t, got); !slices.Equal(s, []string{"OwnerManagesPolicy", "AnalyticsList"}) {
@@ -333,13 +333,13 @@ func TestPolicyRevert(t *testing.T) {
 	// Merge then revert gives back the foreign statements unchanged.
 	foreign := readInput(t, "input_foreign.json")
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Principal: testPrincipal})
-	merged, err := MergePolicy(foreign, ours)
+	merged, err := Merge(foreign, ours)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reverted, empty, err := RevertPolicy(merged, testBucket, testPrincipal)
+	reverted, empty, err := Revert(merged, testBucket, testPrincipal)
 	if err != nil || empty {
-		t.Fatalf("RevertPolicy = empty %v, err %v", empty, err)
+		t.Fatalf("Revert = empty %v, err %v", empty, err)
 	}
 	if !slices.Equal(rawStatements(t, reverted), rawStatements(t, foreign)) {
 		t.Errorf("merge then revert did not restore the foreign statements:\n%s", reverted)
@@ -350,11 +350,11 @@ func TestPolicyRevertToEmpty(t *testing.T) {
 	// One grantee reads logs/ and (the other direction) writes in/ of the
 	// same bucket: revert removes both, and nothing is left.
 	ours := mustStatements(t, GrantOptions{Bucket: testBucket, Prefixes: []string{"logs/"}, Principal: testPrincipal})
-	merged, err := MergePolicy("", ours)
+	merged, err := Merge("", ours)
 	if err != nil {
 		t.Fatal(err)
 	}
-	merged, err = MergePolicy(merged, []Statement{ReverseStatement(testBucket, "in/", testPrincipal), ReverseTaggingStatement(testBucket, "in/", testPrincipal)})
+	merged, err = Merge(merged, []Statement{ReverseStatement(testBucket, "in/", testPrincipal), ReverseTaggingStatement(testBucket, "in/", testPrincipal)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,25 +362,25 @@ func TestPolicyRevertToEmpty(t *testing.T) {
 		t.Fatalf("the write grant replaced the read grant: %d statements\n%s", n, merged)
 	}
 	for _, in := range []string{merged, "", "  \n"} {
-		got, empty, err := RevertPolicy(in, testBucket, testPrincipal)
+		got, empty, err := Revert(in, testBucket, testPrincipal)
 		if err != nil || !empty || got != "" {
-			t.Errorf("RevertPolicy(%.40q) = %q, %v, %v; want \"\", true, nil", in, got, empty, err)
+			t.Errorf("Revert(%.40q) = %q, %v, %v; want \"\", true, nil", in, got, empty, err)
 		}
 	}
-	if _, _, err := RevertPolicy(`{"Statement":`, testBucket, testPrincipal); err == nil {
-		t.Error("RevertPolicy accepted malformed JSON")
+	if _, _, err := Revert(`{"Statement":`, testBucket, testPrincipal); err == nil {
+		t.Error("Revert accepted malformed JSON")
 	}
-	if _, _, err := RevertPolicy(merged, testBucket, "*"); err == nil {
-		t.Error("RevertPolicy accepted a wildcard grantee")
+	if _, _, err := Revert(merged, testBucket, "*"); err == nil {
+		t.Error("Revert accepted a wildcard grantee")
 	}
 }
 
 func TestPolicyValidate(t *testing.T) {
-	ok, err := MergePolicy(readInput(t, "input_foreign.json"), mustStatements(t, GrantOptions{Bucket: testBucket, Principal: testPrincipal}))
+	ok, err := Merge(readInput(t, "input_foreign.json"), mustStatements(t, GrantOptions{Bucket: testBucket, Principal: testPrincipal}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ValidatePolicy(ok, testBucket); err != nil {
+	if err := Validate(ok, testBucket); err != nil {
 		t.Fatalf("valid policy rejected: %v", err)
 	}
 	// The owner's own Principal "*" Deny statement is theirs to decide.
@@ -396,29 +396,29 @@ func TestPolicyValidate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := ValidatePolicy(c.doc, testBucket)
+			err := Validate(c.doc, testBucket)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("ValidatePolicy = %v; want an error containing %q", err, c.want)
+				t.Fatalf("Validate = %v; want an error containing %q", err, c.want)
 			}
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error spans lines: %q", err)
 			}
 		})
 	}
-	if err := ValidatePolicy(ok, "bad/bucket"); err == nil || !strings.Contains(err.Error(), "not a valid S3 bucket name") {
-		t.Errorf("ValidatePolicy with a bad bucket = %v", err)
+	if err := Validate(ok, "bad/bucket"); err == nil || !strings.Contains(err.Error(), "not a valid S3 bucket name") {
+		t.Errorf("Validate with a bad bucket = %v", err)
 	}
 	// Our statements for another bucket do not belong on this one.
-	if err := ValidatePolicy(ok, "other-bucket"); err == nil || !strings.Contains(err.Error(), `grants access to bucket "origin-bucket"`) {
-		t.Errorf("ValidatePolicy on another bucket = %v", err)
+	if err := Validate(ok, "other-bucket"); err == nil || !strings.Contains(err.Error(), `grants access to bucket "origin-bucket"`) {
+		t.Errorf("Validate on another bucket = %v", err)
 	}
 	// The KMS statement belongs in a key policy; in a bucket policy it
 	// must be caught.
-	kms, err := MergePolicy("", []Statement{KMSKeyStatement(testPrincipal)})
+	kms, err := Merge("", []Statement{KMSKeyStatement(testPrincipal)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ValidatePolicy(kms, testBucket); err == nil || !strings.Contains(err.Error(), "KMS key-policy statement") {
+	if err := Validate(kms, testBucket); err == nil || !strings.Contains(err.Error(), "KMS key-policy statement") {
 		t.Errorf("KMS statement in a bucket policy: %v", err)
 	}
 }
@@ -429,11 +429,11 @@ func TestPolicyReverse(t *testing.T) {
 		ReverseTaggingStatement("dest-bucket", "incoming/", testPrincipal),
 	}
 	golden(t, "reverse.json", statementsJSON(t, ss))
-	merged, err := MergePolicy("", ss)
+	merged, err := Merge("", ss)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ValidatePolicy(merged, "dest-bucket"); err != nil {
+	if err := Validate(merged, "dest-bucket"); err != nil {
 		t.Errorf("reverse statements do not validate for the destination bucket: %v", err)
 	}
 	if got := ReverseStatement("dest-bucket", "", testPrincipal).Resource; !slices.Equal(got, []string{"arn:aws:s3:::dest-bucket/*"}) {

@@ -1,13 +1,19 @@
-package awsauth
+// Package preflight checks, before any object moves, what a migration will
+// need: the listing, reads of a sample spread over every selected prefix,
+// writes, encryption and KMS keys, ownership, archived and large objects,
+// and bucket configuration that a copy of objects leaves behind.
+package preflight
 
 import (
 	"context"
 	"fmt"
-	"github.com/s3migrate/s3migrate/internal/s3err"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -32,8 +38,8 @@ type Check struct {
 	Fix    string
 }
 
-// PreflightInput names the two sides and identities of a migration.
-type PreflightInput struct {
+// Input names the two sides and identities of a migration.
+type Input struct {
 	SrcBucket, SrcPrefix string
 	// SrcPrefixes, when set, are the hand-picked prefixes (or keys) of the
 	// migration: the scan and the sample cover them instead of SrcPrefix.
@@ -41,7 +47,7 @@ type PreflightInput struct {
 	DstBucket, DstPrefix string
 	// Src is the origin identity (it lists the source); Dst is the
 	// destination identity, which reads the source in a server-side copy.
-	Src, Dst *Session
+	Src, Dst *awsauth.Session
 	// ACL is the canned ACL the copy will ask for, if any.
 	ACL string
 	// PolicyCommand is the command that grants the destination identity
@@ -59,10 +65,10 @@ type PreflightInput struct {
 	CanFallBack bool
 }
 
-// Preflight runs every check as the identity the copy will use. It never
+// Run runs every check as the identity the copy will use. It never
 // writes anything that stays: the write check starts a multipart upload and
 // aborts it.
-func Preflight(ctx context.Context, in PreflightInput) []Check {
+func Run(ctx context.Context, in Input) []Check {
 	if in.ScanLimit <= 0 {
 		in.ScanLimit = 100_000
 	}
@@ -109,7 +115,7 @@ var (
 
 // listCheck lists the source as the identity the engine lists it with: the
 // origin identity (the destination identity when one profile does both).
-func listCheck(ctx context.Context, in PreflightInput) Check {
+func listCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "list source"}
 	if len(in.SrcPrefixes) > 0 {
 		in.SrcPrefix = in.SrcPrefixes[0]
@@ -134,7 +140,7 @@ func listCheck(ctx context.Context, in PreflightInput) Check {
 
 // readChecks heads, reads one byte of, and reads the tags of a sample
 // object as the identity that will read during the copy.
-func readChecks(ctx context.Context, in PreflightInput, reader *Session, who string, sample []types.Object) []Check {
+func readChecks(ctx context.Context, in Input, reader *awsauth.Session, who string, sample []types.Object) []Check {
 	head, get, tags := Check{Name: "head sample object"}, Check{Name: "read sample object"}, Check{Name: "read sample tags"}
 	if len(sample) == 0 {
 		for _, c := range []*Check{&head, &get, &tags} {
@@ -176,7 +182,7 @@ func readChecks(ctx context.Context, in PreflightInput, reader *Session, who str
 
 // encryptionCheck heads the sample (every selected prefix, spread over
 // its listing) as the origin identity, a few at a time.
-func encryptionCheck(ctx context.Context, in PreflightInput, sample []types.Object) Check {
+func encryptionCheck(ctx context.Context, in Input, sample []types.Object) Check {
 	c := Check{Name: "source encryption"}
 	heads := make([]*s3.HeadObjectOutput, len(sample))
 	var wg sync.WaitGroup
@@ -249,7 +255,7 @@ func sumCounts(m map[string]int) int {
 	return n
 }
 
-func ownershipCheck(ctx context.Context, in PreflightInput) Check {
+func ownershipCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "destination object ownership"}
 	out, err := in.Dst.BucketClient(ctx, in.DstBucket).GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String(in.DstBucket)})
 	mode := "ObjectWriter (no ownership controls)"
@@ -273,7 +279,7 @@ func ownershipCheck(ctx context.Context, in PreflightInput) Check {
 
 // writeCheck starts a multipart upload as the destination identity and
 // aborts it at once: it needs s3:PutObject, like the copy, and leaves nothing.
-func writeCheck(ctx context.Context, in PreflightInput) Check {
+func writeCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "destination writable"}
 	key := in.DstPrefix + ".s3migrate-preflight-" + fmt.Sprint(time.Now().UnixNano())
 	out, err := in.Dst.BucketClient(ctx, in.DstBucket).CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key)})
@@ -406,7 +412,7 @@ func perPrefix(k int) int {
 // scanSource lists the source as the origin identity, up to ScanLimit
 // objects, keeping a sample of every selected prefix spread over its
 // listing (see prefixSampler).
-func scanSource(ctx context.Context, in PreflightInput) ([]types.Object, sourceScan, error) {
+func scanSource(ctx context.Context, in Input) ([]types.Object, sourceScan, error) {
 	var sample []types.Object
 	var sc sourceScan
 	prefixes := in.SrcPrefixes
@@ -496,7 +502,7 @@ func (sc sourceScan) largeCheck(err error) Check {
 	return c
 }
 
-func versioningCheck(ctx context.Context, sess *Session, bucket, side string) Check {
+func versioningCheck(ctx context.Context, sess *awsauth.Session, bucket, side string) Check {
 	c := Check{Name: side + " versioning"}
 	out, err := sess.BucketClient(ctx, bucket).GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(bucket)})
 	switch {
@@ -512,7 +518,7 @@ func versioningCheck(ctx context.Context, sess *Session, bucket, side string) Ch
 	return c
 }
 
-func requesterPaysCheck(ctx context.Context, in PreflightInput) Check {
+func requesterPaysCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "origin requester pays"}
 	out, err := in.Src.BucketClient(ctx, in.SrcBucket).GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(in.SrcBucket)})
 	switch {
@@ -530,7 +536,7 @@ func requesterPaysCheck(ctx context.Context, in PreflightInput) Check {
 
 // bucketConfigCheck lists bucket configuration that copying objects does
 // not move, so nobody is surprised after the migration.
-func bucketConfigCheck(ctx context.Context, in PreflightInput) Check {
+func bucketConfigCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "bucket configuration not copied"}
 	cl, b := in.Src.BucketClient(ctx, in.SrcBucket), aws.String(in.SrcBucket)
 	var found []string

@@ -1,4 +1,4 @@
-package awsauth
+package preflight
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/motoserver"
 )
 
@@ -23,17 +24,17 @@ func TestPreflightSamplesTheWholeSelection(t *testing.T) {
 	srv := motoserver.Need(t)
 	srv.Use(t)
 	ctx := context.Background()
-	src, err := Load(ctx, motoserver.OriginProfile, Options{})
+	src, err := awsauth.Load(ctx, motoserver.OriginProfile, awsauth.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, err := Load(ctx, motoserver.DestProfile, Options{})
+	dst, err := awsauth.Load(ctx, motoserver.DestProfile, awsauth.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const sb, db = "pf-sample-src", "pf-sample-dst"
 	for _, b := range []struct {
-		s    *Session
+		s    *awsauth.Session
 		name string
 	}{{src, sb}, {dst, db}} {
 		if _, err := b.s.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b.name)}); err != nil {
@@ -74,16 +75,16 @@ func TestPreflightSamplesTheWholeSelection(t *testing.T) {
 		t.Fatalf("no %q check", name)
 		return Check{}
 	}
-	in := PreflightInput{SrcBucket: sb, DstBucket: db, Src: src, Dst: dst, PolicyCommand: "s3migrate policy …"}
+	in := Input{SrcBucket: sb, DstBucket: db, Src: src, Dst: dst, PolicyCommand: "s3migrate policy …"}
 
 	in.SrcPrefix = "far/"
-	c := find("source encryption", Preflight(ctx, in))
+	c := find("source encryption", Run(ctx, in))
 	if c.Status != StatusWarn || !strings.Contains(c.Reason, kmsKey) || !strings.Contains(c.Reason, "far/zz-kms.bin") {
 		t.Errorf("KMS object last of 62 keys in 9 pages: %s %q", c.Status, c.Reason)
 	}
 
 	in.SrcPrefix, in.SrcPrefixes = "", []string{"near/", "second/"}
-	checks := Preflight(ctx, in)
+	checks := Run(ctx, in)
 	c = find("source encryption", checks)
 	if c.Status != StatusWarn || !strings.Contains(c.Reason, "second/kms.bin") {
 		t.Errorf("KMS object in the second prefix: %s %q", c.Status, c.Reason)
@@ -93,7 +94,7 @@ func TestPreflightSamplesTheWholeSelection(t *testing.T) {
 	}
 
 	in.SrcPrefixes = []string{"near/"}
-	if c := find("source encryption", Preflight(ctx, in)); c.Status != StatusPass || !strings.Contains(c.Reason, "none") {
+	if c := find("source encryption", Run(ctx, in)); c.Status != StatusPass || !strings.Contains(c.Reason, "none") {
 		t.Errorf("plain prefix: %s %q", c.Status, c.Reason)
 	}
 }

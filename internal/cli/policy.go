@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -70,8 +71,8 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 		if err != nil {
 			return fail(env, ExitUsage, err)
 		}
-		b, _ := json.MarshalIndent(awsauth.KMSKeyStatement(principal), "", "  ")
-		fmt.Fprintf(env.Stdout, "%s\n\n%s\n", b, awsauth.KMSExplanation(*kmsKey))
+		b, _ := json.MarshalIndent(bucketpolicy.KMSKeyStatement(principal), "", "  ")
+		fmt.Fprintf(env.Stdout, "%s\n\n%s\n", b, bucketpolicy.KMSExplanation(*kmsKey))
 		return ExitOK
 	}
 	owner, err := awsauth.Load(ctx, *srcProfile, env.sessionOptions(4))
@@ -85,20 +86,20 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	var change awsauth.PolicyChange
+	var change bucketpolicy.Change
 	if *revert {
-		change, err = awsauth.PlanRevert(ctx, owner, loc.Bucket, principal)
+		change, err = bucketpolicy.PlanRevert(ctx, owner, loc.Bucket, principal)
 	} else {
-		var stmts []awsauth.Statement
+		var stmts []bucketpolicy.Statement
 		if *reverse {
-			stmts = []awsauth.Statement{awsauth.ReverseStatement(loc.Bucket, loc.Prefix, principal), awsauth.ReverseTaggingStatement(loc.Bucket, loc.Prefix, principal)}
-			fmt.Fprintf(env.Stdout, "%s\n\n", awsauth.ReverseExplanation())
-		} else if stmts, err = awsauth.MigrationStatements(awsauth.GrantOptions{
+			stmts = []bucketpolicy.Statement{bucketpolicy.ReverseStatement(loc.Bucket, loc.Prefix, principal), bucketpolicy.ReverseTaggingStatement(loc.Bucket, loc.Prefix, principal)}
+			fmt.Fprintf(env.Stdout, "%s\n\n", bucketpolicy.ReverseExplanation())
+		} else if stmts, err = bucketpolicy.MigrationStatements(bucketpolicy.GrantOptions{
 			Bucket: loc.Bucket, Prefixes: append([]string{loc.Prefix}, prefixes...), Principal: principal, Broad: *broad,
 		}); err != nil {
 			return fail(env, ExitUsage, err)
 		}
-		change, err = awsauth.PlanGrant(ctx, owner, loc.Bucket, stmts)
+		change, err = bucketpolicy.PlanGrant(ctx, owner, loc.Bucket, stmts)
 	}
 	if err != nil {
 		return fail(env, ExitUsage, err)
@@ -121,7 +122,7 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	if change.Delete {
 		fmt.Fprintln(env.Stdout, "(no statements left: the bucket policy will be deleted)")
 	}
-	fmt.Fprint(env.Stdout, awsauth.FormatDiff(change.Diff()))
+	fmt.Fprint(env.Stdout, bucketpolicy.FormatDiff(change.Diff()))
 	if !*apply && !*revert {
 		fmt.Fprintf(env.Stdout, "\nnothing applied: add --apply to put it on s3://%s\n", loc.Bucket)
 		return ExitOK
@@ -139,7 +140,7 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 	}
 	// ApplyPolicy reads the policy again and writes nothing if it is not
 	// the one shown: the answer may have come minutes after the preview.
-	if err := awsauth.ApplyPolicy(ctx, owner, change); err != nil {
+	if err := bucketpolicy.Apply(ctx, owner, change); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	if *revert {
@@ -166,11 +167,11 @@ func runPolicy(ctx context.Context, env Env, args []string) int {
 // one grantee's statements, so it names the grantees the policy has.
 func revertWhom(ctx context.Context, owner *awsauth.Session, bucket string) error {
 	const ask = "--revert removes one grantee's statements: name it with --grantee-profile P or --grantee PRINCIPAL"
-	doc, err := awsauth.ReadBucketPolicy(ctx, owner, bucket)
+	doc, err := bucketpolicy.Read(ctx, owner, bucket)
 	if err != nil {
 		return fmt.Errorf("%s (%w)", ask, err)
 	}
-	gs := awsauth.Grantees(doc, bucket)
+	gs := bucketpolicy.Grantees(doc, bucket)
 	if len(gs) == 0 {
 		return fmt.Errorf("%s; the policy of s3://%s has no s3migrate statements", ask, bucket)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/cli"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 )
@@ -35,7 +35,7 @@ func TestPolicyApplySyncRevert(t *testing.T) {
 	}
 	pol := []string{"policy", "s3://" + src + "/images/", "--grantee-profile", sandbox.DestProfile, "--source-profile", sandbox.OriginProfile}
 
-	tag := awsauth.GranteeTag(sb.Dest.AccessKey)
+	tag := bucketpolicy.GranteeTag(sb.Dest.AccessKey)
 	r := run(t, pol...)
 	if r.code != 0 || !strings.Contains(r.stdout, `+       "Sid": "S3MigrateReadObjects`+tag+`"`) || !strings.Contains(r.stdout, "nothing applied") ||
 		!strings.Contains(r.stdout, "for "+sb.Dest.AccessKey+": adds images/") {
@@ -92,7 +92,7 @@ func TestPolicyReverseAndKMS(t *testing.T) {
 	needSandbox(t)
 	r := run(t, "policy", "s3://"+sandbox.DestBucket+"/in/", "--reverse", "--grantee-profile", sandbox.OriginProfile, "--source-profile", sandbox.DestProfile)
 	for _, want := range []string{`"s3:x-amz-acl": [`, `"bucket-owner-full-control"`, `"arn:aws:s3:::dest-archive/in/*"`, "BucketOwnerEnforced",
-		`"Sid": "S3MigrateWriteTagging` + awsauth.GranteeTag(sb.Origin.AccessKey) + `"`, "for " + sb.Origin.AccessKey + ": adds write to in/", "nothing applied"} {
+		`"Sid": "S3MigrateWriteTagging` + bucketpolicy.GranteeTag(sb.Origin.AccessKey) + `"`, "for " + sb.Origin.AccessKey + ": adds write to in/", "nothing applied"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("reverse output lacks %q:\n%s", want, r.stdout)
 		}
@@ -181,7 +181,7 @@ func TestPolicyChangedWhileAsking(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "DenySecrets") || !strings.Contains(r.stdout, "applied") {
 		t.Fatalf("apply after a fresh preview: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if got := bucketPolicy(t, src); !strings.Contains(got, deny) || !strings.Contains(got, "S3MigrateReadObjects"+awsauth.GranteeTag(sb.Dest.AccessKey)) {
+	if got := bucketPolicy(t, src); !strings.Contains(got, deny) || !strings.Contains(got, "S3MigrateReadObjects"+bucketpolicy.GranteeTag(sb.Dest.AccessKey)) {
 		t.Errorf("applied policy lacks the Deny or the grant:\n%s", got)
 	}
 }
@@ -197,7 +197,7 @@ func TestPolicyForeignStatementsNamedLikeOurs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tag := awsauth.GranteeTag(sb.Dest.AccessKey)
+	tag := bucketpolicy.GranteeTag(sb.Dest.AccessKey)
 	foreign := []string{
 		// Our legacy Sid and our actions, but a Deny.
 		`{"Sid":"S3MigrateReadObjects","Effect":"Deny","Principal":{"AWS":["` + sb.Dest.AccessKey + `"]},"Action":["s3:GetObject","s3:GetObjectVersion","s3:GetObjectTagging"],"Resource":["arn:aws:s3:::` + src + `/images/secret*"]}`,

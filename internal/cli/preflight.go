@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -26,7 +26,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	checks := awsauth.Preflight(ctx, awsauth.PreflightInput{
+	checks := preflight.Run(ctx, preflight.Input{
 		SrcBucket: p.Src.Bucket, SrcPrefix: p.Src.Prefix, DstBucket: p.Dst.Bucket, DstPrefix: p.Dst.Prefix,
 		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
 		Relay:       m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
@@ -34,12 +34,12 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	})
 	failed := 0
 	for _, c := range checks {
-		mark := map[awsauth.Status]string{awsauth.StatusPass: "pass", awsauth.StatusWarn: "WARN", awsauth.StatusFail: "FAIL"}[c.Status]
+		mark := map[preflight.Status]string{preflight.StatusPass: "pass", preflight.StatusWarn: "WARN", preflight.StatusFail: "FAIL"}[c.Status]
 		fmt.Fprintf(env.Stdout, "%-4s  %-32s %s\n", mark, c.Name, c.Reason)
-		if c.Fix != "" && c.Status != awsauth.StatusPass {
+		if c.Fix != "" && c.Status != preflight.StatusPass {
 			fmt.Fprintf(env.Stdout, "      %-32s fix: %s\n", "", c.Fix)
 		}
-		if c.Status == awsauth.StatusFail {
+		if c.Status == preflight.StatusFail {
 			failed++
 		}
 	}

@@ -2,13 +2,14 @@ package cli_test
 
 import (
 	"fmt"
-	"github.com/s3migrate/s3migrate/internal/testenv"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3migrate/s3migrate/internal/testenv"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 )

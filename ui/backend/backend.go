@@ -1,4 +1,4 @@
-// Package backend is the TUI's Backend: the same awsauth, migration,
+// Package backend is the TUI's Backend: the same awsauth, bucketpolicy, migration,
 // transfer and journal code the commands use, behind the screen.Backend
 // interface. Sessions are loaded once per profile and cached.
 package backend
@@ -15,8 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -207,28 +209,28 @@ func grantPrefixes(m screen.Migration) []string {
 // destination identity's statements merged into the current policy (or, when
 // one identity owns both sides, no grant, with NoGrant saying so). The change
 // carries the policy as read, for ApplyPolicy's check.
-func (b *Live) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+func (b *Live) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (bucketpolicy.Change, error) {
 	owner, err := b.session(ctx, m.SrcProfile)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
 	id, err := b.Identity(ctx, m.DstProfile)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
-	stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{Bucket: m.SrcBucket, Prefixes: grantPrefixes(m), Principal: id.Principal, Broad: broad})
+	stmts, err := bucketpolicy.MigrationStatements(bucketpolicy.GrantOptions{Bucket: m.SrcBucket, Prefixes: grantPrefixes(m), Principal: id.Principal, Broad: broad})
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
-	return awsauth.PlanGrant(ctx, owner, m.SrcBucket, stmts)
+	return bucketpolicy.PlanGrant(ctx, owner, m.SrcBucket, stmts)
 }
 
 // ApplyPolicy writes the change the Plan screen showed, as the origin
-// bucket's owner. awsauth.ApplyPolicy reads the policy again first: if it
+// bucket's owner. bucketpolicy.Apply reads the policy again first: if it
 // is no longer the one c was computed from, nothing is written and the
-// error matches awsauth.ErrPolicyChanged, so the screen can show the new
+// error matches bucketpolicy.ErrChanged, so the screen can show the new
 // diff instead of overwriting what someone else added meanwhile.
-func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.PolicyChange) error {
+func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c bucketpolicy.Change) error {
 	if c.Bucket != m.SrcBucket {
 		return fmt.Errorf("apply the bucket policy: the change is for s3://%s but the migration reads s3://%s; reload the Policy tab (b twice)", c.Bucket, m.SrcBucket)
 	}
@@ -236,30 +238,30 @@ func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.Po
 	if err != nil {
 		return err
 	}
-	return awsauth.ApplyPolicy(ctx, owner, c)
+	return bucketpolicy.Apply(ctx, owner, c)
 }
 
 // RevokeChange plans removing the migration's read grant (the destination
 // identity's statements, and only those) from the origin bucket policy.
-func (b *Live) RevokeChange(ctx context.Context, m screen.Migration) (awsauth.PolicyChange, error) {
+func (b *Live) RevokeChange(ctx context.Context, m screen.Migration) (bucketpolicy.Change, error) {
 	owner, err := b.session(ctx, m.SrcProfile)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
 	id, err := b.Identity(ctx, m.DstProfile)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
-	return awsauth.PlanRevert(ctx, owner, m.SrcBucket, id.Principal)
+	return bucketpolicy.PlanRevert(ctx, owner, m.SrcBucket, id.Principal)
 }
 
 // Preflight runs the checks over the selected prefixes.
-func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
+func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]preflight.Check, error) {
 	p, err := b.pair(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	return awsauth.Preflight(ctx, awsauth.PreflightInput{
+	return preflight.Run(ctx, preflight.Input{
 		SrcBucket: m.SrcBucket, SrcPrefixes: grantPrefixes(m), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
 		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a), or choose relay on the Options tab",
 		// Relay reads as the origin identity; auto relays when the grant

@@ -7,7 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/ui/style"
 )
 
@@ -26,7 +26,7 @@ const (
 type dialog struct {
 	kind   dialogKind
 	prompt string
-	change awsauth.PolicyChange
+	change bucketpolicy.Change
 }
 
 // action is a dialog's answer, for the screen to act on.

@@ -10,7 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/uitest"
@@ -27,14 +28,14 @@ type recorder struct {
 	unchanged bool
 	// change edits every planned policy change (the owner's policy as it
 	// is at that moment, a NoGrant, a scope change).
-	change func(*awsauth.PolicyChange)
+	change func(*bucketpolicy.Change)
 	// applyErr is returned by the next ApplyPolicy, which then writes
 	// nothing; applied records what each call was given.
 	applyErr error
-	applied  []awsauth.PolicyChange
+	applied  []bucketpolicy.Change
 }
 
-func (r *recorder) ApplyPolicy(ctx context.Context, m screen.Migration, c awsauth.PolicyChange) error {
+func (r *recorder) ApplyPolicy(ctx context.Context, m screen.Migration, c bucketpolicy.Change) error {
 	r.mu.Lock()
 	err := r.applyErr
 	r.applyErr = nil
@@ -46,7 +47,7 @@ func (r *recorder) ApplyPolicy(ctx context.Context, m screen.Migration, c awsaut
 	return r.Fake.ApplyPolicy(ctx, m, c)
 }
 
-func (r *recorder) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+func (r *recorder) PolicyChange(ctx context.Context, m screen.Migration, broad bool) (bucketpolicy.Change, error) {
 	r.mu.Lock()
 	r.broad = append(r.broad, broad)
 	unchanged, change := r.unchanged, r.change
@@ -61,7 +62,7 @@ func (r *recorder) PolicyChange(ctx context.Context, m screen.Migration, broad b
 	return c, err
 }
 
-func (r *recorder) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]awsauth.Check, error) {
+func (r *recorder) Preflight(ctx context.Context, m screen.Migration, opt screen.RunOptions) ([]preflight.Check, error) {
 	r.mu.Lock()
 	r.preflight = append(r.preflight, opt)
 	r.mu.Unlock()

@@ -7,7 +7,8 @@ package plan
 import (
 	"charm.land/bubbles/v2/spinner"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
@@ -60,8 +61,8 @@ func (l *load) finish(gen int, err error) bool {
 // policyTab is the Policy tab: the proposed change and what was done with it.
 type policyTab struct {
 	load
-	change   awsauth.PolicyChange
-	lines    []awsauth.DiffLine
+	change   bucketpolicy.Change
+	lines    []bucketpolicy.DiffLine
 	loaded   bool
 	scroll   int
 	applying bool
@@ -74,7 +75,7 @@ type policyTab struct {
 // preflightTab is the Preflight tab.
 type preflightTab struct {
 	load
-	checks []awsauth.Check
+	checks []preflight.Check
 	loaded bool
 	// stale is set when an option the checks depend on (the ACL) changed:
 	// they run again when the Options tab is left or Start is pressed.
@@ -86,7 +87,7 @@ type preflightTab struct {
 func (p *preflightTab) failing() []string {
 	var names []string
 	for _, c := range p.checks {
-		if c.Status == awsauth.StatusFail {
+		if c.Status == preflight.StatusFail {
 			names = append(names, c.Name)
 		}
 	}
@@ -152,12 +153,12 @@ func (m *Model) Capturing() bool { return len(m.dialogs) > 0 || (m.tab == tabDif
 type (
 	policyMsg struct {
 		gen    int
-		change awsauth.PolicyChange
+		change bucketpolicy.Change
 		err    error
 	}
 	preflightMsg struct {
 		gen    int
-		checks []awsauth.Check
+		checks []preflight.Check
 		err    error
 	}
 	diffMsg struct {

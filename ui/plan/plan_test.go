@@ -12,7 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
@@ -490,7 +490,7 @@ func TestKeysFollowTheTab(t *testing.T) {
 func TestFakePolicyChangesSomething(t *testing.T) {
 	h := started(t, nil)
 	c := h.model().policy.change
-	if c.Unchanged() || len(awsauth.LineDiff(c.Before, c.After)) == 0 {
+	if c.Unchanged() || len(bucketpolicy.LineDiff(c.Before, c.After)) == 0 {
 		t.Fatal("the fake policy change is empty")
 	}
 }
@@ -558,8 +558,8 @@ func TestApplyOfAChangedPolicyShowsTheNewDiff(t *testing.T) {
 	h := started(t, nil)
 	shown := h.model().policy.change
 	h.b.mu.Lock()
-	h.b.applyErr = fmt.Errorf("apply: %w", &awsauth.PolicyChangedError{Bucket: "origin-data"})
-	h.b.change = func(c *awsauth.PolicyChange) {
+	h.b.applyErr = fmt.Errorf("apply: %w", &bucketpolicy.ChangedError{Bucket: "origin-data"})
+	h.b.change = func(c *bucketpolicy.Change) {
 		// Someone renamed the owner's statement meanwhile.
 		c.Before = strings.Replace(c.Before, "OwnerFullAccess", "AddedMeanwhile", 1)
 	}
@@ -590,7 +590,7 @@ func TestApplyOfAChangedPolicyShowsTheNewDiff(t *testing.T) {
 // grant, says why, and a does not open the dialog.
 func TestPolicyScopeAndNoGrant(t *testing.T) {
 	h := started(t, func(r *recorder) {
-		r.change = func(c *awsauth.PolicyChange) {
+		r.change = func(c *bucketpolicy.Change) {
 			c.Grantee, c.Added, c.Withdrawn = "arn:aws:iam::444455556666:root", []string{"logs/2026/"}, []string{"images/"}
 		}
 	})
@@ -598,7 +598,7 @@ func TestPolicyScopeAndNoGrant(t *testing.T) {
 		t.Errorf("scope line = %q", line)
 	}
 	h = started(t, func(r *recorder) {
-		r.change = func(c *awsauth.PolicyChange) {
+		r.change = func(c *bucketpolicy.Change) {
 			c.After, c.NoGrant = c.Before, "the grantee X is the identity that owns the bucket: it needs no bucket policy grant, so none is proposed"
 		}
 	})

@@ -14,7 +14,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
@@ -38,12 +39,12 @@ func (m *Model) policyLoaded(msg policyMsg) {
 		return
 	}
 	m.policy.change, m.policy.loaded = msg.change, true
-	m.policy.lines = awsauth.LineDiff(msg.change.Before, msg.change.After)
+	m.policy.lines = bucketpolicy.LineDiff(msg.change.Before, msg.change.After)
 	m.policy.scroll = clamp(m.policy.scroll, 0, m.policyMaxScroll())
 }
 
 // apply writes the change the dialog showed, as the origin bucket's owner.
-func (m *Model) apply(ctx *screen.Context, change awsauth.PolicyChange) tea.Cmd {
+func (m *Model) apply(ctx *screen.Context, change bucketpolicy.Change) tea.Cmd {
 	m.policy.applying, m.policy.note, m.policy.noteErr = true, "", false
 	b, mig := ctx.Backend, ctx.Migration()
 	return m.withSpin(func() tea.Msg {
@@ -59,7 +60,7 @@ func (m *Model) apply(ctx *screen.Context, change awsauth.PolicyChange) tea.Cmd 
 // loaded for the operator to read before applying again.
 func (m *Model) applied(ctx *screen.Context, msg appliedMsg) tea.Cmd {
 	m.policy.applying = false
-	if errors.Is(msg.err, awsauth.ErrPolicyChanged) {
+	if errors.Is(msg.err, bucketpolicy.ErrChanged) {
 		m.policy.note, m.policy.noteErr = "the bucket policy of s3://"+m.policyBucket(ctx)+" changed since the preview: nothing written; new diff below, a applies it", true
 		return m.withSpin(m.loadPolicy(ctx))
 	}
@@ -228,7 +229,7 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 
 // diffLine renders one policy line with its +/- marker, so the change
 // reads without colour too.
-func diffLine(ctx *screen.Context, l awsauth.DiffLine, width int) string {
+func diffLine(ctx *screen.Context, l bucketpolicy.DiffLine, width int) string {
 	text := ansi.Truncate(l.Text, max(width-2, 1), "…")
 	switch l.Op {
 	case '+':
@@ -245,7 +246,7 @@ func diffLine(ctx *screen.Context, l awsauth.DiffLine, width int) string {
 func (m *Model) policyHints(ctx *screen.Context, width int) []string {
 	var hints []string
 	for _, c := range m.preflight.checks {
-		if c.Name == "source encryption" && c.Status == awsauth.StatusWarn {
+		if c.Name == "source encryption" && c.Status == preflight.StatusWarn {
 			hints = append(hints, cut("⚠ SSE-KMS objects need kms:Decrypt in their key's policy; this prints the statement:", width),
 				cut(fmt.Sprintf("  $ s3migrate policy s3://%s --kms-key ARN --source-profile %s --grantee-profile %s",
 					ctx.SrcBucket, ctx.SrcProfile, ctx.DstProfile), width))
@@ -265,7 +266,7 @@ func (m *Model) policyHints(ctx *screen.Context, width int) []string {
 
 // reverseNote explains who owns objects written the other way round.
 func reverseNote(width int) string {
-	return ansi.Wrap("Reverse direction (the origin identity writing into the destination): "+awsauth.ReverseExplanation(), width, "")
+	return ansi.Wrap("Reverse direction (the origin identity writing into the destination): "+bucketpolicy.ReverseExplanation(), width, "")
 }
 
 // oneLine renders s in style, cut to one line of width cells.

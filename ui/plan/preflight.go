@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
@@ -44,14 +44,14 @@ func (m *Model) preflightKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // mark is a check's verdict as a symbol, readable without colour.
-func mark(ctx *screen.Context, s awsauth.Status) string {
+func mark(ctx *screen.Context, s preflight.Status) string {
 	st := ctx.Styles
 	switch s {
-	case awsauth.StatusPass:
+	case preflight.StatusPass:
 		return st.OK.Render("✓")
-	case awsauth.StatusWarn:
+	case preflight.StatusWarn:
 		return st.Warn.Render("!")
-	case awsauth.StatusFail:
+	case preflight.StatusFail:
 		return st.Fail.Render("✗")
 	}
 	return "?"
@@ -70,11 +70,11 @@ func (m *Model) preflightView(ctx *screen.Context, width, height int) string {
 	var pass, warn, fail int
 	for _, c := range p.checks {
 		switch c.Status {
-		case awsauth.StatusPass:
+		case preflight.StatusPass:
 			pass++
-		case awsauth.StatusWarn:
+		case preflight.StatusWarn:
 			warn++
-		case awsauth.StatusFail:
+		case preflight.StatusFail:
 			fail++
 		}
 	}
@@ -107,10 +107,10 @@ func (m *Model) preflightView(ctx *screen.Context, width, height int) string {
 
 // checkLines renders one check: "✓ name — reason", wrapped under the name,
 // and "fix: …" indented below it.
-func checkLines(ctx *screen.Context, c awsauth.Check, width int) []string {
+func checkLines(ctx *screen.Context, c preflight.Check, width int) []string {
 	st := ctx.Styles
 	name := c.Name
-	if c.Status == awsauth.StatusFail {
+	if c.Status == preflight.StatusFail {
 		name = st.Fail.Render(name)
 	} else {
 		name = st.Bold.Render(name)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -81,13 +83,13 @@ type Backend interface {
 	List(ctx context.Context, profile, bucket, prefix, next string) (Page, error)
 	// Count totals the objects and bytes under each item (a prefix or a key).
 	Count(ctx context.Context, profile, bucket string, items []string) (objects, bytes int64, err error)
-	PolicyChange(ctx context.Context, m Migration, broad bool) (awsauth.PolicyChange, error)
-	ApplyPolicy(ctx context.Context, m Migration, c awsauth.PolicyChange) error
+	PolicyChange(ctx context.Context, m Migration, broad bool) (bucketpolicy.Change, error)
+	ApplyPolicy(ctx context.Context, m Migration, c bucketpolicy.Change) error
 	// RevokeChange plans the removal of the destination identity's read
 	// grant from the origin bucket policy (applied with ApplyPolicy, which
 	// checks the policy did not change since).
-	RevokeChange(ctx context.Context, m Migration) (awsauth.PolicyChange, error)
-	Preflight(ctx context.Context, m Migration, opt RunOptions) ([]awsauth.Check, error)
+	RevokeChange(ctx context.Context, m Migration) (bucketpolicy.Change, error)
+	Preflight(ctx context.Context, m Migration, opt RunOptions) ([]preflight.Check, error)
 	Diff(ctx context.Context, m Migration, keep int) (DiffSummary, error)
 	Start(ctx context.Context, m Migration, opt RunOptions) (Run, error)
 	// Resumable lists journaled migrations that did not finish, newest first.

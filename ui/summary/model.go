@@ -4,7 +4,7 @@
 package summary
 
 import (
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -17,7 +17,7 @@ type Model struct {
 
 	// The revocation of the grant, started with g (see revoke.go).
 	revoke       revokeState
-	revokeChange awsauth.PolicyChange
+	revokeChange bucketpolicy.Change
 	revokeNote   string
 	revokeErr    error
 }

@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
@@ -31,7 +31,7 @@ const (
 
 type (
 	revokePlannedMsg struct {
-		change awsauth.PolicyChange
+		change bucketpolicy.Change
 		err    error
 	}
 	revokeAppliedMsg struct{ err error }
@@ -64,7 +64,7 @@ func (m *Model) revokeUpdate(ctx *screen.Context, msg tea.Msg) (bool, tea.Cmd) {
 	case revokeAppliedMsg:
 		m.revoke = revokeIdle
 		switch {
-		case errors.Is(msg.err, awsauth.ErrPolicyChanged):
+		case errors.Is(msg.err, bucketpolicy.ErrChanged):
 			m.revokeErr = fmt.Errorf("the bucket policy changed since the plan: nothing was written; press g to see the new one")
 		case msg.err != nil:
 			m.revokeErr = msg.err

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -161,33 +163,33 @@ const PolicyBefore = `{
 }`
 
 // PolicyChange merges the real statements into PolicyBefore.
-func (f *Fake) PolicyChange(_ context.Context, m screen.Migration, broad bool) (awsauth.PolicyChange, error) {
+func (f *Fake) PolicyChange(_ context.Context, m screen.Migration, broad bool) (bucketpolicy.Change, error) {
 	prefixes := m.Items
 	if len(prefixes) == 0 {
 		prefixes = []string{""}
 	}
-	stmts, err := awsauth.MigrationStatements(awsauth.GrantOptions{Bucket: m.SrcBucket, Prefixes: prefixes, Principal: "arn:aws:iam::444455556666:root", Broad: broad})
+	stmts, err := bucketpolicy.MigrationStatements(bucketpolicy.GrantOptions{Bucket: m.SrcBucket, Prefixes: prefixes, Principal: "arn:aws:iam::444455556666:root", Broad: broad})
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
-	after, err := awsauth.MergePolicy(PolicyBefore, stmts)
+	after, err := bucketpolicy.Merge(PolicyBefore, stmts)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
-	before, _ := awsauth.FormatPolicy(PolicyBefore)
-	return awsauth.PolicyChange{Bucket: m.SrcBucket, Before: before, After: after}, nil
+	before, _ := bucketpolicy.Format(PolicyBefore)
+	return bucketpolicy.Change{Bucket: m.SrcBucket, Before: before, After: after}, nil
 }
 
 // RevokeChange plans removing the fake grant: the policy goes back to
 // PolicyBefore, unless Revoked says it already has.
-func (f *Fake) RevokeChange(ctx context.Context, m screen.Migration) (awsauth.PolicyChange, error) {
+func (f *Fake) RevokeChange(ctx context.Context, m screen.Migration) (bucketpolicy.Change, error) {
 	granted, err := f.PolicyChange(ctx, m, false)
 	if err != nil {
-		return awsauth.PolicyChange{}, err
+		return bucketpolicy.Change{}, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := awsauth.PolicyChange{Bucket: m.SrcBucket, Before: granted.After, After: granted.Before, Grantee: "arn:aws:iam::444455556666:root", Withdrawn: []string{"logs/"}}
+	c := bucketpolicy.Change{Bucket: m.SrcBucket, Before: granted.After, After: granted.Before, Grantee: "arn:aws:iam::444455556666:root", Withdrawn: []string{"logs/"}}
 	if f.Revoked {
 		c.Before = c.After
 	}
@@ -195,7 +197,7 @@ func (f *Fake) RevokeChange(ctx context.Context, m screen.Migration) (awsauth.Po
 }
 
 // ApplyPolicy counts the call and clears a failing preflight.
-func (f *Fake) ApplyPolicy(context.Context, screen.Migration, awsauth.PolicyChange) error {
+func (f *Fake) ApplyPolicy(context.Context, screen.Migration, bucketpolicy.Change) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.Applied++
@@ -204,23 +206,23 @@ func (f *Fake) ApplyPolicy(context.Context, screen.Migration, awsauth.PolicyChan
 }
 
 // Preflight returns a fixed set of checks.
-func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) ([]awsauth.Check, error) {
+func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) ([]preflight.Check, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	read := awsauth.Check{Name: "read sample object", Status: awsauth.StatusPass, Reason: "destination identity can read s3://origin-data/logs/2026/01/01/events.json"}
+	read := preflight.Check{Name: "read sample object", Status: preflight.StatusPass, Reason: "destination identity can read s3://origin-data/logs/2026/01/01/events.json"}
 	if f.PreflightFails {
-		read = awsauth.Check{Name: "read sample object", Status: awsauth.StatusFail, Reason: "destination identity cannot read s3://origin-data/logs/2026/01/01/events.json: AccessDenied",
+		read = preflight.Check{Name: "read sample object", Status: preflight.StatusFail, Reason: "destination identity cannot read s3://origin-data/logs/2026/01/01/events.json: AccessDenied",
 			Fix: "apply the proposed policy (Policy tab)"}
 	}
-	enc := awsauth.Check{Name: "source encryption", Status: awsauth.StatusPass, Reason: "20 sampled objects: 20 none"}
+	enc := preflight.Check{Name: "source encryption", Status: preflight.StatusPass, Reason: "20 sampled objects: 20 none"}
 	if f.KMS {
-		enc = awsauth.Check{Name: "source encryption", Status: awsauth.StatusWarn, Reason: "3 of 20 sampled objects use SSE-KMS keys arn:aws:kms:us-east-1:111122223333:key/k1"}
+		enc = preflight.Check{Name: "source encryption", Status: preflight.StatusWarn, Reason: "3 of 20 sampled objects use SSE-KMS keys arn:aws:kms:us-east-1:111122223333:key/k1"}
 	}
-	return []awsauth.Check{
-		{Name: "list source", Status: awsauth.StatusPass, Reason: "origin identity can list s3://origin-data/"},
+	return []preflight.Check{
+		{Name: "list source", Status: preflight.StatusPass, Reason: "origin identity can list s3://origin-data/"},
 		read, enc,
-		{Name: "destination object ownership", Status: awsauth.StatusPass, Reason: "s3://dest-archive is BucketOwnerEnforced"},
-		{Name: "bucket configuration not copied", Status: awsauth.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "recreate them on s3://dest-archive"},
+		{Name: "destination object ownership", Status: preflight.StatusPass, Reason: "s3://dest-archive is BucketOwnerEnforced"},
+		{Name: "bucket configuration not copied", Status: preflight.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "recreate them on s3://dest-archive"},
 	}, nil
 }
 
