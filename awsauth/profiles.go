@@ -1,13 +1,15 @@
 package awsauth
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/config"
 )
 
 // Kind says where a profile's credentials come from, which decides what an
@@ -54,12 +56,12 @@ type ProfileInfo struct {
 	Kind Kind
 	// Region is the profile's own region ("" when it relies on defaults).
 	Region string
-	// STSEndpointURL is where the profile's AssumeRole goes, as the aws
-	// CLI sends it: the nested sts = endpoint_url, else the profile's
-	// endpoint_url ("" for the SDK's default).
+	// STSEndpointURL is where the profile's STS calls (AssumeRole) go, as
+	// the aws CLI sends them: the sts endpoint_url of the profile's
+	// [services] section, else the profile's endpoint_url ("" for AWS).
 	STSEndpointURL string
-	// EndpointURL is the profile's endpoint_url, or the nested s3 =
-	// endpoint_url when there is no top-level one.
+	// EndpointURL is where its S3 calls go: the s3 endpoint_url of the
+	// profile's [services] section, else its endpoint_url ("" for AWS).
 	EndpointURL string
 	// AccessKeyID is set for static keys only: it identifies the key (and,
 	// on servers without STS, the principal) without being a secret.
@@ -94,6 +96,15 @@ type ProfileInfo struct {
 	// profile itself and would go on to the container and instance
 	// metadata endpoints; Load refuses such a named profile instead.
 	noSource bool
+	// refused is set when the SDK cannot load the profile at all; Load
+	// says why in Problem's words rather than the SDK's.
+	refused bool
+	// roleBase is the kind of credentials that assume RoleARN when they
+	// are the profile's own (keys, SSO, a process) rather than a
+	// source_profile or credential_source.
+	roleBase Kind
+	// baseEndpoint is the profile's endpoint_url for every service.
+	baseEndpoint string
 }
 
 // problemNoCredentials is the Problem of a profile that names no credential
@@ -115,7 +126,10 @@ func (p ProfileInfo) Hint() string {
 		return "if the token expired: aws sso login --profile " + name
 	case KindAssumeRole:
 		from := "source_profile " + p.SourceProfile
-		if p.SourceProfile == "" {
+		switch {
+		case p.roleBase != "":
+			from = "the profile's own " + string(p.roleBase) + " credentials"
+		case p.SourceProfile == "":
 			from = "credential_source " + p.CredentialSource
 		}
 		h := "if AssumeRole is denied: the trust policy of " + p.RoleARN + " must allow the identity of " + from
@@ -178,11 +192,18 @@ func EnvProfile() (p ProfileInfo, ok bool) {
 	return p, true
 }
 
-// ListProfiles reads the shared config and credentials files and describes
-// every profile they define, "default" first and the rest by name. A missing
-// file (or an empty path) counts as empty, as it does for the SDK; a line
-// the parser cannot read is an error naming the file and line, because a
-// guess could list a profile the SDK would not resolve the same way.
+// ListProfiles describes every profile of the shared config and credentials
+// files, "default" first and the rest by name. What a profile resolves to is
+// the AWS SDK's own reading of the files (config.LoadSharedConfigProfile): the
+// kind is the credential source the SDK will use, and a profile the SDK
+// refuses carries the SDK's reason in words an operator can act on.
+//
+// A strict reader goes over the files first, for what the SDK passes over in
+// silence: a line it cannot read is an error naming the file and line (the
+// SDK drops it, and a wrapped secret then fails much later as a bad
+// signature), a section AWS tools ignore is listed with the fix, and half a
+// key pair is named. A missing file (or an empty path) counts as empty, as it
+// does for the SDK.
 func ListProfiles(configFile, credentialsFile string) ([]ProfileInfo, error) {
 	cfg, err := parseINIFile(configFile, "config file")
 	if err != nil {
@@ -192,72 +213,23 @@ func ListProfiles(configFile, credentialsFile string) ([]ProfileInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	raws, ignored := lintFiles(cfg, creds, configFile, credentialsFile)
 
-	profiles := map[string]*rawProfile{}
-	get := func(name string) *rawProfile {
-		if p := profiles[name]; p != nil {
-			return p
+	out := make([]ProfileInfo, 0, len(raws)+len(ignored))
+	for name := range raws {
+		sc, err := config.LoadSharedConfigProfile(context.Background(), name, func(o *config.LoadSharedConfigOptions) {
+			// An empty list, not nil: nil makes the SDK read ~/.aws.
+			o.ConfigFiles = pathList(configFile)
+			o.CredentialsFiles = pathList(credentialsFile)
+		})
+		info := describe(name, sc, err, raws)
+		if ig, ok := ignored[name]; ok {
+			info.setProblem(ig.problem, ig.fix)
+			delete(ignored, name)
 		}
-		p := &rawProfile{values: map[string]string{}, nested: map[string]map[string]string{}}
-		profiles[name] = p
-		return p
-	}
-	sessions := map[string]map[string]string{}
-	ignored := map[string]ignoredSection{}
-
-	// The SDK lets [profile default] replace [default] wholesale, so only
-	// one of them is read.
-	var plainDefault, profileDefault *iniSection
-	for _, s := range cfg {
-		switch {
-		case s.typ == "profile" && s.name == "default":
-			profileDefault = s
-		case s.typ == "profile":
-			get(s.name).mergeFrom(s, true)
-		case s.typ == "" && s.name == "default":
-			plainDefault = s
-		case s.typ == "sso-session":
-			sessions[s.name] = s.values
-		case s.typ == "services":
-			// Service-specific sections are not used for listing yet.
-		case s.typ == "" && looksLikeProfile(s):
-			ignored[s.name] = ignoredSection{
-				problem: fmt.Sprintf("config file section [%s] is ignored by AWS tools", s.name),
-				fix:     fmt.Sprintf("rename the section [%s] to [profile %s] in %s", s.name, s.name, configFile),
-				config:  true,
-			}
-		}
-		// Other sections ([plugins], [preview], ...) belong to the CLI.
-	}
-	if d := firstSection(profileDefault, plainDefault); d != nil {
-		get("default").mergeFrom(d, true)
-	}
-	// Credentials come second because the SDK lets them override the
-	// config file key by key.
-	for _, s := range creds {
-		if s.typ == "profile" {
-			ignored[s.name] = ignoredSection{
-				problem: fmt.Sprintf("credentials file section [profile %s] is ignored by AWS tools", s.name),
-				fix:     fmt.Sprintf("rename the section [profile %s] to [%s] in %s", s.name, s.name, credentialsFile),
-			}
-			continue
-		}
-		get(s.fullName()).mergeFrom(s, false)
-	}
-
-	out := make([]ProfileInfo, 0, len(profiles)+len(ignored))
-	for name, p := range profiles {
-		out = append(out, classify(name, p, profiles, sessions))
+		out = append(out, info)
 	}
 	for name, ig := range ignored {
-		if _, ok := profiles[name]; ok {
-			for i := range out {
-				if out[i].Name == name {
-					out[i].setProblem(ig.problem, ig.fix)
-				}
-			}
-			continue
-		}
 		out = append(out, ProfileInfo{
 			Name: name, Kind: KindUnknown, InConfig: ig.config, InCredentials: !ig.config,
 			Problem: ig.problem, fix: ig.fix, noSource: true,
@@ -273,20 +245,227 @@ func ListProfiles(configFile, credentialsFile string) ([]ProfileInfo, error) {
 	return out, nil
 }
 
-// rawProfile is a profile's merged keys before classification; it holds
-// secrets, so it never leaves this file.
+func pathList(path string) []string {
+	if path == "" {
+		return []string{}
+	}
+	return []string{path}
+}
+
+// describe turns the SDK's reading of one profile into a ProfileInfo. raws
+// (the strict reader's view of every profile) only words problems: the kind
+// and every field come from the SDK when it loads the profile.
+func describe(name string, sc config.SharedConfig, loadErr error, raws map[string]*rawProfile) ProfileInfo {
+	raw := raws[name]
+	info := ProfileInfo{Name: name, InConfig: raw.inConfig, InCredentials: raw.inCredentials}
+	if loadErr != nil {
+		// The SDK refuses the profile, so it yields no fields: what the
+		// file says is shown instead, with the SDK's reason.
+		info.Region, info.RoleARN, info.MFASerial = raw.get("region"), raw.get("role_arn"), raw.get("mfa_serial")
+		info.SourceProfile, info.CredentialSource = raw.get("source_profile"), raw.get("credential_source")
+		info.SSOSession, info.SSOStartURL = raw.get("sso_session"), raw.get("sso_start_url")
+		info.SSOAccountID, info.SSORoleName = raw.get("sso_account_id"), raw.get("sso_role_name")
+		info.Kind = raw.kind()
+		info.refused = true
+		if info.Kind == KindUnknown && (raw.get("aws_access_key_id") != "" || raw.get("aws_secret_access_key") != "") {
+			info.Kind = KindStatic
+		}
+		info.setProblem(refusal(name, loadErr, raws))
+		return info
+	}
+	info.Region = sc.Region
+	info.RoleARN, info.MFASerial = sc.RoleARN, sc.MFASerial
+	info.SourceProfile, info.CredentialSource = sc.SourceProfileName, sc.CredentialSource
+	info.SSOSession, info.SSOStartURL = sc.SSOSessionName, sc.SSOStartURL
+	info.SSOAccountID, info.SSORoleName = sc.SSOAccountID, sc.SSORoleName
+	if sc.SSOSession != nil && info.SSOStartURL == "" {
+		info.SSOStartURL = sc.SSOSession.SSOStartURL
+	}
+	info.EndpointURL, info.STSEndpointURL, info.baseEndpoint = profileEndpoints(sc)
+	quoted := shellQuote(name)
+
+	// The order of the SDK's resolveCredsFromProfile: the first source
+	// found is the one used.
+	switch {
+	case sc.Source != nil:
+		info.Kind = KindAssumeRole
+	case sc.Credentials.HasKeys():
+		info.Kind = KindStatic
+		info.AccessKeyID = sc.Credentials.AccessKeyID
+	case sc.CredentialSource != "":
+		info.Kind = KindAssumeRole
+		switch sc.CredentialSource {
+		case "Environment", "Ec2InstanceMetadata", "EcsContainer":
+		default:
+			info.setProblem(fmt.Sprintf("credential_source %q is not Environment, Ec2InstanceMetadata or EcsContainer", sc.CredentialSource),
+				"set credential_source in profile "+name+" to Environment, Ec2InstanceMetadata or EcsContainer")
+		}
+	case sc.WebIdentityTokenFile != "":
+		info.Kind = KindWebIdentity
+	case sc.SSOSessionName != "" || sc.SSOStartURL != "" || sc.SSORegion != "" || sc.SSOAccountID != "" || sc.SSORoleName != "":
+		info.Kind = KindSSO
+		checkSSO(&info, sc)
+	case sc.LoginSession != "":
+		info.Kind = KindLogin
+	case sc.CredentialProcess != "":
+		info.Kind = KindCredentialProcess
+	default:
+		// The SDK would go on to the container and instance metadata
+		// endpoints.
+		info.Kind, info.noSource = KindUnknown, true
+		id, secret := raw.get("aws_access_key_id"), raw.get("aws_secret_access_key")
+		switch {
+		case id != "" && secret == "":
+			info.Kind = KindStatic
+			info.setProblem("aws_access_key_id is set without aws_secret_access_key",
+				"add aws_secret_access_key to profile "+name+": aws configure --profile "+quoted)
+		case id == "" && secret != "":
+			info.Kind = KindStatic
+			info.setProblem("aws_secret_access_key is set without aws_access_key_id",
+				"add aws_access_key_id to profile "+name+": aws configure --profile "+quoted)
+		case sc.RoleARN != "":
+			info.setProblem("role_arn is set without source_profile or credential_source",
+				"add source_profile or credential_source to profile "+name)
+		default:
+			info.setProblem(problemNoCredentials,
+				"aws configure --profile "+quoted+" (keys), or aws configure sso --profile "+quoted)
+		}
+		return info
+	}
+	if sc.RoleARN != "" && info.Kind != KindAssumeRole && info.Kind != KindWebIdentity {
+		// The SDK assumes role_arn with whatever the profile's own source
+		// gives (keys, SSO, a process, a console session).
+		info.roleBase, info.Kind = info.Kind, KindAssumeRole
+		info.AccessKeyID = ""
+	}
+	return info
+}
+
+// profileEndpoints reads the endpoints a profile configures the way the SDK
+// and the aws CLI apply them: a service's own endpoint_url in the profile's
+// [services NAME] section wins over the profile's endpoint_url, and
+// ignore_configured_endpoint_urls turns both off.
+func profileEndpoints(sc config.SharedConfig) (s3, sts, base string) {
+	if sc.IgnoreConfiguredEndpoints != nil && *sc.IgnoreConfiguredEndpoints {
+		return "", "", ""
+	}
+	service := func(id string) string {
+		return strings.TrimSpace(sc.Services.ServiceValues[id]["endpoint_url"])
+	}
+	base = strings.TrimSpace(sc.BaseEndpoint)
+	return firstNonEmpty(service("s3"), base), firstNonEmpty(service("sts"), base), base
+}
+
+// refusal words the SDK's reason for refusing profile name, naming the
+// profile of the chain it is about and the fix. Only the typed errors and
+// two messages the SDK has no type for are recognised; anything else is told
+// as the SDK says it, which never holds a secret: the SDK reads no
+// credentials here.
+func refusal(name string, err error, raws map[string]*rawProfile) (problem, fix string) {
+	var noSource config.SharedConfigAssumeRoleError
+	var needsRole config.CredentialRequiresARNError
+	var notExist config.SharedConfigProfileNotExistError
+	msg := err.Error()
+	raw := raws[name]
+	id, secret := raw.get("aws_access_key_id"), raw.get("aws_secret_access_key")
+	switch {
+	case errors.As(err, &notExist) && raw.bomFile != "" && notExist.Profile == name:
+		return "the file " + raw.bomFile + " starts with a byte-order mark (BOM), which hides this profile from AWS tools",
+			"save " + raw.bomFile + " as UTF-8 without a BOM"
+	case id != "" && secret == "":
+		// The SDK refuses half a key pair with an untyped message.
+		return "aws_access_key_id is set without aws_secret_access_key",
+			"add aws_secret_access_key to profile " + name + ": aws configure --profile " + shellQuote(name)
+	case id == "" && secret != "":
+		return "aws_secret_access_key is set without aws_access_key_id",
+			"add aws_access_key_id to profile " + name + ": aws configure --profile " + shellQuote(name)
+	case errors.As(err, &noSource):
+		from := linkTo(name, noSource.Profile, raws)
+		of := ""
+		if from != name {
+			of = fmt.Sprintf(" (of profile %q)", from)
+		}
+		if chain, loops := sourceChain(name, raws); loops {
+			return "source_profile chain loops: " + strings.Join(chain, " -> "), "end the chain at a profile with its own credentials"
+		}
+		if errors.As(err, &notExist) {
+			return fmt.Sprintf("source_profile %q%s does not exist", noSource.Profile, of),
+				fmt.Sprintf("add profile %s to the config or credentials file, or fix source_profile in profile %s", noSource.Profile, from)
+		}
+		return fmt.Sprintf("source_profile %q%s has no credentials", noSource.Profile, of),
+			fmt.Sprintf("add keys, sso_session or credential_process to profile %s", noSource.Profile)
+	case errors.As(err, &needsRole):
+		of := ""
+		if needsRole.Profile != name {
+			of = fmt.Sprintf(" in profile %q (the source of %q)", needsRole.Profile, name)
+		}
+		return needsRole.Type + " is set without role_arn" + of,
+			"add role_arn to profile " + needsRole.Profile + ", or remove " + needsRole.Type
+	case strings.Contains(msg, "only one credential type may be specified"):
+		return "more than one of source_profile, credential_source, credential_process, web_identity_token_file is set",
+			"keep only one of them in profile " + name
+	case strings.Contains(msg, "failed to find SSO session section"):
+		session := raws[name].get("sso_session")
+		return fmt.Sprintf("sso_session %q not defined", session),
+			fmt.Sprintf("add an [sso-session %s] section with sso_start_url and sso_region to the config file, or fix sso_session in profile %s", session, name)
+	case errors.As(err, &notExist):
+		return "AWS tools do not read this profile", "check the section header of profile " + name
+	}
+	return "the AWS SDK refuses this profile: " + firstLine(msg), "fix profile " + name + " in the config file"
+}
+
+// linkTo finds the profile of name's source_profile chain whose
+// source_profile is target: the SDK's error names only the target.
+func linkTo(name, target string, raws map[string]*rawProfile) string {
+	chain, _ := sourceChain(name, raws)
+	for i := 0; i+1 < len(chain); i++ {
+		if chain[i+1] == target {
+			return chain[i]
+		}
+	}
+	return name
+}
+
+// sourceChain follows source_profile links from name and reports whether
+// they come back to a profile already met without reaching keys (a profile
+// that names itself and holds keys is the SDK's way to use its own keys,
+// not a loop).
+func sourceChain(name string, raws map[string]*rawProfile) (chain []string, loops bool) {
+	seen := map[string]bool{}
+	for cur := name; ; {
+		chain = append(chain, cur)
+		p, ok := raws[cur]
+		if !ok {
+			return chain, false
+		}
+		if seen[cur] {
+			return chain, !p.hasKeys()
+		}
+		seen[cur] = true
+		next := p.get("source_profile")
+		if next == "" {
+			return chain, false
+		}
+		cur = next
+	}
+}
+
+// rawProfile is the strict reader's view of a profile's keys, merged from
+// both files. It holds secrets, so it never leaves this package.
 type rawProfile struct {
 	values                  map[string]string
-	nested                  map[string]map[string]string
 	inConfig, inCredentials bool
+	// bomFile is set when the profile's header follows a byte-order mark
+	// at the start of that file, which hides it from AWS tools.
+	bomFile string
 }
 
 func (p *rawProfile) mergeFrom(s *iniSection, fromConfig bool) {
 	for k, v := range s.values {
 		p.values[k] = v
 	}
-	for k, m := range s.nested {
-		p.nested[k] = m
+	if s.bom {
+		p.bomFile = s.path
 	}
 	if fromConfig {
 		p.inConfig = true
@@ -295,26 +474,30 @@ func (p *rawProfile) mergeFrom(s *iniSection, fromConfig bool) {
 	}
 }
 
-func (p *rawProfile) get(key string) string { return strings.TrimSpace(p.values[key]) }
+func (p *rawProfile) get(key string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(p.values[key])
+}
 
 func (p *rawProfile) hasKeys() bool {
 	return p.get("aws_access_key_id") != "" && p.get("aws_secret_access_key") != ""
 }
 
-func (p *rawProfile) hasSSO() bool {
-	for _, k := range []string{"sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name"} {
-		if p.get(k) != "" {
-			return true
-		}
+// kind guesses the kind of a profile the SDK refuses, for the listing only.
+func (p *rawProfile) kind() Kind {
+	switch {
+	case p.get("source_profile") != "", p.get("credential_source") != "":
+		return KindAssumeRole
+	case p.get("web_identity_token_file") != "":
+		return KindWebIdentity
+	case p.get("sso_session") != "", p.get("sso_start_url") != "":
+		return KindSSO
+	case p.get("credential_process") != "":
+		return KindCredentialProcess
 	}
-	return false
-}
-
-// hasCredentialSource mirrors the SDK's test for whether a source_profile
-// can supply credentials to the profile that names it.
-func (p *rawProfile) hasCredentialSource() bool {
-	return p.hasKeys() || p.get("source_profile") != "" || p.get("credential_source") != "" ||
-		p.get("credential_process") != "" || p.get("web_identity_token_file") != "" || p.hasSSO()
+	return KindUnknown
 }
 
 type ignoredSection struct {
@@ -322,172 +505,88 @@ type ignoredSection struct {
 	config       bool
 }
 
-func classify(name string, p *rawProfile, all map[string]*rawProfile, sessions map[string]map[string]string) ProfileInfo {
-	info := ProfileInfo{
-		Name:             name,
-		Region:           p.get("region"),
-		EndpointURL:      p.get("endpoint_url"),
-		RoleARN:          p.get("role_arn"),
-		SourceProfile:    p.get("source_profile"),
-		CredentialSource: p.get("credential_source"),
-		SSOSession:       p.get("sso_session"),
-		SSOStartURL:      p.get("sso_start_url"),
-		SSOAccountID:     p.get("sso_account_id"),
-		SSORoleName:      p.get("sso_role_name"),
-		MFASerial:        p.get("mfa_serial"),
-		InConfig:         p.inConfig,
-		InCredentials:    p.inCredentials,
-		// The SDK's resolveCredsFromProfile: none of these, and it falls
-		// through to the container and instance metadata endpoints.
-		noSource: !p.hasCredentialSource() && p.get("login_session") == "",
-	}
-	info.STSEndpointURL = firstNonEmpty(strings.TrimSpace(p.nested["sts"]["endpoint_url"]), info.EndpointURL)
-	if info.EndpointURL == "" {
-		info.EndpointURL = strings.TrimSpace(p.nested["s3"]["endpoint_url"])
-	}
-	quoted := shellQuote(name)
-
-	sources := 0
-	for _, k := range []string{"source_profile", "credential_source", "credential_process", "web_identity_token_file"} {
-		if p.get(k) != "" {
-			sources++
+// lintFiles merges the sections of both files into profiles the way the SDK
+// does ([profile default] replaces [default]; the credentials file
+// overrides the config file key by key) and collects the sections AWS tools
+// ignore, with the fix.
+func lintFiles(cfg, creds []*iniSection, configFile, credentialsFile string) (map[string]*rawProfile, map[string]ignoredSection) {
+	profiles := map[string]*rawProfile{}
+	get := func(name string) *rawProfile {
+		if p := profiles[name]; p != nil {
+			return p
 		}
+		p := &rawProfile{values: map[string]string{}}
+		profiles[name] = p
+		return p
 	}
-	if sources > 1 {
-		info.setProblem("more than one of source_profile, credential_source, credential_process, web_identity_token_file is set",
-			"keep only one of them in profile "+name)
-	}
-	requireRole := func(key string) {
-		if info.RoleARN == "" {
-			info.setProblem(key+" is set without role_arn", "add role_arn to profile "+name+", or remove "+key)
-		}
-	}
-
-	// Same order as the SDK's resolveCredsFromProfile.
-	switch {
-	case info.SourceProfile != "":
-		info.Kind = KindAssumeRole
-		requireRole("source_profile")
-		checkSourceChain(&info, all)
-	case p.get("aws_access_key_id") != "" || p.get("aws_secret_access_key") != "":
-		info.Kind = KindStatic
-		info.AccessKeyID = p.get("aws_access_key_id")
+	ignored := map[string]ignoredSection{}
+	var plainDefault, profileDefault *iniSection
+	for _, s := range cfg {
 		switch {
-		case info.AccessKeyID == "":
-			info.setProblem("aws_secret_access_key is set without aws_access_key_id",
-				"add aws_access_key_id to profile "+name+": aws configure --profile "+quoted)
-		case !p.hasKeys():
-			info.setProblem("aws_access_key_id is set without aws_secret_access_key",
-				"add aws_secret_access_key to profile "+name+": aws configure --profile "+quoted)
+		case s.typ == "profile" && s.name == "default":
+			profileDefault = s
+		case s.typ == "profile":
+			get(s.name).mergeFrom(s, true)
+		case s.typ == "" && s.name == "default":
+			plainDefault = s
+		case s.typ == "" && looksLikeProfile(s):
+			ignored[s.name] = ignoredSection{
+				problem: fmt.Sprintf("config file section [%s] is ignored by AWS tools", s.name),
+				fix:     fmt.Sprintf("rename the section [%s] to [profile %s] in %s", s.name, s.name, configFile),
+				config:  true,
+			}
 		}
-	case info.CredentialSource != "":
-		info.Kind = KindAssumeRole
-		requireRole("credential_source")
-		switch info.CredentialSource {
-		case "Environment", "Ec2InstanceMetadata", "EcsContainer":
-		default:
-			info.setProblem(fmt.Sprintf("credential_source %q is not Environment, Ec2InstanceMetadata or EcsContainer", info.CredentialSource),
-				"set credential_source in profile "+name+" to Environment, Ec2InstanceMetadata or EcsContainer")
-		}
-	case p.get("web_identity_token_file") != "":
-		info.Kind = KindWebIdentity
-		requireRole("web_identity_token_file")
-	case p.hasSSO():
-		info.Kind = KindSSO
-		checkSSO(&info, p, sessions)
-	case p.get("login_session") != "":
-		info.Kind = KindLogin
-	case p.get("credential_process") != "":
-		info.Kind = KindCredentialProcess
-	case info.RoleARN != "":
-		info.Kind = KindUnknown
-		info.setProblem("role_arn is set without source_profile or credential_source",
-			"add source_profile or credential_source to profile "+name)
-	default:
-		info.Kind = KindUnknown
-		info.setProblem(problemNoCredentials,
-			"aws configure --profile "+quoted+" (keys), or aws configure sso --profile "+quoted)
+		// [sso-session], [services] and the CLI's own sections ([plugins],
+		// [preview], ...) are read by the SDK where a profile names them.
 	}
-	return info
-}
-
-// checkSourceChain follows source_profile links the way the SDK does, so a
-// broken link anywhere in a role chain is reported on the profile the
-// operator picked rather than as an opaque AssumeRole error later.
-func checkSourceChain(info *ProfileInfo, all map[string]*rawProfile) {
-	seen := map[string]bool{info.Name: true}
-	from, cur := info.Name, info.SourceProfile
-	chain := []string{info.Name}
-	for {
-		chain = append(chain, cur)
-		src, ok := all[cur]
-		switch {
-		case !ok && from == info.Name:
-			info.setProblem(fmt.Sprintf("source_profile %q does not exist", cur),
-				fmt.Sprintf("add profile %s to the config or credentials file, or fix source_profile in profile %s", cur, info.Name))
-			return
-		case !ok:
-			info.setProblem(fmt.Sprintf("source_profile %q (of profile %q) does not exist", cur, from),
-				fmt.Sprintf("add profile %s to the config or credentials file, or fix source_profile in profile %s", cur, from))
-			return
-		case src.hasKeys():
-			// A profile met again in the chain is read for its keys only,
-			// which is what makes a self-referencing source_profile work.
-			return
-		case seen[cur]:
-			info.setProblem("source_profile chain loops: "+strings.Join(chain, " -> "),
-				"end the chain at a profile with its own credentials")
-			return
-		case src.get("source_profile") != "":
-			seen[cur] = true
-			from, cur = cur, src.get("source_profile")
-		case src.hasCredentialSource():
-			return
-		default:
-			info.setProblem(fmt.Sprintf("source_profile %q has no credentials", cur),
-				fmt.Sprintf("add keys, sso_session or credential_process to profile %s", cur))
-			return
-		}
+	if d := firstSection(profileDefault, plainDefault); d != nil {
+		get("default").mergeFrom(d, true)
 	}
+	for _, s := range creds {
+		if s.typ == "profile" {
+			ignored[s.name] = ignoredSection{
+				problem: fmt.Sprintf("credentials file section [profile %s] is ignored by AWS tools", s.name),
+				fix:     fmt.Sprintf("rename the section [profile %s] to [%s] in %s", s.name, s.name, credentialsFile),
+			}
+			continue
+		}
+		get(s.fullName()).mergeFrom(s, false)
+	}
+	return profiles, ignored
 }
 
 // checkSSO reports what the SDK would reject only when credentials are
 // first requested, long after the operator picked the profile.
-func checkSSO(info *ProfileInfo, p *rawProfile, sessions map[string]map[string]string) {
+func checkSSO(info *ProfileInfo, sc config.SharedConfig) {
 	var missing []string
-	if info.SSOSession != "" {
-		sess, ok := sessions[info.SSOSession]
-		if !ok {
-			info.setProblem(fmt.Sprintf("sso_session %q not defined", info.SSOSession),
-				fmt.Sprintf("add an [sso-session %s] section with sso_start_url and sso_region to the config file, or fix sso_session in profile %s", info.SSOSession, info.Name))
-			return
-		}
-		if info.SSOStartURL == "" {
-			info.SSOStartURL = strings.TrimSpace(sess["sso_start_url"])
-		}
+	if sc.SSOSessionName != "" {
+		sess := sc.SSOSession
 		var sessMissing []string
-		for _, k := range []string{"sso_start_url", "sso_region"} {
-			if strings.TrimSpace(sess[k]) == "" {
-				sessMissing = append(sessMissing, k)
-			}
+		if sess == nil || sess.SSOStartURL == "" {
+			sessMissing = append(sessMissing, "sso_start_url")
+		}
+		if sess == nil || sess.SSORegion == "" {
+			sessMissing = append(sessMissing, "sso_region")
 		}
 		if len(sessMissing) > 0 {
 			keys := strings.Join(sessMissing, ", ")
-			info.setProblem(fmt.Sprintf("[sso-session %s] has no %s", info.SSOSession, keys),
-				fmt.Sprintf("add %s to [sso-session %s] in the config file", keys, info.SSOSession))
+			info.setProblem(fmt.Sprintf("[sso-session %s] has no %s", sc.SSOSessionName, keys),
+				fmt.Sprintf("add %s to [sso-session %s] in the config file", keys, sc.SSOSessionName))
 			return
 		}
 	} else {
-		for _, k := range []string{"sso_start_url", "sso_region"} {
-			if p.get(k) == "" {
-				missing = append(missing, k)
-			}
+		if sc.SSOStartURL == "" {
+			missing = append(missing, "sso_start_url")
+		}
+		if sc.SSORegion == "" {
+			missing = append(missing, "sso_region")
 		}
 	}
-	for _, k := range []string{"sso_account_id", "sso_role_name"} {
-		if p.get(k) == "" {
-			missing = append(missing, k)
-		}
+	if sc.SSOAccountID == "" {
+		missing = append(missing, "sso_account_id")
+	}
+	if sc.SSORoleName == "" {
+		missing = append(missing, "sso_role_name")
 	}
 	if len(missing) > 0 {
 		keys := strings.Join(missing, ", ")
@@ -503,260 +602,4 @@ func (p *ProfileInfo) setProblem(problem, fix string) {
 	if p.Problem == "" {
 		p.Problem, p.fix = problem, fix
 	}
-}
-
-// looksLikeProfile tells a mistyped profile section in the config file
-// ([name] instead of [profile name]) from the CLI's own sections such as
-// [plugins], which must not be reported.
-func looksLikeProfile(s *iniSection) bool {
-	for _, k := range []string{"region", "aws_access_key_id", "aws_secret_access_key", "role_arn", "source_profile",
-		"credential_source", "credential_process", "web_identity_token_file", "sso_session", "sso_start_url",
-		"sso_account_id", "endpoint_url", "output"} {
-		if _, ok := s.values[k]; ok {
-			return true
-		}
-	}
-	return false
-}
-
-// iniSection is one [header] and its keys. Keys are lower-cased because the
-// SDK treats them case-insensitively; names keep their case because profile
-// names are case-sensitive.
-type iniSection struct {
-	typ, name string
-	values    map[string]string
-	// nested holds indented blocks such as "s3 =\n  endpoint_url = ...".
-	nested map[string]map[string]string
-}
-
-func (s *iniSection) fullName() string {
-	if s.typ == "" {
-		return s.name
-	}
-	return s.typ + " " + s.name
-}
-
-// parseINIFile reads the AWS dialect of INI. It is stricter than the SDK,
-// which silently drops lines it cannot read: a dropped line there is a
-// profile that mysteriously lacks a key, so here it is an error with its
-// line number. label ("config file") starts every error message.
-func parseINIFile(path, label string) ([]*iniSection, error) {
-	if path == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %v: fix its permissions or point %s elsewhere", label, path, unwrapPathError(err), envVarFor(label))
-	}
-	return parseINI(string(data), path, label)
-}
-
-// parseINI parses the text of path. Its errors name the file, the line
-// number and, where it is sure of it, the key, but never a value or the line
-// itself: a malformed line is as likely to be a secret (wrapped onto a line
-// of its own, or a credential_process with a --password=…) as anything else,
-// and errors end up in terminals, logs and bug reports.
-func parseINI(text, path, label string) ([]*iniSection, error) {
-	var (
-		sections []*iniSection
-		byName   = map[string]*iniSection{}
-		cur      *iniSection
-		curKey   string
-		curLine  int
-	)
-	fail := func(n int, what string) error {
-		return fmt.Errorf("%s %s line %d: %s", label, path, n, what)
-	}
-	text = strings.TrimPrefix(text, "\ufeff")
-	for i, line := range strings.Split(text, "\n") {
-		n := i + 1
-		line = strings.TrimRight(line, "\r")
-		trimmed := strings.TrimSpace(line)
-		if trimmed == "" || trimmed[0] == '#' || trimmed[0] == ';' {
-			continue
-		}
-		if trimmed[0] == '[' {
-			header := trimmed
-			if j := strings.IndexAny(header, "#;"); j >= 0 {
-				header = strings.TrimSpace(header[:j])
-			}
-			if !strings.Contains(header, "]") {
-				return nil, fail(n, `a section header without a closing "]": add it`)
-			}
-			if !strings.HasSuffix(header, "]") {
-				return nil, fail(n, `text after the section header's "]": remove it or start it with #`)
-			}
-			inner := strings.TrimSpace(header[1 : len(header)-1])
-			if inner == "" || strings.ContainsAny(inner, "[]") {
-				return nil, fail(n, "not a valid section header: write [profile NAME], [NAME] or [sso-session NAME]")
-			}
-			typ, name := "", inner
-			if j := strings.IndexAny(inner, " \t"); j >= 0 {
-				typ, name = inner[:j], strings.TrimSpace(inner[j:])
-			}
-			key := typ + " " + name
-			if byName[key] == nil {
-				// A repeated header continues the earlier section, as in
-				// the SDK: later keys override earlier ones.
-				byName[key] = &iniSection{typ: typ, name: name, values: map[string]string{}, nested: map[string]map[string]string{}}
-				sections = append(sections, byName[key])
-			}
-			cur, curKey = byName[key], ""
-			continue
-		}
-
-		indented := line[0] == ' ' || line[0] == '\t'
-		if indented && cur != nil && curKey != "" {
-			if cur.values[curKey] != "" {
-				// Continuation of a multi-line value.
-				cur.values[curKey] += "\n" + trimmed
-				continue
-			}
-			// Inside "key =" with an empty value: a nested block.
-			if k, v, ok := splitKeyValue(trimmed); ok {
-				if cur.nested[curKey] == nil {
-					cur.nested[curKey] = map[string]string{}
-				}
-				cur.nested[curKey][k] = v
-			}
-			// The SDK ignores other lines in a nested block; so do we,
-			// since they cannot change what a profile resolves to.
-			continue
-		}
-		k, v, ok := splitKeyValue(trimmed)
-		if !ok {
-			return nil, fail(n, malformedLine(trimmed, curKey, curLine))
-		}
-		if cur == nil {
-			// The SDK ignores keys before the first section; so do we,
-			// since they belong to no profile.
-			continue
-		}
-		cur.values[k], curKey, curLine = v, k, n
-	}
-	return sections, nil
-}
-
-// malformedLine says what is wrong with a line that is neither a header nor
-// key = value, naming only keys AWS defines: whatever else the line holds
-// could be a secret.
-func malformedLine(line, prevKey string, prevLine int) string {
-	first, _, _ := strings.Cut(strings.ToLower(line), " ")
-	first, _, _ = strings.Cut(first, "\t")
-	first, _, _ = strings.Cut(first, "=")
-	first, _, _ = strings.Cut(first, ":")
-	const notShown = " (line not shown: it may hold a secret)"
-	switch {
-	case strings.HasPrefix(line, "=") || strings.HasPrefix(line, ":"):
-		return `"=" without a key: write KEY = VALUE` + notShown
-	case knownKeys[first]:
-		return fmt.Sprintf(`key %s without "=": write %s = VALUE`, first, first) + notShown
-	case knownKeys[prevKey]:
-		return fmt.Sprintf("not a section header or KEY = VALUE; if it continues %s from line %d, indent it", prevKey, prevLine) + notShown
-	}
-	return "not a section header or KEY = VALUE: fix or remove it" + notShown
-}
-
-// knownKeys are the keys of the AWS config and credentials files, which may
-// be named in an error; any other word on a malformed line might be part of
-// a secret.
-var knownKeys = func() map[string]bool {
-	m := map[string]bool{}
-	for _, k := range strings.Fields(`aws_access_key_id aws_secret_access_key aws_session_token
-		aws_security_token aws_account_id aws_credential_expiration region output endpoint_url
-		ignore_configured_endpoint_urls role_arn source_profile credential_source credential_process
-		web_identity_token_file role_session_name external_id mfa_serial duration_seconds
-		sso_session sso_start_url sso_region sso_account_id sso_role_name sso_registration_scopes
-		login_session services s3 s3api sts ca_bundle max_attempts retry_mode defaults_mode
-		use_fips_endpoint use_dualstack_endpoint addressing_style signature_version
-		s3_use_arn_region s3_disable_multiregion_access_points use_accelerate_endpoint
-		payload_signing_enabled max_concurrent_requests max_queue_size multipart_threshold
-		multipart_chunksize max_bandwidth preferred_transfer_client target_bandwidth
-		ec2_metadata_service_endpoint ec2_metadata_service_endpoint_mode metadata_service_timeout
-		metadata_service_num_attempts ec2_metadata_v1_disabled sdk_ua_app_id
-		request_checksum_calculation response_checksum_validation account_id_endpoint_mode
-		auth_scheme_preference sigv4a_signing_region_set disable_request_compression
-		request_min_compression_size_bytes tcp_keepalive parameter_validation cli_pager
-		cli_timestamp_format cli_binary_format cli_auto_prompt cli_history`) {
-		m[k] = true
-	}
-	return m
-}()
-
-// splitKeyValue splits "key = value" (or the legacy "key: value"), dropping
-// an inline comment that follows whitespace, as the SDK does.
-func splitKeyValue(s string) (key, value string, ok bool) {
-	for _, c := range []string{" #", " ;", "\t#", "\t;"} {
-		s, _, _ = strings.Cut(s, c)
-	}
-	eq, colon := strings.Index(s, "="), strings.Index(s, ":")
-	sep := eq
-	if eq < 0 || (colon >= 0 && colon < eq) {
-		sep = colon
-	}
-	if sep <= 0 {
-		return "", "", false
-	}
-	key = strings.ToLower(strings.TrimSpace(s[:sep]))
-	if key == "" || strings.ContainsAny(key, " \t") {
-		return "", "", false
-	}
-	value = strings.TrimSpace(s[sep+1:])
-	if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
-		value = value[1 : len(value)-1]
-	}
-	return key, value, true
-}
-
-func firstSection(ss ...*iniSection) *iniSection {
-	for _, s := range ss {
-		if s != nil {
-			return s
-		}
-	}
-	return nil
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func expandHome(p, home string) string {
-	if home != "" && (p == "~" || strings.HasPrefix(p, "~/")) {
-		return filepath.Join(home, p[1:])
-	}
-	return p
-}
-
-func envVarFor(label string) string {
-	if strings.HasPrefix(label, "credentials") {
-		return "AWS_SHARED_CREDENTIALS_FILE"
-	}
-	return "AWS_CONFIG_FILE"
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// shellQuote makes a profile name safe to paste into a suggested command.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.@+=/:,", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -21,12 +21,12 @@ func fixtureProfiles(t *testing.T) []ProfileInfo {
 	return got
 }
 
-// withoutFix drops the unexported remedy and noSource so expectations list
-// only what callers see; Hint and noSource are asserted on their own.
+// withoutFix drops the unexported fields so expectations list only what
+// callers see; Hint, noSource and refused are asserted on their own.
 func withoutFix(ps []ProfileInfo) []ProfileInfo {
 	out := make([]ProfileInfo, len(ps))
 	for i, p := range ps {
-		p.fix, p.noSource = "", false
+		p.fix, p.noSource, p.refused, p.roleBase, p.baseEndpoint = "", false, false, "", ""
 		out[i] = p
 	}
 	return out
@@ -39,7 +39,9 @@ func TestProfileListFixture(t *testing.T) {
 		{Name: "config-static", Kind: KindStatic, Region: "ap-south-1", AccessKeyID: "AKIAEXAMPLECONFIG001", InConfig: true},
 		{Name: "creds-only", Kind: KindStatic, AccessKeyID: "AKIAEXAMPLECREDSONLY", InCredentials: true},
 		{Name: "empty", Kind: KindUnknown, InConfig: true, Problem: "no credentials: add keys, sso_session, role_arn or credential_process"},
-		{Name: "endpoint-nested", Kind: KindCredentialProcess, Region: "us-west-2", EndpointURL: "https://s3.nested.example", InConfig: true},
+		// An endpoint_url nested under "s3 =" in a profile is not one the
+		// SDK (or the aws CLI) reads: only a [services] section's is.
+		{Name: "endpoint-nested", Kind: KindCredentialProcess, Region: "us-west-2", InConfig: true},
 		{Name: "endpoint-top", Kind: KindStatic, Region: "us-west-1", STSEndpointURL: "http://127.0.0.1:7070", EndpointURL: "http://127.0.0.1:7070", AccessKeyID: "AKIAEXAMPLEENDPOINT1", InConfig: true, InCredentials: true},
 		{Name: "env-role", Kind: KindAssumeRole, RoleARN: "arn:aws:iam::666666666666:role/FromEnv", CredentialSource: "Environment", InConfig: true},
 		{Name: "mistyped", Kind: KindUnknown, InConfig: true, Problem: "config file section [mistyped] is ignored by AWS tools"},
@@ -254,6 +256,17 @@ func TestProfileEdgeCases(t *testing.T) {
 		"aws_secret_access_key = secret-crlf",
 		"",
 	}, "\r\n") + strings.Join([]string{
+		"[profile services]",
+		"services = local",
+		"endpoint_url = http://127.0.0.1:7070",
+		"credential_process = /bin/creds",
+		"[services local]",
+		"sts =",
+		"  endpoint_url = http://sts.local:1",
+		"[profile keys-role]",
+		"aws_access_key_id = AKIAEXAMPLEKEYS00001",
+		"aws_secret_access_key = secret-keys",
+		"role_arn = arn:aws:iam::1:role/FromKeys",
 		"[profile self]",
 		"role_arn = arn:aws:iam::1:role/Self",
 		"source_profile = self",
@@ -296,7 +309,9 @@ func TestProfileEdgeCases(t *testing.T) {
 		"region = us-east-2",
 		"",
 	}, "\n")
-	got, err := ListProfiles(writeTemp(t, "config", "\ufeff"+config), "")
+	bom := "\ufeff[profile bom]\nregion = eu-west-1\naws_access_key_id = AKIAEXAMPLEBOM000001\naws_secret_access_key = secret-bom\n"
+	cfgPath := writeTemp(t, "config", bom+config)
+	got, err := ListProfiles(cfgPath, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,9 +324,13 @@ func TestProfileEdgeCases(t *testing.T) {
 		kind         Kind
 		problem      string
 	}{
+		{"bom", "eu-west-1", KindStatic, "the file " + cfgPath + " starts with a byte-order mark (BOM), which hides this profile from AWS tools"},
 		{"crlf", "eu-north-1", KindStatic, ""},
+		{"services", "", KindCredentialProcess, ""},
+		{"keys-role", "", KindAssumeRole, ""},
 		{"self", "", KindAssumeRole, ""},
 		{"loop-a", "", KindAssumeRole, "source_profile chain loops: loop-a -> loop-b -> loop-a"},
+		{"loop-b", "", KindAssumeRole, "source_profile chain loops: loop-b -> loop-a -> loop-b"},
 		{"conflict", "", KindAssumeRole, "more than one of source_profile, credential_source, credential_process, web_identity_token_file is set"},
 		{"half", "", KindStatic, "aws_access_key_id is set without aws_secret_access_key"},
 		{"no-role", "", KindAssumeRole, "source_profile is set without role_arn"},
@@ -333,8 +352,18 @@ func TestProfileEdgeCases(t *testing.T) {
 			t.Errorf("%s: kind %q problem %q region %q; want %q, %q, %q", c.name, p.Kind, p.Problem, p.Region, c.kind, c.problem, c.region)
 		}
 	}
-	if len(got) != len(cases)+2 { // + "loop-b", "nothing"
-		t.Errorf("got %d profiles, want %d", len(got), len(cases)+2)
+	if len(got) != len(cases)+1 { // + "nothing"
+		t.Errorf("got %d profiles, want %d", len(got), len(cases)+1)
+	}
+	// The SDK's [services] section: sts goes where it says, s3 to the
+	// profile's endpoint_url.
+	if p := byName["services"]; p.STSEndpointURL != "http://sts.local:1" || p.EndpointURL != "http://127.0.0.1:7070" {
+		t.Errorf("services: STS endpoint %q, S3 endpoint %q", p.STSEndpointURL, p.EndpointURL)
+	}
+	// Keys and a role_arn: the SDK assumes the role with the keys, and
+	// the hint says so.
+	if p := byName["keys-role"]; p.AccessKeyID != "" || !strings.Contains(p.Hint(), "the profile's own static credentials") {
+		t.Errorf("keys-role: AccessKeyID %q, hint %q", p.AccessKeyID, p.Hint())
 	}
 	if got := byName["self"].AccessKeyID; got != "" {
 		t.Errorf("assume-role profile exposes AccessKeyID %q; only static profiles may", got)

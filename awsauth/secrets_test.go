@@ -139,7 +139,7 @@ func TestNamedProfileWithoutCredentialsNeverAsksIMDS(t *testing.T) {
 
 	refused := map[string]string{
 		"region-only": `profile "region-only" has no usable credentials: no credentials: add keys, sso_session, role_arn or credential_process: aws configure --profile region-only (keys), or aws configure sso --profile region-only (a named profile never falls back to the EC2 instance role)`,
-		"half-key":    `profile "half-key" has no usable credentials: aws_access_key_id is set without aws_secret_access_key: add aws_secret_access_key to profile half-key: aws configure --profile half-key (a named profile never falls back to the EC2 instance role)`,
+		"half-key":    `profile "half-key" cannot be used: aws_access_key_id is set without aws_secret_access_key: add aws_secret_access_key to profile half-key: aws configure --profile half-key`,
 		"role-only":   `profile "role-only" has no usable credentials: role_arn is set without source_profile or credential_source: add source_profile or credential_source to profile role-only (a named profile never falls back to the EC2 instance role)`,
 	}
 	for name, want := range refused {

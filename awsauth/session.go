@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,12 +30,15 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/processcreds"
+	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 )
 
 // Session is one profile's resolved configuration.
@@ -152,18 +157,28 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 		// instance metadata service for it.
 		loadOpts = append(loadOpts, config.WithEC2IMDSClientEnableState(imds.ClientDisabled))
 	}
-	stsEndpoint := ""
+	stsBase := ""
 	for _, p := range infos {
 		if p.Name == profile {
-			stsEndpoint = p.STSEndpointURL
+			stsBase = p.baseEndpoint
 		}
 	}
+	if v := os.Getenv("AWS_ENDPOINT_URL"); v != "" {
+		stsBase = v
+	}
+	if ignore, _ := strconv.ParseBool(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")); ignore {
+		stsBase = ""
+	}
 	loadOpts = append(loadOpts, config.WithAssumeRoleCredentialOptions(func(o *stscreds.AssumeRoleOptions) {
-		// The SDK builds the AssumeRole client before it reads endpoint_url,
-		// so a role profile of an S3-compatible service (or a test peer)
-		// would call the public STS. Send it where the aws CLI does.
-		if c, ok := o.Client.(*sts.Client); ok && stsEndpoint != "" && os.Getenv("AWS_ENDPOINT_URL_STS") == "" {
-			o.Client = sts.New(c.Options(), func(so *sts.Options) { so.BaseEndpoint = aws.String(stsEndpoint) })
+		// The SDK builds the AssumeRole client before it reads the
+		// endpoint_url that applies to every service (the profile's, or
+		// AWS_ENDPOINT_URL), so a role profile of an S3-compatible service
+		// (or a test peer) would call the public STS. Where no STS
+		// endpoint of its own is set (AWS_ENDPOINT_URL_STS, the profile's
+		// [services] sts endpoint_url: those the SDK did apply), send it
+		// where the aws CLI does.
+		if c, ok := o.Client.(*sts.Client); ok && stsBase != "" && c.Options().BaseEndpoint == nil {
+			o.Client = sts.New(c.Options(), func(so *sts.Options) { so.BaseEndpoint = aws.String(stsBase) })
 		}
 		serial := aws.ToString(o.SerialNumber)
 		o.TokenProvider = func() (string, error) {
@@ -199,7 +214,13 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return nil, classifyCredentialError(profile, err)
+		info := ProfileInfo{Name: profile}
+		for _, p := range infos {
+			if p.Name == profile {
+				info = p
+			}
+		}
+		return nil, classifyCredentialError(info, err)
 	}
 	s.AccessKeyID = creds.AccessKeyID
 	return s, nil
@@ -226,6 +247,10 @@ func checkCredentialSource(profile string, infos []ProfileInfo) (allowIMDS bool,
 	case profile == "default" && info.Problem == problemNoCredentials:
 		// A [default] with only a region is how instances are set up.
 		return true, nil
+	case info.refused:
+		return false, &loadError{
+			msg: fmt.Sprintf("profile %q cannot be used: %s: %s", profile, info.Problem, info.Hint()),
+		}
 	case info.noSource:
 		return false, &loadError{
 			msg: fmt.Sprintf("profile %q has no usable credentials: %s: %s (a named profile never falls back to the EC2 instance role)", profile, info.Problem, info.Hint()),
@@ -278,11 +303,12 @@ func classifyLoadError(profile string, err error) error {
 	return &loadError{err: err, msg: fmt.Sprintf("load AWS profile %q: %s: fix the config file or pick another profile", profile, firstLine(err.Error()))}
 }
 
-func classifyCredentialError(profile string, err error) error {
-	name := profile
-	if name == "" {
-		name = "default"
-	}
+// classifyCredentialError tells why a profile yielded no credentials, from
+// the SDK's typed errors: the call that failed (AssumeRole, the SSO role
+// credentials, the web identity exchange), its error code or the network
+// failure, and the fix for that kind of profile.
+func classifyCredentialError(info ProfileInfo, err error) error {
+	name := cmp.Or(info.Name, "default")
 	quoted := shellQuote(name)
 	fail := func(format string, a ...any) error {
 		return &loadError{err: err, msg: fmt.Sprintf("profile %q: ", name) + fmt.Sprintf(format, a...)}
@@ -302,8 +328,53 @@ func classifyCredentialError(profile string, err error) error {
 		}
 		return fail("credential_process: %s: run the profile's credential_process command by hand to see its output", firstLine(pe.Err.Error()))
 	}
+	var token *ssocreds.InvalidTokenError
+	if errors.As(err, &token) || info.Kind == KindSSO && errors.Is(err, fs.ErrNotExist) {
+		// A legacy SSO profile says so with a type; one with sso_session
+		// fails to open the token cache file.
+		return fail("no valid SSO token (never signed in on this machine, or the session expired): run `aws sso login --profile %s`", quoted)
+	}
+	code := s3err.Code(err)
+	var op *smithy.OperationError
+	if errors.As(err, &op) {
+		where, unreachable := unreachableEndpoint(err)
+		switch op.OperationName {
+		case "AssumeRole":
+			switch {
+			case unreachable != "":
+				return fail("AssumeRole of %s: STS at %s %s: set the STS endpoint (endpoint_url, a [services] sts endpoint_url, or AWS_ENDPOINT_URL_STS) or check the network", info.RoleARN, where, unreachable)
+			case code == "AccessDenied":
+				return fail("AssumeRole of %s was denied: %s", info.RoleARN, strings.TrimPrefix(info.Hint(), "if AssumeRole is denied: "))
+			case s3err.IsCredential(err) || code == "InvalidClientTokenId":
+				return fail("the credentials that assume %s were rejected (%s): refresh those of %s", info.RoleARN, code, roleSource(info))
+			}
+			return fail("AssumeRole of %s: %s", info.RoleARN, firstLine(err.Error()))
+		case "AssumeRoleWithWebIdentity":
+			switch {
+			case unreachable != "":
+				return fail("AssumeRoleWithWebIdentity of %s: STS at %s %s: check the network or AWS_ENDPOINT_URL_STS", info.RoleARN, where, unreachable)
+			case code == "InvalidIdentityToken", code == "ExpiredTokenException", code == "IDPRejectedClaim":
+				return fail("the web identity token was rejected (%s): check that web_identity_token_file holds a fresh token and that %s trusts its issuer", code, info.RoleARN)
+			case code == "AccessDenied":
+				return fail("AssumeRoleWithWebIdentity of %s was denied: its trust policy must allow the token's issuer and subject", info.RoleARN)
+			}
+			return fail("AssumeRoleWithWebIdentity of %s: %s", info.RoleARN, firstLine(err.Error()))
+		case "GetRoleCredentials":
+			switch {
+			case unreachable != "":
+				return fail("the SSO portal at %s %s: check sso_region and the network", where, unreachable)
+			case code == "UnauthorizedException":
+				return fail("the SSO session expired: run `aws sso login --profile %s`", quoted)
+			case code == "ForbiddenException", code == "ResourceNotFoundException":
+				return fail("IAM Identity Center gives you no role %s in account %s (%s): check sso_account_id and sso_role_name, or ask for the assignment", info.SSORoleName, info.SSOAccountID, code)
+			}
+			return fail("SSO role credentials: %s", firstLine(err.Error()))
+		}
+	}
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "failed to retrieve jwt"):
+		return fail("web_identity_token_file cannot be read: check that the file exists and is readable (the platform, e.g. EKS, writes it)")
 	case strings.Contains(msg, "SSO") || strings.Contains(msg, "sso"):
 		return fail("the SSO session is missing or expired: run `aws sso login --profile %s`", quoted)
 	case strings.Contains(msg, "expired"):
@@ -312,6 +383,40 @@ func classifyCredentialError(profile string, err error) error {
 		return fail("no usable credentials: add aws_access_key_id/aws_secret_access_key, sso_session, role_arn or credential_process to it")
 	}
 	return fail("cannot get credentials: %s", firstLine(msg))
+}
+
+// roleSource names what assumes a profile's role, for messages.
+func roleSource(info ProfileInfo) string {
+	switch {
+	case info.SourceProfile != "":
+		return "profile " + info.SourceProfile
+	case info.CredentialSource != "":
+		return "credential_source " + info.CredentialSource
+	}
+	return "profile " + cmp.Or(info.Name, "default")
+}
+
+// unreachableEndpoint tells a request that got no HTTP answer: where it
+// went and why ("" when the endpoint did answer).
+func unreachableEndpoint(err error) (endpoint, why string) {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return "", ""
+	}
+	endpoint = ue.URL
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		endpoint = u.Scheme + "://" + u.Host
+	}
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return endpoint, "has a host name that does not resolve"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return endpoint, "refused the connection"
+	case ue.Timeout():
+		return endpoint, "did not answer"
+	}
+	return endpoint, "cannot be reached: " + firstLine(ue.Err.Error())
 }
 
 func firstLine(s string) string {

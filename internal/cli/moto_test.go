@@ -23,6 +23,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -126,6 +128,35 @@ func TestMotoProfiles(t *testing.T) {
 			t.Errorf("%s with AWS_ENDPOINT_URL_STS: want account %s, the assumed role, ok:\n%s", motoserver.RoleProfile, s.Dest.ID, l)
 		}
 	})
+
+	// The other ways the aws CLI is told where STS is: a [services]
+	// section named by the profile, and AWS_ENDPOINT_URL for every
+	// service. Each role profile must resolve to the destination account.
+	base, err := os.ReadFile(os.Getenv("AWS_CONFIG_FILE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct{ section, env string }{
+		"role-services": {section: fmt.Sprintf("services = moto\n\n[services moto]\ns3 =\n  endpoint_url = %s\nsts =\n  endpoint_url = %s\n", s.URL, s.URL)},
+		"role-env":      {env: s.URL},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := fmt.Sprintf("%s\n[profile %s]\nregion = %s\nrole_arn = %s\nsource_profile = %s\n%s",
+				base, name, motoserver.Region, s.DestRole, motoserver.OriginProfile, c.section)
+			path := filepath.Join(t.TempDir(), "config")
+			if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("AWS_CONFIG_FILE", path)
+			if c.env != "" {
+				t.Setenv("AWS_ENDPOINT_URL", c.env)
+			}
+			r = run(t, "profiles")
+			if l := line(name); !strings.Contains(l, " "+s.Dest.ID+" ") || !strings.Contains(l, "assumed-role/s3migrate-dest/") || !strings.HasSuffix(strings.TrimSpace(l), " ok") {
+				t.Errorf("%s: want account %s, the assumed role, ok:\n%s", name, s.Dest.ID, l)
+			}
+		})
+	}
 }
 
 // TestMotoMigration: policy (ARN principal, stored JSON), preflight, diff,
