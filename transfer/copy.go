@@ -70,7 +70,7 @@ func quoteETag(etag string) *string {
 
 // serverCopy copies one object with CopyObject as the destination identity.
 // Metadata, content headers and tags are copied by the server.
-func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string) error {
+func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string, f *inFlight) error {
 	w := e.settings(src)
 	in := &s3.CopyObjectInput{
 		Bucket:               aws.String(e.opt.Dst.Bucket),
@@ -96,6 +96,7 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string) erro
 		return e.copyErr(src.Key, dstKey, errIncomplete)
 	}
 	dst := written(aws.ToString(res.ETag), out.ServerSideEncryption, out.SSECustomerAlgorithm)
+	f.wrote = dst.ETag
 	if dst.ETag == src.ETag {
 		return nil
 	}
@@ -438,6 +439,7 @@ func (e *Engine) multipartCopy(ctx context.Context, rel, dstKey string, oh objec
 		return err
 	}
 	e.uploadEnded(rel)
+	f.wrote = strings.Trim(aws.ToString(out.ETag), `"`)
 	// The ETags of a multipart copy are not comparable with the source's
 	// (another part layout, and the destination's encryption): the
 	// full-object checksum is, where both sides have one.
@@ -616,6 +618,7 @@ func (e *Engine) relayCopy(ctx context.Context, ent Entry, dstKey string, f *inF
 		if err != nil {
 			return err
 		}
+		f.wrote = dst.ETag
 		if err := checkIntegrity(oh.object(src.Key), oh.sums, dst, dstSums); err != nil {
 			return e.copyErr(src.Key, dstKey, err)
 		}
@@ -680,7 +683,7 @@ func (e *Engine) fetchRange(ctx context.Context, key, etag string, offset, lengt
 
 // putMarker writes a directory marker with the source's headers and tags,
 // read as the identity that would do the copy.
-func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay bool) error {
+func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay bool, f *inFlight) error {
 	reader, who := e.ep.srcViaDst(), e.ep.DstName
 	if relay {
 		reader, who = e.ep.Src, e.ep.SrcName
@@ -689,7 +692,8 @@ func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay
 	if err != nil {
 		return err
 	}
-	_, _, err = e.putObject(ctx, dstKey, nil, oh, e.settings(src))
+	dst, _, err := e.putObject(ctx, dstKey, nil, oh, e.settings(src))
+	f.wrote = dst.ETag
 	return err
 }
 

@@ -32,6 +32,19 @@ type DiffOptions struct {
 	// is changed. NewHeadChecksums gives one; SrcSums/DstSums serve as such
 	// when they can.
 	SrcHeads, DstHeads HeadAPI
+	// Copies, when set, recalls what earlier runs copied: a key whose
+	// source is still the size and ETag that was copied and whose
+	// destination still has the ETag that copy wrote is identical without
+	// a request, even where the two ETags cannot be compared (the
+	// destination encrypts with KMS by default, so every copy's ETag
+	// differs from the source's MD5).
+	Copies CopyLog
+}
+
+// CopyLog recalls, per relative key, the source a completed copy read
+// (size and ETag) and the ETag of the object it wrote.
+type CopyLog interface {
+	Copied(rel string) (srcSize int64, srcETag, dstETag string, ok bool)
 }
 
 // HeadAPI describes one key as HeadObject does, encryption included.
@@ -104,7 +117,7 @@ func Diff(ctx context.Context, src, dst iter.Seq2[Object, error], opt DiffOption
 				if cd.SSE == "" {
 					cd.SSE = opt.DstSSE
 				}
-				changed, reason, err := compare(ctx, cs, cd, opt)
+				changed, reason, err := compare(ctx, srel, cs, cd, opt)
 				if err != nil {
 					yield(Entry{}, err)
 					return
@@ -124,7 +137,7 @@ func Diff(ctx context.Context, src, dst iter.Seq2[Object, error], opt DiffOption
 }
 
 // compare decides whether a key present on both sides differs.
-func compare(ctx context.Context, s, d Object, opt DiffOptions) (bool, string, error) {
+func compare(ctx context.Context, rel string, s, d Object, opt DiffOptions) (bool, string, error) {
 	if s.Size != d.Size {
 		return true, fmt.Sprintf("size %s → %s", FormatBytes(d.Size), FormatBytes(s.Size)), nil
 	}
@@ -157,6 +170,11 @@ func compare(ctx context.Context, s, d Object, opt DiffOptions) (bool, string, e
 	changed, reason, _ := etagDiffers(s, d)
 	if !changed {
 		return false, "", nil
+	}
+	if opt.Copies != nil {
+		if size, srcETag, dstETag, ok := opt.Copies.Copied(rel); ok && size == s.Size && srcETag == s.ETag && dstETag == d.ETag {
+			return false, "", nil
+		}
 	}
 	sh, dh := opt.SrcHeads, opt.DstHeads
 	if sh == nil {

@@ -96,6 +96,9 @@ type inFlight struct {
 	strategy atomic.Value // string
 	attempt  atomic.Int32
 	started  time.Time
+	// wrote is the ETag of the destination object the last successful
+	// attempt wrote; only the worker that owns the copy touches it.
+	wrote string
 }
 
 // New builds an engine. It does nothing until Run.
@@ -440,6 +443,7 @@ func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent
 	attempt := 0
 	for attempt = 1; attempt <= e.opt.MaxAttempts; attempt++ {
 		f.attempt.Store(int32(attempt))
+		f.wrote = ""
 		e.bytesDone.Add(-f.done.Swap(0))
 		if op == "delete" {
 			_, err = e.ep.Dst.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey)})
@@ -464,6 +468,12 @@ func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent
 		strategy = "delete"
 	}
 	if err == nil {
+		if op != "delete" {
+			// What this copy wrote, so a later plan can recognise it
+			// where ETags cannot be compared (a destination that
+			// encrypts with KMS).
+			ent.Dst = Object{Key: dstKey, Size: ent.Src.Size, ETag: f.wrote}
+		}
 		e.rec.Finished(ent, strategy, attempt, nil)
 		e.consecutiveDenied.Store(0)
 		e.anySucceeded.Store(true)
@@ -507,10 +517,10 @@ func (e *Engine) copyOne(ctx context.Context, ent Entry, dstKey string, f *inFli
 		// Some servers refuse CopyObject onto a directory marker; it has no
 		// bytes, so writing it anew with the source's headers is the copy.
 		f.strategy.Store("marker")
-		err = e.putMarker(ctx, ent.Src, dstKey, relay)
+		err = e.putMarker(ctx, ent.Src, dstKey, relay, f)
 	case !relay && !large:
 		f.strategy.Store("copy")
-		err = e.serverCopy(ctx, ent.Src, dstKey)
+		err = e.serverCopy(ctx, ent.Src, dstKey, f)
 	case !relay:
 		f.strategy.Store("multipart copy")
 		err = e.serverMultipartCopy(ctx, ent, dstKey, f)

@@ -178,6 +178,69 @@ func TestDiffDoesNotCompareKMSETags(t *testing.T) {
 	}
 }
 
+// TestDiffRecognisesItsOwnCopies: on a destination that encrypts with KMS
+// by default every copy's ETag differs from the source's MD5, and the
+// listing does not say why. A key the journal recalls as copied from this
+// very source version, with the destination still holding what the copy
+// wrote, is identical with no request; a source that changed since, or a
+// destination object replaced since, is not taken on trust.
+func TestDiffRecognisesItsOwnCopies(t *testing.T) {
+	src := transfer.Object{Key: "a", Size: 11, ETag: "5eb63bbbe01eeed093cb22bb8f5acdc3"}
+	dst := transfer.Object{Key: "a", Size: 11, ETag: "2bd3f0b1d7c4c4a9c7a3e6c1e57a7d34"}
+	heads := &countingHeads{}
+	run := func(log copyLog, s, d transfer.Object) (transfer.Entry, int) {
+		heads.n = 0
+		var out []transfer.Entry
+		opt := transfer.DiffOptions{Copies: log, SrcHeads: heads, DstHeads: heads}
+		for e, err := range transfer.Diff(context.Background(), seq(s), seq(d), opt) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, e)
+		}
+		if len(out) != 1 {
+			t.Fatalf("%d entries", len(out))
+		}
+		return out[0], heads.n
+	}
+	copied := copyLog{"a": {size: 11, src: src.ETag, dst: dst.ETag}}
+	if e, n := run(copied, src, dst); e.Class != transfer.ClassIdentical || n != 0 {
+		t.Errorf("own copy: %v (%s) after %d HEADs, want identical after none", e.Class, e.Reason, n)
+	}
+	changedSrc := src
+	changedSrc.ETag = "0123456789abcdef0123456789abcdef"
+	if _, n := run(copied, changedSrc, dst); n == 0 {
+		t.Error("a source changed since the copy was taken on trust (no HEAD)")
+	}
+	replaced := dst
+	replaced.ETag = "fedcba9876543210fedcba9876543210"
+	if _, n := run(copied, src, replaced); n == 0 {
+		t.Error("a destination replaced since the copy was taken on trust (no HEAD)")
+	}
+	if _, n := run(copyLog{}, src, dst); n == 0 {
+		t.Error("a key never copied was taken on trust (no HEAD)")
+	}
+}
+
+type copyLog map[string]struct {
+	size     int64
+	src, dst string
+}
+
+func (l copyLog) Copied(rel string) (int64, string, string, bool) {
+	c, ok := l[rel]
+	return c.size, c.src, c.dst, ok
+}
+
+// countingHeads counts HEADs; its answers say nothing (the tests only
+// ask whether one was sent).
+type countingHeads struct{ n int }
+
+func (h *countingHeads) Head(_ context.Context, key string) (transfer.Object, error) {
+	h.n++
+	return transfer.Object{Key: key}, nil
+}
+
 const copyResultKMS = `<?xml version="1.0" encoding="UTF-8"?>
 <CopyObjectResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LastModified>2025-01-01T00:00:00.000Z</LastModified><ETag>&quot;2bd3f0b1d7c4c4a9c7a3e6c1e57a7d34&quot;</ETag>%s</CopyObjectResult>`
 

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -592,5 +593,58 @@ func TestIncludeExclude(t *testing.T) {
 	}
 	if r := run(t, withProfiles("sync", "s3://"+src+"/d", "s3://"+dst+"/d", "--exclude", "[oops")...); r.code != 2 || !strings.Contains(r.stderr, `--exclude "[oops"`) {
 		t.Errorf("bad pattern: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestJournalRecallsWhatEachCopyWrote: whatever the strategy (copy,
+// multipart copy, relay, marker), the journal records the ETag of the
+// object the copy wrote, which is what the destination then lists: a
+// re-run's plan recognises its own copies by it where ETags cannot be
+// compared (a destination that encrypts with KMS by default).
+func TestJournalRecallsWhatEachCopyWrote(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-copied")
+	ctx := context.Background()
+	oc := sb.Client(sb.Origin)
+	put(t, oc, src, "s/small.txt", "r/small.txt")
+	big := bytes.Repeat([]byte("x"), 6<<20)
+	for k, body := range map[string][]byte{"s/big.bin": big, "r/big.bin": big, "s/dir/": nil, "r/dir/": nil} {
+		if _, err := oc.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(k), Body: bytes.NewReader(body)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		prefix string
+		mode   transfer.Mode
+	}{{"s/", transfer.ModeServerSide}, {"r/", transfer.ModeRelay}} {
+		p := openPair(t, "s3://"+src+"/"+c.prefix, "s3://"+dst+"/"+c.prefix)
+		opt := migration.DefaultOptions()
+		opt.Mode, opt.MultipartThreshold, opt.PartSize = c.mode, 5<<20, 5<<20
+		path := filepath.Join(t.TempDir(), "m.db")
+		m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := m.Run(ctx, migration.RunOptions{})
+		m.Close()
+		if out.Err != nil || out.Result.Copied != 3 {
+			t.Fatalf("%s: %v, %+v", c.mode, out.Err, out.Result)
+		}
+		j, err := journal.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rel := range []string{"small.txt", "dir/", "big.bin"} {
+			h, err := sb.Client(sb.Dest).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(dst), Key: aws.String(c.prefix + rel)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, wrote, ok := j.Copied(rel)
+			if want := strings.Trim(aws.ToString(h.ETag), `"`); !ok || wrote != want {
+				t.Errorf("%s %s: the journal recalls ETag %q (%v), the destination has %q", c.mode, rel, wrote, ok, want)
+			}
+		}
+		j.Close()
 	}
 }

@@ -37,7 +37,11 @@ const appID = 0x73336d67
 // Version 2 stores the migration's typed definition (a JSON document owned by
 // internal/migration), the run counter, and the listing facts each plan row
 // needs to be copied without listing again.
-const schemaVersion = 2
+//
+// Version 3 adds copied_etag, the ETag of the object a completed copy wrote.
+// A version 2 journal is upgraded in place by Open (the column is added,
+// empty), so a migration started by the previous release resumes.
+const schemaVersion = 3
 
 const schema = `
 CREATE TABLE migration (
@@ -75,7 +79,8 @@ CREATE TABLE object (
 	checksum    TEXT NOT NULL DEFAULT '',
 	dst_size    INTEGER NOT NULL DEFAULT 0,
 	dst_etag    TEXT NOT NULL DEFAULT '',
-	run         INTEGER NOT NULL DEFAULT 0
+	run         INTEGER NOT NULL DEFAULT 0,
+	copied_etag TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 -- Paging through "failed" rows of a 10M-key plan must not scan the table.
 CREATE INDEX object_status ON object (status, rel);
@@ -290,6 +295,12 @@ func Open(path string) (*Journal, error) {
 	}
 	db, def, state, err := openExisting(path)
 	if err == nil {
+		if err = upgrade(db); err != nil {
+			db.Close()
+			err = fmt.Errorf("upgrade journal %s: %w", path, err)
+		}
+	}
+	if err == nil {
 		if err = recordHolder(db); err != nil {
 			db.Close()
 			err = fmt.Errorf("open journal %s: %w (is the file or its directory read-only?)", path, err)
@@ -390,10 +401,36 @@ func checkVersion(db *sql.DB) error {
 	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	if version != schemaVersion {
+	if version != schemaVersion && version != 2 {
 		return fmt.Errorf("journal schema version %d, this s3migrate reads version %d: finish it with the s3migrate that wrote it, or start a new migration (objects already copied are found identical and skipped)", version, schemaVersion)
 	}
 	return nil
+}
+
+// upgrade brings a journal of an earlier schema to this one, under the
+// journal's lock. Only additive changes are upgraded.
+func upgrade(db *sql.DB) error {
+	var version int64
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version == schemaVersion {
+		return nil
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, stmt := range []string{
+		`ALTER TABLE object ADD COLUMN copied_etag TEXT NOT NULL DEFAULT ''`,
+		fmt.Sprintf("PRAGMA user_version = %d", schemaVersion),
+	} {
+		if _, err := tx.Exec(stmt); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 func readDefinition(db *sql.DB) (Definition, State, error) {

@@ -571,7 +571,7 @@ func TestNoCredentials(t *testing.T) {
 		"migration.holder_pid", "migration.holder_host",
 		"object.rel", "object.src_key", "object.size", "object.etag", "object.class", "object.status",
 		"object.attempts", "object.strategy", "object.error_code", "object.http_status", "object.error", "object.bytes",
-		"object.mtime", "object.storage", "object.checksum", "object.dst_size", "object.dst_etag", "object.run",
+		"object.mtime", "object.storage", "object.checksum", "object.dst_size", "object.dst_etag", "object.run", "object.copied_etag",
 		"part.rel", "part.part", "part.etag",
 		"upload.rel", "upload.upload_id", "upload.src_etag", "upload.part_size", "upload.started",
 	}
@@ -598,5 +598,87 @@ func BenchmarkRecord(b *testing.B) {
 	}
 	if err := j.Flush(); err != nil { // the commits are part of the cost
 		b.Fatal(err)
+	}
+}
+
+// TestCopiedRecallsWhatACopyWrote: a completed copy is recalled with the
+// source it read and the ETag it wrote; a failed one, a skipped key and a
+// key copied again but not yet done are not.
+func TestCopiedRecallsWhatACopyWrote(t *testing.T) {
+	j := newJournal(t)
+	done, failed := entry("a.txt", transfer.ClassNew, 10), entry("b.txt", transfer.ClassNew, 20)
+	j.Planned(done)
+	j.Planned(failed)
+	j.Planned(entry("c.txt", transfer.ClassIdentical, 30))
+	wrote := done
+	wrote.Dst = transfer.Object{Key: "dst/a.txt", Size: 10, ETag: "kms-etag-of-the-copy"}
+	j.Finished(wrote, "copy", 1, nil)
+	j.Finished(failed, "copy", 3, errors.New("boom"))
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	size, src, dst, ok := j.Copied("a.txt")
+	if !ok || size != 10 || src != "etag-a.txt" || dst != "kms-etag-of-the-copy" {
+		t.Errorf("Copied(a.txt) = %d, %q, %q, %v", size, src, dst, ok)
+	}
+	for _, rel := range []string{"b.txt", "c.txt", "missing"} {
+		if _, _, _, ok := j.Copied(rel); ok {
+			t.Errorf("Copied(%s) recalled a copy that did not complete", rel)
+		}
+	}
+	// Planned again as changed: pending, so the old copy is not recalled.
+	j.Planned(entry("a.txt", transfer.ClassChanged, 11))
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, ok := j.Copied("a.txt"); ok {
+		t.Error("a key planned again is still recalled as copied")
+	}
+}
+
+// TestOpenUpgradesSchema2: a journal written by the previous release
+// (schema 2, without copied_etag) is listed as it is and upgraded in place
+// by Open, keeping its rows.
+func TestOpenUpgradesSchema2(t *testing.T) {
+	j := newJournal(t)
+	j.Planned(entry("a.txt", transfer.ClassNew, 10))
+	path := j.Path()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`ALTER TABLE object DROP COLUMN copied_etag`, `PRAGMA user_version = 2`} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	if _, _, err := ReadDefinition(path); err != nil {
+		t.Fatalf("ReadDefinition of schema 2: %v", err)
+	}
+	j, err = Open(path)
+	if err != nil {
+		t.Fatalf("Open of schema 2: %v", err)
+	}
+	defer j.Close()
+	rows, err := j.Rows("", "", 10)
+	if err != nil || len(rows) != 1 || rows[0].Rel != "a.txt" {
+		t.Fatalf("rows after the upgrade: %+v, %v", rows, err)
+	}
+	e := entry("a.txt", transfer.ClassNew, 10)
+	e.Dst.ETag = "written"
+	j.Finished(e, "copy", 1, nil)
+	if err := j.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, dst, ok := j.Copied("a.txt"); !ok || dst != "written" {
+		t.Errorf("Copied after the upgrade: %q, %v", dst, ok)
+	}
+	var version int
+	if err := j.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
+		t.Errorf("user_version %d (%v), want %d", version, err, schemaVersion)
 	}
 }

@@ -41,6 +41,25 @@ type Row struct {
 	Run int64
 }
 
+// copiedETag is what a settled row records as written: the destination
+// ETag of a completed copy (Finished gets the entry with the object the
+// copy wrote), nothing for any other outcome.
+func (r Row) copiedETag() string {
+	if r.Status != StatusDone {
+		return ""
+	}
+	return r.DstETag
+}
+
+// Copied recalls the completed copy of rel: the source's size and ETag it
+// read and the ETag of the object it wrote (transfer.CopyLog). A copy
+// recorded by a journal of schema 2 is not recalled.
+func (j *Journal) Copied(rel string) (srcSize int64, srcETag, dstETag string, ok bool) {
+	err := j.db.QueryRow(`SELECT size, etag, copied_etag FROM object WHERE rel = ? AND status = 'done' AND copied_etag != ''`, rel).
+		Scan(&srcSize, &srcETag, &dstETag)
+	return srcSize, srcETag, dstETag, err == nil
+}
+
 // Entry turns a plan row back into the diff entry the engine copies.
 func (r Row) Entry(src, dst transfer.Location) transfer.Entry {
 	e := transfer.Entry{Rel: r.Rel, Class: r.Class}

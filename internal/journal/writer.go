@@ -84,10 +84,10 @@ var stmtSQL = [numStmts]string{
 		mtime = ?7, storage = ?8, checksum = ?9, dst_size = ?10, dst_etag = ?11,
 		-- a resumed run re-plans what it copied as identical: it stays done
 		status = CASE WHEN status = 'done' AND ?6 = 'skipped' THEN 'done' ELSE ?6 END`,
-	stmtFinished: `INSERT INTO object (rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes, run)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+	stmtFinished: `INSERT INTO object (rel, src_key, size, etag, class, status, attempts, strategy, error_code, http_status, error, bytes, run, copied_etag)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
 		ON CONFLICT (rel) DO UPDATE SET status = ?6, attempts = ?7, strategy = ?8,
-		error_code = ?9, http_status = ?10, error = ?11, bytes = ?12, run = ?13`,
+		error_code = ?9, http_status = ?10, error = ?11, bytes = ?12, run = ?13, copied_etag = ?14`,
 	stmtUploadStarted: `INSERT OR REPLACE INTO upload (rel, upload_id, src_etag, part_size, started) VALUES (?, ?, ?, ?, ?)`,
 	stmtPartsDelete:   `DELETE FROM part WHERE rel = ?`,
 	// Only parts of an open upload are kept: a part finishing after its
@@ -106,7 +106,7 @@ var stmtSQL = [numStmts]string{
 	// The common case of Finished: the row was planned. An UPDATE of the
 	// outcome columns costs less than the upsert, which binds every column.
 	stmtSettle: `UPDATE object SET status = ?2, attempts = ?3, strategy = ?4, error_code = ?5, http_status = ?6,
-		error = ?7, bytes = ?8, run = ?9 WHERE rel = ?1`,
+		error = ?7, bytes = ?8, run = ?9, copied_etag = ?10 WHERE rel = ?1`,
 }
 
 // writer is the batching half of a Journal: callers enqueue ops, one
@@ -393,11 +393,11 @@ func (j *Journal) exec(o op) error {
 			r.MTime, r.StorageClass, r.Checksum, r.DstSize, r.DstETag)
 	case opFinished:
 		var res sql.Result
-		res, err = s[stmtSettle].Exec(r.Rel, r.Status, r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+		res, err = s[stmtSettle].Exec(r.Rel, r.Status, r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run, r.copiedETag())
 		if n, rerr := rowsAffected(res, err); rerr == nil && n == 0 {
 			// Not planned (a caller that records outcomes only): insert it.
 			_, err = s[stmtFinished].Exec(r.Rel, r.SrcKey, r.Size, r.ETag, r.Class.String(), r.Status,
-				r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run)
+				r.Attempts, r.Strategy, r.ErrorCode, r.HTTPStatus, r.Error, r.Bytes, o.run, r.copiedETag())
 		}
 	case opBeginRun:
 		if _, err = s[stmtRunNext].Exec(); err == nil {

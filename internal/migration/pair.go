@@ -35,6 +35,10 @@ type Pair struct {
 	// destination identity on the destination bucket, and SrcViaDst the
 	// destination identity on the source bucket (server-side reads).
 	SrcClient, DstClient, SrcViaDst *s3.Client
+	// Copies recalls what earlier runs of the migration copied (its
+	// journal), so a re-run's plan knows its own copies without a request
+	// where ETags cannot be compared; nil for a plan without a journal.
+	Copies transfer.CopyLog
 }
 
 // Open loads both profiles (the same session when they are one profile),

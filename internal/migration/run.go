@@ -147,6 +147,8 @@ func (m *Migration) newEngine(dryRun bool) {
 	eo := m.Def.engineOptions()
 	eo.DryRun = dryRun
 	if m.j != nil {
+		// The plan recognises what earlier runs copied (see Pair.Copies).
+		m.Pair.Copies = m.j
 		m.frontier = newFrontier()
 		eo.Recorder = trackingRecorder{Recorder: m.j, f: m.frontier}
 	}

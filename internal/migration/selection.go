@@ -49,7 +49,7 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 		for _, it := range sel {
 			src := transfer.Location{Bucket: p.Src.Bucket, Prefix: p.Src.Prefix + it}
 			dst := transfer.Location{Bucket: p.Dst.Bucket, Prefix: p.Dst.Prefix + it}
-			opt := transfer.DiffOptions{SrcPrefix: p.Src.Prefix, DstPrefix: p.Dst.Prefix, Mode: p.Compare}
+			opt := transfer.DiffOptions{SrcPrefix: p.Src.Prefix, DstPrefix: p.Dst.Prefix, Mode: p.Compare, Copies: p.Copies}
 			if p.Compare == transfer.CompareChecksum {
 				opt.SrcSums = transfer.NewHeadChecksums(p.SrcClient, p.Src.Bucket)
 				opt.DstSums = transfer.NewHeadChecksums(p.DstClient, p.Dst.Bucket)
