@@ -564,15 +564,18 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 	if err != nil {
 		return err
 	}
-	// The upload gets no checksum algorithm: S3 computes each copied
-	// part's checksum in the upload's algorithm, but Versity Gateway
-	// (v1.8.0, the sandbox) stores the whole source object's checksum as
-	// the part's when the algorithms match, so the full-object checksum it
-	// assembles is wrong and completion fails with BadDigest. Without one,
-	// S3 stores its default (CRC64NVME, full object); the source's stored
-	// full-object checksum is still compared with the result's below when
-	// the algorithms agree.
-	oh.sumAlgo = ""
+	// The upload carries the source's checksum algorithm: S3 computes each
+	// copied part's checksum in it and, for a full-object CRC, checks the
+	// object it assembles against the source's value at completion. A
+	// server seen to report the source object's checksum for a part of it
+	// (it did not compute it: Versity Gateway v1.8.0, the sandbox, does
+	// this) gets uploads without an algorithm from then on, and the
+	// operator is told what that costs. CRC64NVME is what S3 computes for
+	// an upload without an algorithm anyway (full object), and the result
+	// is compared with the source's below, so it is not asked for.
+	if e.partSumsUntrusted.Load() || oh.sumAlgo == types.ChecksumAlgorithmCrc64nvme {
+		oh.sumAlgo = ""
+	}
 	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
 		out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
@@ -588,15 +591,34 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 		if r == nil {
 			return "", sumFields{}, errIncomplete
 		}
+		sum := sumFields{r.ChecksumCRC32, r.ChecksumCRC32C, r.ChecksumSHA1, r.ChecksumSHA256, r.ChecksumCRC64NVME}
+		if whole := oh.sums[string(algo)]; whole != "" && length < oh.size && sum.get(string(algo)) == whole {
+			return "", sumFields{}, errPartSumNotComputed
+		}
 		f.done.Add(length)
 		e.bytesDone.Add(length)
-		return aws.ToString(r.ETag), sumFields{r.ChecksumCRC32, r.ChecksumCRC32C, r.ChecksumSHA1, r.ChecksumSHA256, r.ChecksumCRC64NVME}, nil
+		return aws.ToString(r.ETag), sum, nil
 	})
+	if errors.Is(err, errPartSumNotComputed) {
+		e.abandonUpload(ctx, ent.Rel, dstKey)
+		e.bytesDone.Add(-f.done.Swap(0))
+		if !e.partSumsUntrusted.Swap(true) {
+			e.notice("s3://%s does not compute the checksums of copied parts (it returned the source object's %s for a part of it): "+
+				"large objects copied server-side keep no %s of their own from now on, only the size check; --mode relay keeps it",
+				e.opt.Dst.Bucket, oh.sumAlgo, oh.sumAlgo)
+		}
+		return e.serverMultipartCopy(ctx, ent, dstKey, f)
+	}
 	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
 	}
 	return nil
 }
+
+// errPartSumNotComputed is a copied part whose reported checksum is the
+// whole source object's: the server copied the value instead of computing
+// it, so the checksum it would assemble for the object is wrong.
+var errPartSumNotComputed = errors.New("the server reported the source object's checksum for a part of it")
 
 // relayCopy streams an object through this machine: GET as the origin
 // identity, PUT (or multipart upload) as the destination identity. Memory is

@@ -59,6 +59,9 @@ type Engine struct {
 	phase    Phase
 
 	rate rateWindow
+	// partSumsUntrusted is set once the destination was seen to report the
+	// source object's checksum for a copied part (see serverMultipartCopy).
+	partSumsUntrusted atomic.Bool
 
 	rec     Recorder
 	upMu    sync.Mutex
