@@ -17,42 +17,104 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/internal/faultproxy"
+	"github.com/s3migrate/s3migrate/internal/motoserver"
 )
+
+// peer is an S3 server the kill test runs on: its endpoint, the keys of its
+// two accounts, and clients acting as each.
+type peer struct {
+	name                     string
+	endpoint                 string
+	originKeys, destKeys     [2]string // access key id, secret
+	origin, dest             *s3.Client
+	newPair                  func(ctx context.Context, name string) (src, dst string, err error)
+	small, largeCount, large int
+}
+
+func sandboxPeer(t *testing.T) peer {
+	if sb == nil {
+		t.Skip("end-to-end: needs the sandbox (not started with -short)")
+	}
+	return peer{
+		name: "sandbox", endpoint: sb.Endpoint,
+		originKeys: [2]string{sb.Origin.AccessKey, sb.Origin.SecretKey}, destKeys: [2]string{sb.Dest.AccessKey, sb.Dest.SecretKey},
+		origin: sb.Client(sb.Origin), dest: sb.Client(sb.Dest),
+		newPair: func(ctx context.Context, name string) (string, string, error) {
+			src, dst, err := sb.NewPair(ctx, name)
+			if err == nil {
+				err = sb.GrantRead(ctx, src)
+			}
+			return src, dst, err
+		},
+		small: 1200, largeCount: 2, large: 26 << 20,
+	}
+}
+
+// motoPeer is moto's server: two real accounts and ARNs. It is slower per
+// request than the sandbox (Python), so it gets fewer objects.
+func motoPeer(t *testing.T) peer {
+	m := motoserver.Need(t)
+	client := func(a motoserver.Account) *s3.Client {
+		return s3.New(s3.Options{Region: motoserver.Region, BaseEndpoint: aws.String(m.URL), UsePathStyle: true,
+			Credentials: credentials.NewStaticCredentialsProvider(a.AccessKey, a.SecretKey, "")})
+	}
+	p := peer{
+		name: "moto", endpoint: m.URL,
+		originKeys: [2]string{m.Origin.AccessKey, m.Origin.SecretKey}, destKeys: [2]string{m.Dest.AccessKey, m.Dest.SecretKey},
+		origin: client(m.Origin), dest: client(m.Dest),
+		small: 500, largeCount: 2, large: 16 << 20,
+	}
+	p.newPair = func(ctx context.Context, name string) (string, string, error) {
+		src, dst := fmt.Sprintf("%s-src-%d", name, time.Now().UnixNano()%1e9), fmt.Sprintf("%s-dst-%d", name, time.Now().UnixNano()%1e9)
+		for _, b := range []struct {
+			c    *s3.Client
+			name string
+		}{{p.origin, src}, {p.dest, dst}} {
+			if _, err := b.c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b.name)}); err != nil {
+				return "", "", err
+			}
+		}
+		return src, dst, nil
+	}
+	return p
+}
 
 // TestKillAndResume: `s3migrate sync` is killed with SIGKILL at a random
 // moment; `s3migrate resume` then finishes the migration. Every object
 // arrives intact, no multipart upload is left behind, and the resumed run
-// re-copies at most what was in flight when the process died.
+// re-copies at most what was in flight when the process died. It runs on
+// the sandbox and on moto (two accounts, as on AWS).
 func TestKillAndResume(t *testing.T) {
-	if sb == nil {
-		t.Skip("end-to-end: needs the sandbox (not started with -short)")
-	}
+	t.Run("sandbox", func(t *testing.T) { killAndResume(t, sandboxPeer(t)) })
+	t.Run("moto", func(t *testing.T) { killAndResume(t, motoPeer(t)) })
+}
+
+func killAndResume(t *testing.T, p peer) {
 	bin := build(t)
 	ctx := context.Background()
-	src, dst, err := sb.NewPair(ctx, "kill")
+	src, dst, err := p.newPair(ctx, "kill")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sb.GrantRead(ctx, src); err != nil {
-		t.Fatal(err)
-	}
-	const small, largeCount, largeSize, partSize, concurrency, partConcurrency = 1200, 2, 26 << 20, 5 << 20, 8, 4
-	seed(t, src, small, largeCount, largeSize)
+	small, largeCount, largeSize := p.small, p.largeCount, p.large
+	const partSize, concurrency, partConcurrency = 5 << 20, 8, 4
+	seed(t, p.origin, src, small, largeCount, largeSize)
 	partsPerLarge := (largeSize + partSize - 1) / partSize
 
 	// Every copy request (CopyObject and UploadPartCopy) passes a 30 ms
 	// delay, which stretches the run to several seconds and counts them.
-	proxy, err := faultproxy.New(sb.Endpoint, faultproxy.Rule{Fault: faultproxy.Delay, Rate: 1, Match: faultproxy.IsCopy, Delay: 30 * time.Millisecond})
+	proxy, err := faultproxy.New(p.endpoint, faultproxy.Rule{Fault: faultproxy.Delay, Rate: 1, Match: faultproxy.IsCopy, Delay: 30 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer proxy.Close()
 	dir := t.TempDir()
-	env := append(os.Environ(), profilesVia(t, dir, proxy.URL())...)
+	env := append(os.Environ(), profilesVia(t, dir, proxy.URL(), p.originKeys, p.destKeys)...)
 	env = append(env, "XDG_STATE_HOME="+filepath.Join(dir, "state"), "AWS_PROFILE=")
 
 	args := []string{"sync", "s3://" + src, "s3://" + dst, "--source-profile", "o", "--dest-profile", "d", "--mode", "server-side",
@@ -72,10 +134,11 @@ func TestKillAndResume(t *testing.T) {
 	if err == nil {
 		t.Fatalf("the sync finished before the kill at %v: the test did not kill it mid-run", killAfter)
 	}
-	before := len(listKeys(t, dst))
-	t.Logf("killed after %v with %d of %d objects in the destination", killAfter, before, small+largeCount)
-	if before == 0 || before == small+largeCount {
-		t.Fatalf("killed at %d of %d objects: not mid-run", before, small+largeCount)
+	total := small + largeCount
+	before := len(listKeys(t, p.dest, dst))
+	t.Logf("%s: killed after %v with %d of %d objects in the destination", p.name, killAfter, before, total)
+	if before == 0 || before == total {
+		t.Fatalf("killed at %d of %d objects: not mid-run\n%s", before, total, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "journal ") {
 		t.Fatalf("no journal announced: %s", stderr.String())
@@ -101,33 +164,34 @@ func TestKillAndResume(t *testing.T) {
 	t.Logf("resume:\n%s", out)
 	verify := exec.Command(bin, "verify", "s3://"+src, "s3://"+dst, "--source-profile", "o", "--dest-profile", "d")
 	verify.Env = env
-	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), "verified 1202 of 1202 objects: all match") {
+	if out, err := verify.CombinedOutput(); err != nil || !strings.Contains(string(out), fmt.Sprintf("verified %d of %d objects: all match", total, total)) {
 		t.Errorf("verify after resume: %v\n%s", err, out)
 	}
 	copies := proxy.Stats().Faults[faultproxy.Delay]
 	needed := int64(small + largeCount*partsPerLarge)
 	extra := copies - needed
 	t.Logf("copy requests: %d for %d needed: %d extra (bound: %d in flight)", copies, needed, extra, concurrency+largeCount*partConcurrency)
-	if extra < 0 || extra > concurrency+largeCount*partConcurrency {
+	if extra < 0 || extra > int64(concurrency+largeCount*partConcurrency) {
 		t.Errorf("%d extra copy requests: more than were in flight", extra)
 	}
-	ups, err := sb.Client(sb.Dest).ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(dst)})
+	ups, err := p.dest.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(dst)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ups.Uploads) != 0 {
 		t.Errorf("%d multipart uploads leaked", len(ups.Uploads))
 	}
-	compareBuckets(t, src, dst)
+	compareBuckets(t, p, src, dst)
 }
 
-// profilesVia writes an AWS config pair whose two profiles reach the
-// sandbox through url, and returns the env lines that select it.
-func profilesVia(t *testing.T, dir, url string) []string {
+// profilesVia writes an AWS config pair whose two profiles (o and d, with
+// the given keys) reach the server through url, and returns the env lines
+// that select it.
+func profilesVia(t *testing.T, dir, url string, origin, dest [2]string) []string {
 	t.Helper()
 	cfg := fmt.Sprintf("[profile o]\nregion = us-east-1\nendpoint_url = %[1]s\n[profile d]\nregion = us-east-1\nendpoint_url = %[1]s\n", url)
 	creds := fmt.Sprintf("[o]\naws_access_key_id = %s\naws_secret_access_key = %s\n[d]\naws_access_key_id = %s\naws_secret_access_key = %s\n",
-		sb.Origin.AccessKey, sb.Origin.SecretKey, sb.Dest.AccessKey, sb.Dest.SecretKey)
+		origin[0], origin[1], dest[0], dest[1])
 	cf, kf := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
 	if err := os.WriteFile(cf, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -140,10 +204,9 @@ func profilesVia(t *testing.T, dir, url string) []string {
 
 // seed puts small objects and, among them in key order (where a kill is
 // likely to land), a few multipart ones.
-func seed(t *testing.T, bucket string, small, large, largeSize int) {
+func seed(t *testing.T, c *s3.Client, bucket string, small, large, largeSize int) {
 	t.Helper()
 	ctx := context.Background()
-	c := sb.Client(sb.Origin)
 	work := make(chan int)
 	errs := make(chan error, small)
 	var wg sync.WaitGroup
@@ -187,10 +250,10 @@ func body(n, seed int) []byte {
 	return b
 }
 
-func listKeys(t *testing.T, bucket string) []string {
+func listKeys(t *testing.T, c *s3.Client, bucket string) []string {
 	t.Helper()
 	var keys []string
-	p := s3.NewListObjectsV2Paginator(sb.Client(sb.Dest), &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(context.Background())
 		if err != nil {
@@ -203,13 +266,13 @@ func listKeys(t *testing.T, bucket string) []string {
 	return keys
 }
 
-// compareBuckets checks every key's bytes (SHA-256), directly on the sandbox.
-func compareBuckets(t *testing.T, src, dst string) {
+// compareBuckets checks every key's bytes (SHA-256), directly on the server.
+func compareBuckets(t *testing.T, pr peer, src, dst string) {
 	t.Helper()
 	hash := func(acc, bucket, key string) (string, error) {
-		c := sb.Client(sb.Origin)
+		c := pr.origin
 		if acc == "d" {
-			c = sb.Client(sb.Dest)
+			c = pr.dest
 		}
 		out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 		if err != nil {
@@ -222,18 +285,7 @@ func compareBuckets(t *testing.T, src, dst string) {
 		}
 		return fmt.Sprintf("%x", h.Sum(nil)), nil
 	}
-	var srcKeys []string
-	p := s3.NewListObjectsV2Paginator(sb.Client(sb.Origin), &s3.ListObjectsV2Input{Bucket: aws.String(src)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range page.Contents {
-			srcKeys = append(srcKeys, aws.ToString(o.Key))
-		}
-	}
-	dstKeys := listKeys(t, dst)
+	srcKeys, dstKeys := listKeys(t, pr.origin, src), listKeys(t, pr.dest, dst)
 	if strings.Join(srcKeys, "\n") != strings.Join(dstKeys, "\n") {
 		t.Fatalf("key sets differ: %d source, %d destination", len(srcKeys), len(dstKeys))
 	}

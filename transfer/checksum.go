@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -43,7 +44,7 @@ func (h *HeadChecksums) Checksum(ctx context.Context, key string) (string, strin
 		return "", "", &OpError{Op: "head", URL: "s3://" + h.bucket + "/" + key, Err: err}
 	}
 	// Composite (per-part) checksums are not comparable across part layouts.
-	if out.ChecksumType == types.ChecksumTypeComposite {
+	if headChecksumType(out) == types.ChecksumTypeComposite {
 		return "", "", nil
 	}
 	for _, c := range []struct {
@@ -76,6 +77,21 @@ func (f sumFields) get(algo string) string {
 		return aws.ToString(f.crc64)
 	}
 	return ""
+}
+
+// headChecksumType is the type of the checksum a HEAD reports. S3 states
+// it; where a server does not, a checksum of a multipart object (its ETag
+// ends in -N) is not known to cover the whole object and is taken as
+// composite, so it is never compared with a checksum of other parts, while
+// one of a single-part object is its full-object checksum.
+func headChecksumType(h *s3.HeadObjectOutput) types.ChecksumType {
+	switch {
+	case h.ChecksumType != "":
+		return h.ChecksumType
+	case MultipartParts(strings.Trim(aws.ToString(h.ETag), `"`)) > 0:
+		return types.ChecksumTypeComposite
+	}
+	return types.ChecksumTypeFullObject
 }
 
 // fullObject returns the full-object checksums by algorithm. A composite

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -170,6 +171,7 @@ type objectHeaders struct {
 	sse         string
 	sseCustomer bool
 	sumAlgo     types.ChecksumAlgorithm // the stored checksum's algorithm, full-object or composite
+	stored      string                  // the stored checksum's value ("<value>-<parts>" when composite)
 	sums        map[string]string       // full-object checksums by algorithm
 }
 
@@ -192,7 +194,8 @@ func headersFromHead(h *s3.HeadObjectOutput) objectHeaders {
 		sse:             string(h.ServerSideEncryption),
 		sseCustomer:     aws.ToString(h.SSECustomerAlgorithm) != "",
 		sumAlgo:         storedAlgorithm(h),
-		sums:            sumFields{h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumCRC64NVME}.fullObject(h.ChecksumType),
+		stored:          sumFields{h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumCRC64NVME}.get(string(storedAlgorithm(h))),
+		sums:            sumFields{h.ChecksumCRC32, h.ChecksumCRC32C, h.ChecksumSHA1, h.ChecksumSHA256, h.ChecksumCRC64NVME}.fullObject(headChecksumType(h)),
 	}
 }
 
@@ -573,46 +576,95 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 	// operator is told what that costs. CRC64NVME is what S3 computes for
 	// an upload without an algorithm anyway (full object), and the result
 	// is compared with the source's below, so it is not asked for.
-	if e.partSumsUntrusted.Load() || oh.sumAlgo == types.ChecksumAlgorithmCrc64nvme {
+	if oh.sumAlgo == types.ChecksumAlgorithmCrc64nvme {
 		oh.sumAlgo = ""
 	}
-	err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
-		out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
-			Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
-			PartNumber:        aws.Int32(n),
-			CopySource:        aws.String(copySource(e.opt.Src.Bucket, src.Key)),
-			CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", first, first+length-1)),
-			CopySourceIfMatch: quoteETag(oh.etag),
+	for try := 1; ; try++ {
+		if e.partSumsUntrusted.Load() {
+			oh.sumAlgo = ""
+		}
+		var bad types.ChecksumAlgorithm
+		// Until the destination has once shown that it computes the
+		// checksums of copied parts, the first part of an upload with an
+		// algorithm is copied alone: should its checksum be wrong, the
+		// upload is aborted with no other part in flight (a part the
+		// server is still writing can outlive an abort).
+		probe := &partProbe{}
+		err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
+			if algo != "" && !e.partSumsTrusted.Load() {
+				defer probe.enter()()
+				if ctx.Err() != nil {
+					return "", sumFields{}, ctx.Err()
+				}
+			}
+			out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
+				Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
+				PartNumber:        aws.Int32(n),
+				CopySource:        aws.String(copySource(e.opt.Src.Bucket, src.Key)),
+				CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", first, first+length-1)),
+				CopySourceIfMatch: quoteETag(oh.etag),
+			})
+			if err != nil {
+				return "", sumFields{}, err
+			}
+			r := out.CopyPartResult
+			if r == nil {
+				return "", sumFields{}, errIncomplete
+			}
+			sum := sumFields{r.ChecksumCRC32, r.ChecksumCRC32C, r.ChecksumSHA1, r.ChecksumSHA256, r.ChecksumCRC64NVME}
+			if got := sum.get(string(algo)); got != "" && (MultipartParts(got) > 0 || got == oh.stored && length < oh.size) {
+				// A part's checksum is never composite, and a part of an
+				// object does not have the whole object's checksum.
+				bad = algo
+				return "", sumFields{}, errPartSumNotComputed
+			}
+			if algo != "" && sum.get(string(algo)) != "" {
+				e.partSumsTrusted.Store(true)
+			}
+			f.done.Add(length)
+			e.bytesDone.Add(length)
+			return aws.ToString(r.ETag), sum, nil
 		})
-		if err != nil {
-			return "", sumFields{}, err
+		if !errors.Is(err, errPartSumNotComputed) || try == 2 {
+			break
 		}
-		r := out.CopyPartResult
-		if r == nil {
-			return "", sumFields{}, errIncomplete
+		// The upload (this run's, or one a killed run recorded) cannot be
+		// completed with a right checksum: abort it, and copy the object
+		// again into an upload without an algorithm.
+		if up, ok := e.upload(ent.Rel); ok {
+			e.abortUpload(ctx, ent.Rel, dstKey, up.ID)
 		}
-		sum := sumFields{r.ChecksumCRC32, r.ChecksumCRC32C, r.ChecksumSHA1, r.ChecksumSHA256, r.ChecksumCRC64NVME}
-		if whole := oh.sums[string(algo)]; whole != "" && length < oh.size && sum.get(string(algo)) == whole {
-			return "", sumFields{}, errPartSumNotComputed
-		}
-		f.done.Add(length)
-		e.bytesDone.Add(length)
-		return aws.ToString(r.ETag), sum, nil
-	})
-	if errors.Is(err, errPartSumNotComputed) {
-		e.abandonUpload(ctx, ent.Rel, dstKey)
 		e.bytesDone.Add(-f.done.Swap(0))
 		if !e.partSumsUntrusted.Swap(true) {
 			e.notice("s3://%s does not compute the checksums of copied parts (it returned the source object's %s for a part of it): "+
 				"large objects copied server-side keep no %s of their own from now on, only the size check; --mode relay keeps it",
-				e.opt.Dst.Bucket, oh.sumAlgo, oh.sumAlgo)
+				e.opt.Dst.Bucket, bad, bad)
 		}
-		return e.serverMultipartCopy(ctx, ent, dstKey, f)
 	}
 	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
 	}
 	return nil
+}
+
+// partProbe lets the first part of an upload run alone: the first caller
+// of enter holds it until the returned func is called, later callers wait
+// for that and then pass without waiting.
+type partProbe struct {
+	mu   sync.Mutex
+	done atomic.Bool
+}
+
+func (p *partProbe) enter() (leave func()) {
+	if p.done.Load() {
+		return func() {}
+	}
+	p.mu.Lock()
+	if p.done.Load() {
+		p.mu.Unlock()
+		return func() {}
+	}
+	return func() { p.done.Store(true); p.mu.Unlock() }
 }
 
 // errPartSumNotComputed is a copied part whose reported checksum is the

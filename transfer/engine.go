@@ -62,6 +62,8 @@ type Engine struct {
 	// partSumsUntrusted is set once the destination was seen to report the
 	// source object's checksum for a copied part (see serverMultipartCopy).
 	partSumsUntrusted atomic.Bool
+	// partSumsTrusted is set once it was seen to compute one.
+	partSumsTrusted atomic.Bool
 
 	rec     Recorder
 	upMu    sync.Mutex

@@ -153,7 +153,7 @@ func facts(ctx context.Context, c S3API, bucket, key string) (objectFacts, error
 		metadata: h.Metadata,
 		tags:     map[string]string{},
 	}
-	if h.ChecksumType != types.ChecksumTypeComposite {
+	if headChecksumType(h) != types.ChecksumTypeComposite {
 		for algo, v := range map[string]*string{"CRC32": h.ChecksumCRC32, "CRC32C": h.ChecksumCRC32C, "SHA1": h.ChecksumSHA1, "SHA256": h.ChecksumSHA256, "CRC64NVME": h.ChecksumCRC64NVME} {
 			if aws.ToString(v) != "" {
 				f.sums[algo] = aws.ToString(v)
