@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -593,6 +594,51 @@ func TestIncludeExclude(t *testing.T) {
 	}
 	if r := run(t, withProfiles("sync", "s3://"+src+"/d", "s3://"+dst+"/d", "--exclude", "[oops")...); r.code != 2 || !strings.Contains(r.stderr, `--exclude "[oops"`) {
 		t.Errorf("bad pattern: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestSizeAndAgeWindow: --min-size/--max-size keep objects by size, the
+// source's for a key in the source and the destination's for a key only
+// there, so --delete removes only destination objects inside the window;
+// --older-than before every object keeps none; a window that keeps nothing
+// is refused with one line.
+func TestSizeAndAgeWindow(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-window")
+	ctx := context.Background()
+	for _, o := range []struct {
+		c      *s3.Client
+		bucket string
+		key    string
+		size   int
+	}{
+		{sb.Client(sb.Origin), src, "w/small", 10}, {sb.Client(sb.Origin), src, "w/mid", 1000}, {sb.Client(sb.Origin), src, "w/big", 5000},
+		{sb.Client(sb.Dest), dst, "w/extra-small", 5}, {sb.Client(sb.Dest), dst, "w/extra-mid", 2000},
+	} {
+		if _, err := o.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(o.bucket), Key: aws.String(o.key), Body: bytes.NewReader(make([]byte, o.size))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := run(t, withProfiles("sync", "s3://"+src+"/w", "s3://"+dst+"/w", "--min-size", "100", "--max-size", "4KiB",
+		"--delete", "--yes", "--progress", "none")...)
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if got, want := listKeys(t, sb.Client(sb.Dest), dst), []string{"w/extra-small", "w/mid"}; !slices.Equal(got, want) {
+		t.Errorf("after sync --min-size 100 --max-size 4KiB --delete: %v, want %v", got, want)
+	}
+	r = run(t, withProfiles("diff", "s3://"+src+"/w", "s3://"+dst+"/w", "--older-than", "2000-01-01")...)
+	if r.code != 0 || !regexp.MustCompile(`new:\s+0 objects`).MatchString(r.stdout) {
+		t.Errorf("diff --older-than 2000-01-01 (every object is newer): exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, withProfiles("diff", "s3://"+src+"/w", "s3://"+dst+"/w", "--newer-than", "1h")...); r.code != 1 || !regexp.MustCompile(`new:\s+2 objects`).MatchString(r.stdout) {
+		t.Errorf("diff --newer-than 1h: exit %d, want 1 with small and big new\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, bad := range [][]string{{"--min-size", "5KiB", "--max-size", "4KiB"}, {"--min-size", "lots"}, {"--newer-than", "yesterday"}} {
+		r := run(t, withProfiles(append([]string{"diff", "s3://" + src + "/w", "s3://" + dst + "/w"}, bad...)...)...)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
+			t.Errorf("%q: exit %d, stderr %q: want exit 2 and one line", bad, r.code, r.stderr)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/migration"
@@ -19,6 +20,8 @@ type pairFlags struct {
 	// filter holds --include and --exclude in the order given: the last
 	// rule that matches a key decides.
 	filter []migration.Rule
+	// window is --min-size, --max-size, --newer-than and --older-than.
+	window migration.Window
 }
 
 func (p *pairFlags) register(fs *flag.FlagSet) {
@@ -34,6 +37,16 @@ func (p *pairFlags) register(fs *flag.FlagSet) {
 		p.filter = append(p.filter, migration.Rule{Include: true, Pattern: s})
 		return nil
 	})
+	size := func(dst *int64) func(string) error {
+		return func(s string) (err error) { *dst, err = parseSize(s); return err }
+	}
+	when := func(dst *time.Time) func(string) error {
+		return func(s string) (err error) { *dst, err = parseWhen(s, time.Now()); return err }
+	}
+	fs.Func("min-size", "only objects of at least this size (64MiB, 1G, 500KB, bytes)", size(&p.window.MinSize))
+	fs.Func("max-size", "only objects of at most this size", size(&p.window.MaxSize))
+	fs.Func("newer-than", "only objects modified since: an age (7d, 36h, 2w) or a time (2025-01-31, RFC 3339)", when(&p.window.NewerThan))
+	fs.Func("older-than", "only objects modified before: an age (30d) or a time", when(&p.window.OlderThan))
 }
 
 // resolvePair parses the two URLs and the compare mode, then opens the pair.
@@ -53,7 +66,7 @@ func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxC
 	if err != nil {
 		return nil, err
 	}
-	filter, err := migration.NewFilter(pf.filter)
+	filter, err := migration.NewFilter(pf.filter, pf.window)
 	if err != nil {
 		return nil, &transfer.UsageError{Msg: err.Error()}
 	}

@@ -82,7 +82,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	opt.Compare, opt.Filter = p.Compare, pf.filter
+	opt.Compare, opt.Filter, opt.Window = p.Compare, pf.filter, pf.window
 	def := migration.Definition{SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: opt}
 	m, err := migration.New(p, def, journalPath, dryRun)
 	if err != nil {

@@ -57,6 +57,8 @@ type Options struct {
 	NoVerify bool `json:"no_verify"`
 	// Filter is the --include/--exclude rules, in the order given.
 	Filter []Rule `json:"filter,omitempty"`
+	// Window keeps objects by size and age.
+	Window Window `json:"window,omitzero"`
 }
 
 // DefaultOptions are the options a migration gets when nothing is said.

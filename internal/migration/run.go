@@ -64,7 +64,7 @@ func New(p *Pair, def Definition, journalPath string, dryRun bool) (*Migration, 
 			m.Def = existing
 		}
 	}
-	f, err := NewFilter(m.Def.Options.Filter)
+	f, err := NewFilter(m.Def.Options.Filter, m.Def.Options.Window)
 	if err != nil {
 		m.Close()
 		return nil, err
@@ -134,7 +134,7 @@ func Resume(ctx context.Context, journalPath string, opt awsauth.Options) (*Migr
 		return nil, err
 	}
 	p.Items = def.Items
-	if p.Filter, err = NewFilter(def.Options.Filter); err != nil {
+	if p.Filter, err = NewFilter(def.Options.Filter, def.Options.Window); err != nil {
 		j.Close()
 		return nil, err
 	}

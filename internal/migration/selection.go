@@ -72,7 +72,7 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 					continue
 				} else if e.Rel == "" && p.Dst.Prefix == "" {
 					continue
-				} else if !p.Filter.Keep(e.Rel) {
+				} else if !p.Filter.KeepEntry(e) {
 					continue // not copied, not deleted, not counted
 				}
 				if !yield(e, err) || err != nil {
