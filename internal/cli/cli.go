@@ -44,6 +44,7 @@ func commands() []command {
 		{"preflight", "check, as the real identities, everything the migration needs", runPreflight},
 		{"profiles", "list AWS profiles with kind, account, region, endpoint and status", runProfiles},
 		{"policy", "preview, apply or revert the origin bucket policy the migration needs", runPolicy},
+		{"bucket-config", "move bucket configuration (lifecycle, CORS, encryption, notifications, …) to DST", runBucketConfig},
 		{"jobs", "list journaled migrations with their state", runJobs},
 		{"resume", "carry on a journaled migration (default: the newest that is not done)", runResume},
 		{"verify", "check that every source object arrived intact: size, checksum/ETag, metadata, headers, tags", runVerify},
@@ -80,7 +81,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: s3migrate COMMAND [flags] [args]")
 	fmt.Fprintln(w)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run `s3migrate COMMAND -h` for a command's flags.")
