@@ -252,3 +252,46 @@ func TestPolicyOneIdentityNeedsNoGrant(t *testing.T) {
 		t.Errorf("the policy changed:\n%s", got)
 	}
 }
+
+// TestSyncRevokeAfter: sync --revoke-after removes the migration's grant
+// once the run is fully verified, showing the diff; the owner's statement
+// stays, and the next server-side read is denied again. Without a
+// verification it is refused before anything runs.
+func TestSyncRevokeAfter(t *testing.T) {
+	needSandbox(t)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, "cli-revoke")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sandbox.Seed(ctx, sb.Client(sb.Origin), src, sandbox.SeedSmall); err != nil {
+		t.Fatal(err)
+	}
+	pol := []string{"policy", "s3://" + src + "/images/", "--grantee-profile", sandbox.DestProfile, "--source-profile", sandbox.OriginProfile, "--apply", "--yes"}
+	if r := run(t, pol...); r.code != 0 {
+		t.Fatalf("apply: exit %d %s", r.code, r.stderr)
+	}
+	tag := bucketpolicy.GranteeTag(sb.Dest.AccessKey)
+	sync := withProfiles("sync", "s3://"+src+"/images/", "s3://"+dst+"/images/", "--mode", "server-side", "--progress", "none", "--revoke-after")
+	if r := run(t, append(sync, "--no-verify")...); r.code != 2 || !strings.Contains(r.stderr, "--revoke-after") {
+		t.Fatalf("--revoke-after --no-verify: exit %d %q", r.code, r.stderr)
+	}
+	if !strings.Contains(bucketPolicy(t, src), tag) {
+		t.Fatal("a refused run touched the grant")
+	}
+	r := run(t, sync...)
+	if r.code != 0 || !strings.Contains(r.stderr, `-       "Sid": "S3MigrateReadObjects`+tag+`"`) || !strings.Contains(r.stderr, "revoked: the s3migrate statements for "+sb.Dest.AccessKey) {
+		t.Fatalf("sync --revoke-after: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	if stored := bucketPolicy(t, src); strings.Contains(stored, tag) || !strings.Contains(stored, "OwnerFullAccess") {
+		t.Errorf("after the revoke the policy is:\n%s", stored)
+	}
+	again := withProfiles("sync", "s3://"+src+"/images/", "s3://"+dst+"/again/", "--mode", "server-side", "--progress", "none")
+	if r := run(t, again...); r.code != 2 {
+		t.Errorf("after --revoke-after a server-side read still works: exit %d", r.code)
+	}
+	// Nothing left to revoke: said, not an error.
+	if r := run(t, sync...); r.code != 0 || !strings.Contains(r.stderr, "nothing to revoke") {
+		t.Errorf("second sync --revoke-after: exit %d %q", r.code, r.stderr)
+	}
+}

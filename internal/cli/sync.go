@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/report"
@@ -22,9 +23,10 @@ import (
 // runFlags are how one run of a migration behaves and reports, as opposed
 // to what the migration is (its definition, kept in the journal).
 type runFlags struct {
-	progress   string
-	reportPath string
-	yes        bool
+	progress    string
+	reportPath  string
+	yes         bool
+	revokeAfter bool
 }
 
 func (rf *runFlags) register(fs interface {
@@ -34,6 +36,7 @@ func (rf *runFlags) register(fs interface {
 	fs.StringVar(&rf.progress, "progress", "auto", "auto (a live line on a terminal, plain lines otherwise), plain, json (JSON lines on stdout), or none")
 	fs.StringVar(&rf.reportPath, "report", "", "write a CSV report, one row per object acted on (S3 Batch Operations layout)")
 	fs.BoolVar(&rf.yes, "yes", false, "confirm deletes without asking (scripts); without a terminal, --delete needs it")
+	fs.BoolVar(&rf.revokeAfter, "revoke-after", false, "after a fully verified run, remove the migration's read grant from the origin bucket policy (as --source-profile)")
 }
 
 func runSync(ctx context.Context, env Env, args []string) int {
@@ -74,6 +77,9 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	}
 	if err := rf.check(env); err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if rf.revokeAfter && (opt.NoVerify || dryRun) {
+		return fail(env, ExitUsage, errors.New("--revoke-after removes the grant after a fully verified run: drop --no-verify and --dry-run, or revoke later with `s3migrate policy --revert`"))
 	}
 	if err := checkCanConfirm(env, opt.Delete && !dryRun, rf.yes); err != nil {
 		return fail(env, ExitUsage, err)
@@ -195,10 +201,42 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 			fmt.Fprintf(env.Stderr, "report: %s\n", rf.reportPath)
 		}
 	}
+	if rf.revokeAfter && !dryRun {
+		if err := revokeAfter(ctx, env, m, out); err != nil {
+			fail(env, ExitFailures, err)
+			code = max(code, ExitFailures)
+		}
+	}
 	if pm == progressJSON {
 		writeSummaryJSON(env.Stdout, m, out, code)
 	}
 	return code
+}
+
+// revokeAfter removes the migration's grant once the run is fully verified
+// (--revoke-after): the removal is shown as a diff on stderr and written
+// only if the policy is still the one read. Otherwise the grant stays and
+// the operator is told why and how to remove it later.
+func revokeAfter(ctx context.Context, env Env, m *migration.Migration, out *migration.Outcome) error {
+	later := fmt.Sprintf("`s3migrate policy s3://%s --revert --grantee-profile %s --source-profile %s`", m.Def.Src.Bucket, m.Def.DstProfile, m.Def.SrcProfile)
+	if ok, why := out.FullyVerified(); !ok {
+		fmt.Fprintf(env.Stderr, "grant kept: %s; remove it once the migration is verified with %s\n", why, later)
+		return nil
+	}
+	change, principal, err := m.RevokeGrant(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke the grant: %w; remove it later with %s", err, later)
+	}
+	if change.Unchanged() {
+		fmt.Fprintf(env.Stderr, "grant: s3://%s has no s3migrate statements for %s; nothing to revoke\n", m.Def.Src.Bucket, principal)
+		return nil
+	}
+	fmt.Fprintf(env.Stderr, "revoking the grant to %s on s3://%s:\n%s", principal, m.Def.Src.Bucket, bucketpolicy.FormatDiff(change.Diff()))
+	if err := bucketpolicy.Apply(ctx, m.Pair.SrcSess, change); err != nil {
+		return fmt.Errorf("revoke the grant: %w; remove it later with %s", err, later)
+	}
+	fmt.Fprintf(env.Stderr, "revoked: the s3migrate statements for %s removed from s3://%s\n", principal, m.Def.Src.Bucket)
+	return nil
 }
 
 // finishRun prints the outcome and returns the exit code.
