@@ -88,6 +88,9 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string, f *i
 		// bytes it wrote: the check where ETags cannot be compared.
 		ChecksumAlgorithm: copyChecksumAlgorithm(src.ChecksumAlgorithm),
 	}
+	if err := e.pace.take(ctx, src.Size); err != nil {
+		return err
+	}
 	out, err := e.ep.Dst.CopyObject(ctx, in)
 	if err != nil {
 		return e.copyErr(src.Key, dstKey, err)
@@ -597,6 +600,9 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 					return "", sumFields{}, ctx.Err()
 				}
 			}
+			if err := e.pace.take(ctx, length); err != nil {
+				return "", sumFields{}, err
+			}
 			out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 				Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
 				PartNumber:        aws.Int32(n),
@@ -728,6 +734,9 @@ func (e *Engine) fetchRange(ctx context.Context, key, etag string, offset, lengt
 	reserve := max(length, 1)
 	if reserve > e.opt.RelayMemory {
 		reserve = e.opt.RelayMemory
+	}
+	if err := e.pace.take(ctx, length); err != nil {
+		return nil, nil, err
 	}
 	if err := e.relayMem.Acquire(ctx, reserve); err != nil {
 		return nil, nil, err

@@ -59,6 +59,7 @@ type Engine struct {
 	phase    Phase
 
 	rate rateWindow
+	pace pacer
 	// partSumsUntrusted is set once the destination was seen to report the
 	// source object's checksum for a copied part (see serverMultipartCopy).
 	partSumsUntrusted atomic.Bool
@@ -116,6 +117,7 @@ func New(opt Options, ep Endpoints) *Engine {
 		opt:      opt,
 		ep:       ep,
 		relayMem: semaphore.NewWeighted(opt.RelayMemory),
+		pace:     newPacer(opt.MaxObjectsPerSec, opt.MaxBytesPerSec),
 		inflight: map[uint64]*inFlight{},
 		target:   opt.Concurrency,
 		phase:    PhaseIdle,
@@ -427,6 +429,11 @@ func policyAdvice(hint string) string {
 
 // process settles one entry with retries.
 func (e *Engine) process(ctx context.Context, abort context.CancelCauseFunc, ent Entry) {
+	if e.pace.object(ctx) != nil {
+		// Cancelled while waiting for its turn: never started, it stays
+		// pending for the next run.
+		return
+	}
 	dstKey := e.opt.Dst.Prefix + ent.Rel
 	f := &inFlight{key: dstKey, size: ent.Src.Size, started: time.Now()}
 	op := "copy"

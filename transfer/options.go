@@ -59,6 +59,10 @@ type Options struct {
 	PartConcurrency int
 	// RelayMemory bounds the bytes buffered by relay copies at once.
 	RelayMemory int64
+	// MaxObjectsPerSec and MaxBytesPerSec pace the run (0: as fast as the
+	// concurrency allows); see pacer.
+	MaxObjectsPerSec float64
+	MaxBytesPerSec   int64
 
 	ACL          string // canned ACL for the copies, "" to leave it alone
 	StorageClass string // "" keeps the source's class

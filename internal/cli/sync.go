@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -61,6 +62,11 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Int64Var(&opt.MultipartThreshold, "multipart-threshold", opt.MultipartThreshold, "objects larger than this many bytes are copied in parallel parts")
 	fs.Int64Var(&opt.PartSize, "part-size", opt.PartSize, "part size in bytes for multipart copies")
 	fs.BoolVar(&opt.NoVerify, "no-verify", false, "skip the check after the copy")
+	fs.Float64Var(&opt.MaxObjectsPerSec, "max-rate", 0, "copy at most this many objects per second (0: no limit)")
+	fs.Func("max-bandwidth", "copy at most this many bytes per second, server-side or relayed (100MiB, 1G; 0: no limit)", func(s string) (err error) {
+		opt.MaxBytesPerSec, err = parseSize(s)
+		return err
+	})
 	fs.StringVar(&journalPath, "journal", "", "journal file (default: a new one under $XDG_STATE_HOME/s3migrate); an existing one is run again")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -112,6 +118,10 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--multipart-threshold %d: want %d (5 MiB) to %d (5 GiB) bytes: CopyObject takes at most 5 GiB", o.MultipartThreshold, minPart, int64(maxPart))
 	case o.MaxDelete < -1:
 		return fmt.Errorf("--max-delete %d: want a count, or -1 for no limit", o.MaxDelete)
+	case o.MaxObjectsPerSec < 0 || math.IsNaN(o.MaxObjectsPerSec) || math.IsInf(o.MaxObjectsPerSec, 0):
+		return fmt.Errorf("--max-rate %v: want objects per second, or 0 for no limit", o.MaxObjectsPerSec)
+	case o.MaxBytesPerSec > 0 && o.MaxBytesPerSec < 64<<10:
+		return fmt.Errorf("--max-bandwidth %d: want at least 64KiB per second, or 0 for no limit", o.MaxBytesPerSec)
 	}
 	if o.ACL != "" && !slices.Contains(types.ObjectCannedACL("").Values(), types.ObjectCannedACL(o.ACL)) {
 		return fmt.Errorf("--acl %s: want one of S3's canned ACLs: %v", o.ACL, types.ObjectCannedACL("").Values())

@@ -53,6 +53,10 @@ type Options struct {
 	SSEKMSKeyID        string `json:"sse_kms_key_id,omitempty"`
 	MultipartThreshold int64  `json:"multipart_threshold,omitempty"`
 	PartSize           int64  `json:"part_size,omitempty"`
+	// MaxObjectsPerSec and MaxBytesPerSec pace the copy (--max-rate,
+	// --max-bandwidth; 0: no limit).
+	MaxObjectsPerSec float64 `json:"max_objects_per_sec,omitempty"`
+	MaxBytesPerSec   int64   `json:"max_bytes_per_sec,omitempty"`
 	// NoVerify skips the check after the copy.
 	NoVerify bool `json:"no_verify"`
 	// Filter is the --include/--exclude rules, in the order given.
@@ -103,6 +107,7 @@ func (d Definition) engineOptions() transfer.Options {
 	return transfer.Options{
 		Src: d.Src, Dst: d.Dst, Mode: o.Mode, Concurrency: o.Concurrency,
 		MultipartThreshold: o.MultipartThreshold, PartSize: o.PartSize,
+		MaxObjectsPerSec: o.MaxObjectsPerSec, MaxBytesPerSec: o.MaxBytesPerSec,
 		ACL: o.ACL, StorageClass: o.StorageClass, SSE: o.SSE, SSEKMSKeyID: o.SSEKMSKeyID,
 		Delete: o.Delete,
 	}
