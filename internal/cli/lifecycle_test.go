@@ -704,7 +704,7 @@ func TestMaxRate(t *testing.T) {
 	src, dst := newPair(t, "cli-rate")
 	putN(t, src, "p/", 80)
 	start := time.Now()
-	r := run(t, withProfiles("sync", "s3://"+src+"/p", "s3://"+dst+"/p", "--max-rate", "50", "--max-bandwidth", "10MiB", "--progress", "none")...)
+	r := run(t, withProfiles("sync", "s3://"+src+"/p", "s3://"+dst+"/p", "--max-rate", "50", "--bwlimit", "10MiB", "--progress", "none")...)
 	if r.code != 0 || !strings.Contains(r.stdout, "copied 80 objects") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}

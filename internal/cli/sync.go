@@ -63,10 +63,12 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Int64Var(&opt.PartSize, "part-size", opt.PartSize, "part size in bytes for multipart copies")
 	fs.BoolVar(&opt.NoVerify, "no-verify", false, "skip the check after the copy")
 	fs.Float64Var(&opt.MaxObjectsPerSec, "max-rate", 0, "copy at most this many objects per second (0: no limit)")
-	fs.Func("max-bandwidth", "copy at most this many bytes per second, server-side or relayed (100MiB, 1G; 0: no limit)", func(s string) (err error) {
+	bandwidth := func(s string) (err error) {
 		opt.MaxBytesPerSec, err = parseSize(s)
 		return err
-	})
+	}
+	fs.Func("max-bandwidth", "copy at most this many bytes per second, server-side or relayed (100MiB, 1G; 0: no limit)", bandwidth)
+	fs.Func("bwlimit", "the same as --max-bandwidth (rclone's name)", bandwidth)
 	fs.StringVar(&journalPath, "journal", "", "journal file (default: a new one under $XDG_STATE_HOME/s3migrate); an existing one is run again")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
