@@ -14,9 +14,15 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 	pf.register(fs)
 	var list string
 	fs.StringVar(&list, "list", "new,changed,only-in-destination", "classes whose keys are printed (comma-separated; \"none\" for counts only, \"all\" for every key)")
+	var ef estimateFlags
+	ef.register(fs)
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
+	}
+	prices, err := ef.prices()
+	if err != nil {
+		return fail(env, ExitUsage, err)
 	}
 	show, err := parseClasses(list)
 	if err != nil {
@@ -27,11 +33,15 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		return fail(env, ExitUsage, err)
 	}
 	var st transfer.DiffStats
+	est := ef.start(p)
 	for e, err := range p.Diff(ctx) {
 		if err != nil {
 			return fail(env, ExitUsage, err)
 		}
 		st.Add(e)
+		if est != nil {
+			est.Add(e)
+		}
 		if !show[e.Class] {
 			continue
 		}
@@ -46,6 +56,10 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 	}
 	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
 		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", c.String()+":", st.Count[c], transfer.FormatBytes(st.Bytes[c]))
+	}
+	if est != nil {
+		est.Finish()
+		printEstimate(env.Stdout, est, prices, ef)
 	}
 	// As diff(1): 1 when the two sides differ, so scripts can test it.
 	if st.Count[transfer.ClassNew]+st.Count[transfer.ClassChanged]+st.Count[transfer.ClassExtra] > 0 {

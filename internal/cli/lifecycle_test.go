@@ -718,3 +718,32 @@ func TestMaxRate(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffEstimate: diff --estimate prices the plan it computed: the
+// objects it would copy, the requests each account sends, the table used
+// and the duration with its assumption; relay mode moves the bytes through
+// this machine; a price table of one's own replaces the built-in one.
+func TestDiffEstimate(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-estimate")
+	putN(t, src, "e/", 30)
+	r := run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--list", "none", "--estimate")...)
+	if r.code != 1 || !strings.Contains(r.stdout, "estimate (AWS S3 prices, US East (N. Virginia), 2025-01") ||
+		!strings.Contains(r.stdout, "copy 30 objects") || !regexp.MustCompile(`destination account:\s+33 PUT/COPY/LIST`).MatchString(r.stdout) ||
+		!strings.Contains(r.stdout, "a request (assumed: --latency)") {
+		t.Fatalf("diff --estimate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--list", "none", "--estimate", "--mode", "relay")...)
+	if !strings.Contains(r.stdout, "relayed through this machine") || !regexp.MustCompile(`origin account:\s+2 PUT/COPY/LIST\s+30 GET/HEAD`).MatchString(r.stdout) {
+		t.Errorf("relay estimate:\n%s%s", r.stdout, r.stderr)
+	}
+	table := filepath.Join(t.TempDir(), "prices.json")
+	os.WriteFile(table, []byte(`{"source":"my negotiated prices","write_per_1000":{"STANDARD":1000},"read_per_1000":1}`), 0o600)
+	r = run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--list", "none", "--estimate", "--prices", table)...)
+	if !strings.Contains(r.stdout, "estimate (my negotiated prices") || !strings.Contains(r.stdout, "total:                $35.00") {
+		t.Errorf("own price table:\n%s%s", r.stdout, r.stderr)
+	}
+	if r := run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--estimate", "--prices", filepath.Join(t.TempDir(), "none.json"))...); r.code != 2 {
+		t.Errorf("a missing price table: exit %d %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/s3migrate/s3migrate/internal/estimate"
+	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// estimateFlags are diff --estimate and the sync options it prices.
+type estimateFlags struct {
+	on           bool
+	mode         string
+	concurrency  int
+	storageClass string
+	delete       bool
+	pricesPath   string
+	latency      time.Duration
+}
+
+func (f *estimateFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&f.on, "estimate", false, "also estimate the migration's requests, cost and duration")
+	fs.StringVar(&f.mode, "mode", string(transfer.ModeAuto), "with --estimate: the sync mode to price (auto prices server-side)")
+	fs.IntVar(&f.concurrency, "concurrency", 32, "with --estimate: objects copied at once")
+	fs.StringVar(&f.storageClass, "storage-class", "", "with --estimate: the storage class written")
+	fs.BoolVar(&f.delete, "delete", false, "with --estimate: count the removal of keys only in the destination")
+	fs.StringVar(&f.pricesPath, "prices", "", "with --estimate: a price table (JSON) instead of the built-in one")
+	fs.DurationVar(&f.latency, "latency", estimate.DefaultLatency, "with --estimate: the assumed time of one copy request")
+}
+
+func (f *estimateFlags) prices() (estimate.Prices, error) {
+	if _, err := transfer.ParseMode(f.mode); err != nil {
+		return estimate.Prices{}, err
+	}
+	if f.storageClass != "" && !slices.Contains(types.StorageClass("").Values(), types.StorageClass(f.storageClass)) {
+		return estimate.Prices{}, fmt.Errorf("--storage-class %s: want one of %v", f.storageClass, types.StorageClass("").Values())
+	}
+	if f.concurrency < 1 || f.latency <= 0 {
+		return estimate.Prices{}, fmt.Errorf("--concurrency and --latency must be positive")
+	}
+	if f.pricesPath == "" {
+		return estimate.DefaultPrices, nil
+	}
+	return estimate.LoadPrices(f.pricesPath)
+}
+
+// start begins an estimate for the pair, or returns nil without --estimate.
+func (f *estimateFlags) start(p *migration.Pair) *estimate.Estimate {
+	if !f.on {
+		return nil
+	}
+	opt := migration.DefaultOptions()
+	return estimate.New(estimate.Settings{
+		Relay:              f.mode == string(transfer.ModeRelay) || !p.SrcSess.SameEndpoint(p.DstSess),
+		MultipartThreshold: opt.MultipartThreshold, PartSize: opt.PartSize,
+		StorageClass: f.storageClass, Delete: f.delete, Verify: true,
+		CrossRegion: p.SrcClient.Options().Region != p.DstClient.Options().Region,
+		Concurrency: f.concurrency, Prefixes: max(1, len(p.Items)), Latency: f.latency,
+	})
+}
+
+func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estimateFlags) {
+	set := e.Settings()
+	how := "server-side"
+	if set.Relay {
+		how = "relayed through this machine"
+	} else if f.mode == string(transfer.ModeAuto) {
+		how = "server-side (auto: objects the destination identity may not read would be relayed)"
+	}
+	c, d := e.Price(p), e.Duration()
+	fmt.Fprintf(w, "estimate (%s; --prices FILE for another table):\n", p.Source)
+	fmt.Fprintf(w, "  copy %s (%s) %s", plural(e.Objects, "object"), transfer.FormatBytes(e.Bytes), how)
+	if set.Delete {
+		fmt.Fprintf(w, ", delete %d", e.Deleted)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  origin account:       %9d PUT/COPY/LIST  %9d GET/HEAD                 $%.2f\n", e.Origin.Write, e.Origin.Read, c.Origin)
+	fmt.Fprintf(w, "  destination account:  %9d PUT/COPY/LIST  %9d GET/HEAD  %7d DELETE  $%.2f\n", e.Dest.Write, e.Dest.Read, e.Dest.Delete, c.Dest)
+	moved := e.RelayBytes + e.CrossRegionBytes
+	fmt.Fprintf(w, "  transfer:             %s, %s  $%.2f\n", transfer.FormatBytes(moved), c.TransferNote, c.Transfer)
+	fmt.Fprintf(w, "  total:                $%.2f\n", c.Total())
+	fmt.Fprintf(w, "  duration:             at least %s (S3: %d writes/s per prefix, %s); about %s at %d copies at once and %s a request (assumed: --latency)\n",
+		roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes), roughly(d.Expected), set.Concurrency, set.Latency)
+}
+
+// roughly prints an estimated duration without false precision.
+func roughly(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return "a second"
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+func prefixes(n int) string {
+	if n == 1 {
+		return "1 prefix"
+	}
+	return fmt.Sprintf("%d prefixes", n)
+}
