@@ -57,6 +57,9 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
 		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", c.String()+":", st.Count[c], transfer.FormatBytes(st.Bytes[c]))
 	}
+	if keys, bytes := p.Filtered(); keys > 0 {
+		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", "left out by filters:", keys, transfer.FormatBytes(bytes))
+	}
 	if est != nil {
 		est.Finish()
 		printEstimate(env.Stdout, est, prices, ef)

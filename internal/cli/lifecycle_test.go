@@ -627,8 +627,12 @@ func TestSizeAndAgeWindow(t *testing.T) {
 	if got, want := listKeys(t, sb.Client(sb.Dest), dst), []string{"w/extra-small", "w/mid"}; !slices.Equal(got, want) {
 		t.Errorf("after sync --min-size 100 --max-size 4KiB --delete: %v, want %v", got, want)
 	}
+	// small, big and extra-small: 10 + 5000 + 5 bytes.
+	if !strings.Contains(r.stdout, "the filters left out 3 keys (4.9 KiB)") {
+		t.Errorf("the plan does not say what the filters removed:\n%s", r.stdout)
+	}
 	r = run(t, withProfiles("diff", "s3://"+src+"/w", "s3://"+dst+"/w", "--older-than", "2000-01-01")...)
-	if r.code != 0 || !regexp.MustCompile(`new:\s+0 objects`).MatchString(r.stdout) {
+	if r.code != 0 || !regexp.MustCompile(`new:\s+0 objects`).MatchString(r.stdout) || !regexp.MustCompile(`left out by filters:\s+4 objects`).MatchString(r.stdout) {
 		t.Errorf("diff --older-than 2000-01-01 (every object is newer): exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if r := run(t, withProfiles("diff", "s3://"+src+"/w", "s3://"+dst+"/w", "--newer-than", "1h")...); r.code != 1 || !regexp.MustCompile(`new:\s+2 objects`).MatchString(r.stdout) {

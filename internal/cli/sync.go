@@ -189,7 +189,11 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 	prog := startProgress(env, pm, m.Snapshot)
 	ro := migration.RunOptions{
 		Planned: func(st transfer.DiffStats) {
-			prog.Println(human, planLine(st, m.Def.Options.Delete))
+			line := planLine(st, m.Def.Options.Delete)
+			if keys, bytes := m.Pair.Filtered(); keys > 0 {
+				line += fmt.Sprintf("; the filters left out %s (%s)", plural(keys, "key"), transfer.FormatBytes(bytes))
+			}
+			prog.Println(human, line)
 		},
 		ConfirmDelete: func(dp migration.DeletePlan) bool {
 			prog.Hold()

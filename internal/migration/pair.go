@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"iter"
 	"strings"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -39,6 +40,17 @@ type Pair struct {
 	// journal), so a re-run's plan knows its own copies without a request
 	// where ETags cannot be compared; nil for a plan without a journal.
 	Copies transfer.CopyLog
+
+	// filtered counts the keys the last Diff left out by Filter.
+	filtered struct {
+		keys, bytes atomic.Int64
+	}
+}
+
+// Filtered returns how many keys (and their bytes) the filters left out of
+// the last diff so far, so a plan can say what they removed.
+func (p *Pair) Filtered() (keys, bytes int64) {
+	return p.filtered.keys.Load(), p.filtered.bytes.Load()
 }
 
 // Open loads both profiles (the same session when they are one profile),
@@ -46,20 +58,39 @@ type Pair struct {
 // and resolves what the source names (a folder or one object, see
 // location.go). Every error is one line that says what to do.
 func Open(ctx context.Context, srcProfile, dstProfile string, src, dst transfer.Location, compare transfer.CompareMode, opt awsauth.Options) (*Pair, error) {
+	if err := checkOverlap(FolderOf(src), FolderOf(dst)); err != nil {
+		return nil, err
+	}
+	srcSess, dstSess, err := LoadSessions(ctx, srcProfile, dstProfile, opt)
+	if err != nil {
+		return nil, err
+	}
+	return OpenSessions(ctx, srcSess, dstSess, src, dst, compare)
+}
+
+// LoadSessions loads both profiles: one session when they are the same
+// profile.
+func LoadSessions(ctx context.Context, srcProfile, dstProfile string, opt awsauth.Options) (src, dst *awsauth.Session, err error) {
+	if src, err = awsauth.Load(ctx, srcProfile, opt); err != nil {
+		return nil, nil, err
+	}
+	if dstProfile == srcProfile {
+		return src, src, nil
+	}
+	if dst, err = awsauth.Load(ctx, dstProfile, opt); err != nil {
+		return nil, nil, err
+	}
+	return src, dst, nil
+}
+
+// OpenSessions is Open with the sessions already loaded (sync
+// --create-like-source creates the destination bucket with them first).
+func OpenSessions(ctx context.Context, srcSess, dstSess *awsauth.Session, src, dst transfer.Location, compare transfer.CompareMode) (*Pair, error) {
 	dst = FolderOf(dst)
 	if err := checkOverlap(FolderOf(src), dst); err != nil {
 		return nil, err
 	}
-	p := &Pair{Src: src, Dst: dst, Compare: compare}
-	var err error
-	if p.SrcSess, err = awsauth.Load(ctx, srcProfile, opt); err != nil {
-		return nil, err
-	}
-	if dstProfile == srcProfile {
-		p.DstSess = p.SrcSess
-	} else if p.DstSess, err = awsauth.Load(ctx, dstProfile, opt); err != nil {
-		return nil, err
-	}
+	p := &Pair{Src: src, Dst: dst, Compare: compare, SrcSess: srcSess, DstSess: dstSess}
 	if err := checkBucket(ctx, p.SrcSess, src.Bucket, "--source-profile"); err != nil {
 		return nil, err
 	}
