@@ -28,6 +28,8 @@ import (
 	"github.com/versity/versitygw/backend/meta"
 	"github.com/versity/versitygw/backend/posix"
 	"github.com/versity/versitygw/embedgw"
+
+	"github.com/s3migrate/s3migrate/internal/sandbox/batchops"
 )
 
 // Profile names written into the sandbox's AWS config files.
@@ -45,7 +47,10 @@ const (
 
 // Account is one identity in the gateway's IAM.
 type Account struct {
-	Name      string
+	Name string
+	// ID is the account's 12-digit id (OriginAccountID, DestAccountID), as
+	// S3 Control names it; empty for Root.
+	ID        string
 	AccessKey string
 	SecretKey string
 }
@@ -83,6 +88,8 @@ type Sandbox struct {
 
 	mu      sync.Mutex
 	clients map[string]*s3.Client
+
+	batch *batchops.Emulator // S3 Batch Operations emulator (batchops.go)
 }
 
 // Start launches the gateway, creates both accounts and buckets, writes the
@@ -118,8 +125,8 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	s.Endpoint = "http://" + addr
 	s.Root = Account{Name: "root", AccessKey: "SANDBOXROOT" + randHex(4), SecretKey: randHex(20)}
-	s.Origin = Account{Name: "origin", AccessKey: "ORIGIN" + randHex(6), SecretKey: randHex(20)}
-	s.Dest = Account{Name: "destination", AccessKey: "DEST" + randHex(7), SecretKey: randHex(20)}
+	s.Origin = Account{Name: "origin", ID: OriginAccountID, AccessKey: "ORIGIN" + randHex(6), SecretKey: randHex(20)}
+	s.Dest = Account{Name: "destination", ID: DestAccountID, AccessKey: "DEST" + randHex(7), SecretKey: randHex(20)}
 
 	var ms meta.MetadataStorer = meta.XattrMeta{}
 	popts := posix.PosixOpts{CopyObjectThreshold: 5 << 30}
@@ -158,6 +165,7 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		auth.Account{Access: s.Origin.AccessKey, Secret: s.Origin.SecretKey, Role: auth.RoleUserPlus, UserID: 1000, GroupID: 1000},
 		auth.Account{Access: s.Dest.AccessKey, Secret: s.Dest.SecretKey, Role: auth.RoleUserPlus, UserID: 1001, GroupID: 1001},
 	)
+	cfg.S3Options = append(cfg.S3Options, s.newBatchOps(cfg.IAMService))
 
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -183,6 +191,9 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 func (s *Sandbox) Close() error {
 	if s.cancel == nil {
 		return nil
+	}
+	if s.batch != nil {
+		s.batch.Close()
 	}
 	s.cancel()
 	var err error
