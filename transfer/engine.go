@@ -59,7 +59,7 @@ type Engine struct {
 	phase    Phase
 
 	rate rateWindow
-	pace pacer
+	pace *pacer
 	// partSumsUntrusted is set once the destination was seen to report the
 	// source object's checksum for a copied part (see serverMultipartCopy).
 	partSumsUntrusted atomic.Bool
@@ -149,6 +149,12 @@ func (e *Engine) SetConcurrency(n int) {
 	e.target = n
 	e.gate.Unlock()
 	e.gateCond.Broadcast()
+}
+
+// SetLimits changes --max-rate and --max-bandwidth while running (0: no
+// limit).
+func (e *Engine) SetLimits(objectsPerSec float64, bytesPerSec int64) {
+	e.pace.set(max(0, objectsPerSec), max(0, bytesPerSec))
 }
 
 // Pause stops starting new objects; objects in flight finish.

@@ -35,8 +35,24 @@ func TestPacer(t *testing.T) {
 	if d := time.Since(start); d < 450*time.Millisecond {
 		t.Errorf("30 objects at 20/s (a burst of 20) took %v: ran ahead of the limit", d)
 	}
+	// Without limits a huge take is allowed at once (with a limit it
+	// would wait for hours, and the test would time out).
 	none := newPacer(0, 0)
-	if none.objects != nil || none.bytes != nil || none.take(cctx, 1<<40) != nil || none.object(cctx) != nil {
-		t.Error("zero limits pace")
+	for range 1000 {
+		if err := none.object(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := none.take(ctx, 1<<40); err != nil {
+		t.Errorf("zero limits: %v", err)
+	}
+	// Limits change while running, and say what they are.
+	none.set(5, 1<<20)
+	if o, b := none.limits(); o != 5 || b != 1<<20 {
+		t.Errorf("limits after set: %v objects/s, %d B/s", o, b)
+	}
+	none.set(0, 0)
+	if o, b := none.limits(); o != 0 || b != 0 || none.take(ctx, 1<<40) != nil {
+		t.Errorf("limits after clearing: %v, %d", o, b)
 	}
 }

@@ -39,9 +39,13 @@ type Snapshot struct {
 	ETA         time.Duration
 	Elapsed     time.Duration
 	Concurrency int
-	Paused      bool
-	DryRun      bool
-	Notices     []string
+	// MaxObjectsPerSec and MaxBytesPerSec are the pace limits in force
+	// (0: none).
+	MaxObjectsPerSec float64
+	MaxBytesPerSec   int64
+	Paused           bool
+	DryRun           bool
+	Notices          []string
 }
 
 // InFlight is one object being copied.
@@ -104,6 +108,7 @@ func (e *Engine) Snapshot() Snapshot {
 	e.gate.Unlock()
 	sort.Slice(s.InFlight, func(i, j int) bool { return s.InFlight[i].Elapsed > s.InFlight[j].Elapsed })
 
+	s.MaxObjectsPerSec, s.MaxBytesPerSec = e.pace.limits()
 	objs, bytes, paused := e.sample()
 	s.ObjectsPerSec, s.BytesPerSec = e.rate.ratesAt(now, objs, bytes, paused)
 	s.ETA = -1

@@ -196,6 +196,21 @@ func (m *Migration) SetConcurrency(n int) {
 	}
 }
 
+// SetLimits changes the pace limits while running (0: none) and keeps them
+// for the next run, as SetConcurrency does.
+func (m *Migration) SetLimits(objectsPerSec float64, bytesPerSec int64) {
+	m.eng.SetLimits(objectsPerSec, bytesPerSec)
+	if m.j == nil {
+		return
+	}
+	m.defMu.Lock()
+	defer m.defMu.Unlock()
+	m.Def.Options.MaxObjectsPerSec, m.Def.Options.MaxBytesPerSec = max(0, objectsPerSec), max(0, bytesPerSec)
+	if spec, err := m.Def.Encode(); err == nil {
+		_ = m.j.SetSpec(spec) // a write error is sticky: the run stops on it
+	}
+}
+
 // Close releases the journal (and its lock).
 func (m *Migration) Close() error {
 	if m.j == nil {
