@@ -12,7 +12,10 @@
 // One file per family: simple.go (copied as they are), lists.go
 // (configurations kept by id: metrics, analytics, intelligent-tiering,
 // inventory), encryption.go, logging.go, notifications.go, policy.go,
-// reported.go (replication, access points); rewrite.go holds the mappings.
+// reported.go (replication, access points); rewrite.go holds the mappings,
+// create.go the bucket created like the source, text.go and describe.go
+// how a plan reads (the command and the TUI's Bucket tab) and what a
+// migration applied before.
 package bucketconfig
 
 import (
@@ -186,7 +189,7 @@ type Options struct {
 	Map        Mapping
 	// CreateLikeSource: a destination bucket that does not exist is
 	// planned as an empty one, and Apply creates it first like the source
-	// (region, Object Lock, Object Ownership).
+	// (region, Object Lock, versioning, Object Ownership: see create.go).
 	CreateLikeSource bool
 }
 
@@ -200,6 +203,10 @@ type Creation struct {
 	ObjectLock bool `json:"object_lock"`
 	// Ownership is the source's Object Ownership ("" if it has none).
 	Ownership types.ObjectOwnership `json:"ownership,omitempty"`
+	// Versioning is Enabled when the source's is (implied by Object
+	// Lock): configurations such as noncurrent-version lifecycle rules and
+	// replication need it.
+	Versioning types.BucketVersioningStatus `json:"versioning,omitempty"`
 	// Created is set by Apply once the bucket exists.
 	Created bool `json:"created"`
 }
@@ -274,63 +281,6 @@ func Plan(ctx context.Context, sides Sides, opt Options) (*Result, error) {
 		res.Items = append(res.Items, planOne(ctx, f, sides, src, dst, rw))
 	}
 	return res, nil
-}
-
-// likeSource reads what a bucket created for the source must have from
-// the start: its region, Object Lock (which S3 lets a bucket choose at
-// creation) and Object Ownership.
-func likeSource(ctx context.Context, src *s3.Client, sides Sides) (*Creation, error) {
-	c := &Creation{Region: "us-east-1"}
-	loc, err := src.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: b(sides.SrcBucket)})
-	if err != nil {
-		return nil, &s3err.OpError{Op: "read the region of", URL: "s3://" + sides.SrcBucket, Identity: sides.Src.Name(), Err: err,
-			Hint: "--create-like-source creates the destination in the source's region: the origin identity needs s3:GetBucketLocation"}
-	}
-	switch r := string(loc.LocationConstraint); r {
-	case "":
-	case "EU":
-		c.Region = "eu-west-1"
-	default:
-		c.Region = r
-	}
-	if v, err := objectLockFamily.read(ctx, src, sides.SrcBucket); err == nil && v != nil {
-		c.ObjectLock = v.(*types.ObjectLockConfiguration).ObjectLockEnabled == types.ObjectLockEnabledEnabled
-	}
-	if v, err := ownershipFamily.read(ctx, src, sides.SrcBucket); err == nil && v != nil {
-		if rules := v.(*types.OwnershipControls).Rules; len(rules) > 0 {
-			c.Ownership = rules[0].ObjectOwnership
-		}
-	}
-	return c, nil
-}
-
-// create makes the destination bucket like the source, as the destination
-// identity.
-func create(ctx context.Context, sides Sides, c *Creation) error {
-	in := &s3.CreateBucketInput{Bucket: b(sides.DstBucket), ObjectOwnership: c.Ownership}
-	if c.ObjectLock {
-		in.ObjectLockEnabledForBucket = aws.Bool(true)
-	}
-	if c.Region != "us-east-1" {
-		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(c.Region)}
-	}
-	_, err := sides.Dst.S3().CreateBucket(ctx, in, func(o *s3.Options) { o.Region = c.Region })
-	if err != nil {
-		oe := &s3err.OpError{Op: "create bucket", URL: "s3://" + sides.DstBucket, Identity: sides.Dst.Name(), Err: err}
-		switch s3err.Code(err) {
-		case "BucketAlreadyExists":
-			oe.Hint = "another account owns a bucket with this name: choose another name"
-		case "BucketAlreadyOwnedByYou":
-			oe.Hint = "it exists now: run again to see its configuration"
-		default:
-			if s3err.IsDenied(err) {
-				oe.Hint = "the destination identity needs s3:CreateBucket (--dest-profile)"
-			}
-		}
-		return oe
-	}
-	c.Created = true
-	return nil
 }
 
 // openBucket fails on a bucket that does not exist or credentials that are

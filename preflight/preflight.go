@@ -53,6 +53,10 @@ type Input struct {
 	// PolicyCommand is the command that grants the destination identity
 	// read access, shown as the fix of read failures.
 	PolicyCommand string
+	// BucketConfig says where the bucket's configuration is moved (the
+	// TUI's Bucket tab, the bucket-config command), the fix of the bucket
+	// configuration check; "" names the command.
+	BucketConfig string
 	// ScanLimit bounds how many source objects are scanned for archived and
 	// oversized objects (default 100,000).
 	ScanLimit int
@@ -535,7 +539,8 @@ func requesterPaysCheck(ctx context.Context, in Input) Check {
 }
 
 // bucketConfigCheck lists bucket configuration that copying objects does
-// not move, so nobody is surprised after the migration.
+// not move, so nobody is surprised after the migration, and points at
+// what moves it: bucket-config (the TUI's Bucket tab).
 func bucketConfigCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "bucket configuration not copied"}
 	cl, b := in.Src.BucketClient(ctx, in.SrcBucket), aws.String(in.SrcBucket)
@@ -574,8 +579,12 @@ func bucketConfigCheck(ctx context.Context, in Input) Check {
 		c.pass("no notifications, lifecycle, replication, CORS, website or inventory configuration on s3://" + in.SrcBucket)
 		return c
 	}
+	move := in.BucketConfig
+	if move == "" {
+		move = "s3migrate bucket-config s3://" + in.SrcBucket + " s3://" + in.DstBucket + " (add --apply)"
+	}
 	c.warn("s3://"+in.SrcBucket+" has "+strings.Join(found, ", ")+": copying objects does not move them",
-		"recreate them on s3://"+in.DstBucket+" if the destination needs them")
+		"move them with "+move+": it shows each as destination now → proposed, rewrites what names the origin account only through a mapping, and says what cannot move")
 	return c
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketconfig"
-	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/s3err"
 	"github.com/s3migrate/s3migrate/transfer"
@@ -152,116 +151,8 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// stateLabel is how a state reads in the listing.
-func stateLabel(it *bucketconfig.Item, askPolicy bool) string {
-	switch it.State {
-	case bucketconfig.Absent:
-		return "none on the source: nothing to move"
-	case bucketconfig.Same:
-		return "same on both"
-	case bucketconfig.Change:
-		if len(it.Held) > 0 {
-			return "to apply (in part: some held back)"
-		}
-		return "to apply"
-	case bucketconfig.Ask:
-		if askPolicy {
-			return "to apply (asked for with --only policy)"
-		}
-		return "shown only: applied when asked for with --only policy"
-	case bucketconfig.HeldBack:
-		return "held back"
-	case bucketconfig.Reported:
-		return "reported only: not moved"
-	case bucketconfig.Unreadable:
-		return "unreadable"
-	case bucketconfig.Unsupported:
-		return "not supported by the server"
-	}
-	return string(it.State)
-}
-
 func printPlan(w io.Writer, res *bucketconfig.Result, brief bool) {
-	s := res.Sides
-	fmt.Fprintf(w, "bucket configuration: s3://%s (%s) → s3://%s (%s)\n", s.SrcBucket, s.Src.Name(), s.DstBucket, s.Dst.Name())
-	if c := res.Create; c != nil {
-		fmt.Fprintf(w, "\ns3://%s does not exist: --apply creates it first, as %s, %s\n", s.DstBucket, s.Dst.Name(), creationSummary(c))
-	}
-	// Configurations with nothing to say share one line per state, after
-	// the ones that need reading.
-	quiet := map[bucketconfig.State][]string{}
-	for _, it := range res.Items {
-		switch it.State {
-		case bucketconfig.Absent, bucketconfig.Same, bucketconfig.Unsupported:
-			if len(it.Held) == 0 {
-				quiet[it.State] = append(quiet[it.State], string(it.Kind))
-				continue
-			}
-		}
-		fmt.Fprintf(w, "\n%-20s %s\n", it.Kind, stateLabel(it, res.AskPolicy))
-		if it.Err != nil {
-			fmt.Fprintf(w, "    %s\n", printable.String(s3err.Summary(it.Err)))
-		}
-		if brief {
-			continue
-		}
-		switch it.State {
-		case bucketconfig.Change, bucketconfig.Ask:
-			fmt.Fprintln(w, "    destination now → proposed (- removed, + added):")
-			for _, l := range bucketpolicy.LineDiff(it.Current, it.Proposed) {
-				fmt.Fprintf(w, "    %c %s\n", l.Op, printable.String(l.Text))
-			}
-		case bucketconfig.Reported, bucketconfig.HeldBack:
-			if it.Source != "" {
-				fmt.Fprintln(w, "    on the source:")
-				for _, l := range strings.Split(it.Source, "\n") {
-					fmt.Fprintf(w, "      %s\n", printable.String(l))
-				}
-			}
-		}
-		for _, r := range it.Rewrites {
-			fmt.Fprintf(w, "    rewritten: %s: %s → %s (%s)\n", printable.String(r.Field), printable.String(r.From), printable.String(r.To), r.Why)
-		}
-		for _, h := range it.Held {
-			line := "    held back: " + h.What + ": " + h.Why
-			if h.Fix != "" {
-				line += ": " + h.Fix
-			}
-			fmt.Fprintln(w, printable.String(line))
-		}
-		for _, n := range it.Notes {
-			fmt.Fprintf(w, "    note: %s\n", printable.String(n))
-		}
-	}
-	if len(quiet) > 0 {
-		fmt.Fprintln(w)
-	}
-	for _, q := range []struct {
-		st    bucketconfig.State
-		label string
-	}{{bucketconfig.Same, "same on both"}, {bucketconfig.Absent, "none on the source (nothing to move)"}, {bucketconfig.Unsupported, "not supported by the server"}} {
-		if len(quiet[q.st]) > 0 {
-			fmt.Fprintf(w, "%s: %s\n", q.label, strings.Join(quiet[q.st], ", "))
-		}
-	}
-	var counts []string
-	for _, c := range []struct {
-		st    bucketconfig.State
-		label string
-	}{{bucketconfig.Change, "to apply"}, {bucketconfig.Ask, "shown only"}, {bucketconfig.HeldBack, "held back"},
-		{bucketconfig.Unreadable, "unreadable"}, {bucketconfig.Same, "same"}, {bucketconfig.Absent, "none on the source"},
-		{bucketconfig.Reported, "reported only"}, {bucketconfig.Unsupported, "not supported"}} {
-		n := 0
-		for _, it := range res.Items {
-			if it.State == c.st {
-				n++
-			}
-		}
-		if n > 0 {
-			counts = append(counts, fmt.Sprintf("%d %s", n, c.label))
-		}
-	}
-	fmt.Fprintf(w, "\nsummary: %s\n", strings.Join(counts, ", "))
+	res.WriteText(w, bucketconfig.TextOptions{ApplyHow: "--apply", AskHow: "with --only policy", Brief: brief})
 }
 
 // policyHint says how to apply a bucket policy that was only shown.
@@ -273,22 +164,10 @@ func policyHint(w io.Writer, res *bucketconfig.Result) {
 	}
 }
 
-// creationSummary says how a bucket is created like the source.
-func creationSummary(c *bucketconfig.Creation) string {
-	parts := []string{"in " + c.Region}
-	if c.ObjectLock {
-		parts = append(parts, "with Object Lock (as the source; it cannot be turned off)")
-	}
-	if c.Ownership != "" {
-		parts = append(parts, "Object Ownership "+string(c.Ownership))
-	}
-	return strings.Join(parts, ", ") + ", like the source"
-}
-
 func printApplied(w io.Writer, res *bucketconfig.Result) {
 	fmt.Fprintln(w)
 	if c := res.Create; c != nil && c.Created {
-		fmt.Fprintf(w, "created: s3://%s, %s\n", res.Sides.DstBucket, creationSummary(c))
+		fmt.Fprintf(w, "created: s3://%s, %s\n", res.Sides.DstBucket, c.Summary())
 	}
 	for _, it := range res.Items {
 		switch {

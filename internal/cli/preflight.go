@@ -29,8 +29,9 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	checks := preflight.Run(ctx, preflight.Input{
 		SrcBucket: p.Src.Bucket, SrcPrefix: p.Src.Prefix, DstBucket: p.Dst.Bucket, DstPrefix: p.Dst.Prefix,
 		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
-		Relay:       m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
-		CanFallBack: m == transfer.ModeAuto,
+		BucketConfig: fmt.Sprintf("s3migrate bucket-config s3://%s s3://%s --source-profile %s --dest-profile %s (add --apply)", p.Src.Bucket, p.Dst.Bucket, p.SrcSess.Profile, p.DstSess.Profile),
+		Relay:        m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
+		CanFallBack:  m == transfer.ModeAuto,
 	})
 	failed := 0
 	for _, c := range checks {

@@ -22,6 +22,9 @@ type pairFlags struct {
 	filter []migration.Rule
 	// window is --min-size, --max-size, --newer-than and --older-than.
 	window migration.Window
+	// beforeOpen, when set, runs once both sessions are loaded and before
+	// the buckets are opened (sync --create-like-source).
+	beforeOpen func(ctx context.Context, src, dst *awsauth.Session, srcLoc, dstLoc transfer.Location) error
 }
 
 func (p *pairFlags) register(fs *flag.FlagSet) {
@@ -70,7 +73,16 @@ func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxC
 	if err != nil {
 		return nil, &transfer.UsageError{Msg: err.Error()}
 	}
-	p, err := migration.Open(ctx, pf.srcProfile, pf.dstProfile, src, dst, cmp, env.sessionOptions(maxConns))
+	srcSess, dstSess, err := migration.LoadSessions(ctx, pf.srcProfile, pf.dstProfile, env.sessionOptions(maxConns))
+	if err != nil {
+		return nil, err
+	}
+	if pf.beforeOpen != nil {
+		if err := pf.beforeOpen(ctx, srcSess, dstSess, src, dst); err != nil {
+			return nil, err
+		}
+	}
+	p, err := migration.OpenSessions(ctx, srcSess, dstSess, src, dst, cmp)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/printable"
@@ -70,6 +72,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Func("max-bandwidth", "copy at most this many bytes per second, server-side or relayed (100MiB, 1G; 0: no limit)", bandwidth)
 	fs.Func("bwlimit", "the same as --max-bandwidth (rclone's name)", bandwidth)
 	fs.StringVar(&journalPath, "journal", "", "journal file (default: a new one under $XDG_STATE_HOME/s3migrate); an existing one is run again")
+	createLike := fs.Bool("create-like-source", false, "when the destination bucket does not exist, create it first like the source: its region, Object Lock, versioning and Object Ownership (an existing bucket is used as it is)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -92,7 +95,17 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if err := checkCanConfirm(env, opt.Delete && !dryRun, rf.yes); err != nil {
 		return fail(env, ExitUsage, err)
 	}
+	var created *bucketconfig.Creation
+	if *createLike {
+		pf.beforeOpen = func(ctx context.Context, src, dst *awsauth.Session, srcLoc, dstLoc transfer.Location) (err error) {
+			created, err = createLikeSource(ctx, env, bucketconfig.Sides{Src: src, Dst: dst, SrcBucket: srcLoc.Bucket, DstBucket: dstLoc.Bucket}, dryRun)
+			return err
+		}
+	}
 	p, err := resolvePair(ctx, env, pf, pos, opt.Concurrency)
+	if errors.Is(err, errWouldCreate) {
+		return ExitOK
+	}
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
@@ -103,7 +116,48 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		return fail(env, ExitUsage, err)
 	}
 	defer m.Close()
+	if j := m.Journal(); created != nil && j != nil {
+		// The report lists it, and the journal says the bucket is ours.
+		if err := j.RecordBucketConfig(bucketconfig.KindBucket, created.Summary()); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+	}
 	return runMigration(ctx, env, m, rf, dryRun)
+}
+
+// errWouldCreate ends a dry run whose destination bucket does not exist
+// yet: there is nothing to list, and what a run would do is said.
+var errWouldCreate = errors.New("dry run: the destination would be created")
+
+// createLikeSource is sync --create-like-source: a destination bucket that
+// does not exist is created like the source (bucketconfig.EnsureLikeSource)
+// before the migration opens the pair. One that exists is used as it is —
+// a re-run of the same command (after an interruption, in a script) must
+// carry on, not fail — and one line says so, with the command that shows
+// how its configuration differs from the source's. A dry run creates
+// nothing: it says what a run would create, and ends.
+func createLikeSource(ctx context.Context, env Env, sides bucketconfig.Sides, dryRun bool) (*bucketconfig.Creation, error) {
+	var c *bucketconfig.Creation
+	var err error
+	if dryRun {
+		c, err = bucketconfig.PlanCreate(ctx, sides)
+	} else {
+		c, err = bucketconfig.EnsureLikeSource(ctx, sides)
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case c == nil:
+		fmt.Fprintf(env.Stderr, "s3://%s exists: used as it is (--create-like-source creates only a missing bucket; `s3migrate bucket-config s3://%s s3://%s` shows how its configuration differs)\n",
+			sides.DstBucket, sides.SrcBucket, sides.DstBucket)
+		return nil, nil
+	case dryRun:
+		fmt.Fprintf(env.Stderr, "dry run: s3://%s does not exist: a run creates it as %s, %s, then copies every selected object; nothing was changed\n",
+			sides.DstBucket, sides.Dst.Name(), c.Summary())
+		return nil, errWouldCreate
+	}
+	fmt.Fprintf(env.Stderr, "created s3://%s as %s, %s\n", sides.DstBucket, sides.Dst.Name(), c.Summary())
+	return c, nil
 }
 
 // checkOptions refuses, before anything runs, values S3 or the engine
@@ -312,6 +366,14 @@ func writeReport(path string, m *migration.Migration) error {
 		return fmt.Errorf("--report: %w", err)
 	}
 	if _, err := report.WriteCSV(f, m.Def.Src.Bucket, m.Def.Dst.Bucket, m.Def.Dst.Prefix, j.Each); err != nil {
+		f.Close()
+		return err
+	}
+	applied, err := j.BucketConfigs()
+	if err == nil {
+		_, err = report.WriteBucketConfig(f, m.Def.Dst.Bucket, applied)
+	}
+	if err != nil {
 		f.Close()
 		return err
 	}

@@ -41,7 +41,13 @@ const appID = 0x73336d67
 // Version 3 adds copied_etag, the ETag of the object a completed copy wrote.
 // A version 2 journal is upgraded in place by Open (the column is added,
 // empty), so a migration started by the previous release resumes.
-const schemaVersion = 3
+//
+// Version 4 adds bucket_config: what the migration applied to the
+// destination bucket (bucket-config's kinds, "bucket" for a bucket created
+// like the source), so a resume does not apply it twice and the report
+// lists it. Versions 2 and 3 are upgraded in place by Open (the table is
+// added, empty); reading a journal without opening it leaves it as it is.
+const schemaVersion = 4
 
 const schema = `
 CREATE TABLE migration (
@@ -96,6 +102,15 @@ CREATE TABLE part (
 	part INTEGER NOT NULL,
 	etag TEXT NOT NULL,
 	PRIMARY KEY (rel, part)
+) WITHOUT ROWID;
+` + bucketConfigTable
+
+// bucketConfigTable is added by version 4 (and by upgrade to older ones).
+const bucketConfigTable = `
+CREATE TABLE bucket_config (
+	kind    TEXT PRIMARY KEY,
+	applied TEXT NOT NULL,
+	at      TEXT NOT NULL
 ) WITHOUT ROWID;
 `
 
@@ -401,7 +416,7 @@ func checkVersion(db *sql.DB) error {
 	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	if version != schemaVersion && version != 2 {
+	if version != schemaVersion && version != 2 && version != 3 {
 		return fmt.Errorf("journal schema version %d, this s3migrate reads version %d: finish it with the s3migrate that wrote it, or start a new migration (objects already copied are found identical and skipped)", version, schemaVersion)
 	}
 	return nil
@@ -422,10 +437,14 @@ func upgrade(db *sql.DB) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, stmt := range []string{
-		`ALTER TABLE object ADD COLUMN copied_etag TEXT NOT NULL DEFAULT ''`,
-		fmt.Sprintf("PRAGMA user_version = %d", schemaVersion),
-	} {
+	var stmts []string
+	if version < 3 {
+		stmts = append(stmts, `ALTER TABLE object ADD COLUMN copied_etag TEXT NOT NULL DEFAULT ''`)
+	}
+	if version < 4 {
+		stmts = append(stmts, bucketConfigTable)
+	}
+	for _, stmt := range append(stmts, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)) {
 		if _, err := tx.Exec(stmt); err != nil {
 			return err
 		}

@@ -565,6 +565,7 @@ func TestNoCredentials(t *testing.T) {
 		got = append(got, table+"."+col)
 	}
 	want := []string{
+		"bucket_config.kind", "bucket_config.applied", "bucket_config.at",
 		"migration.id", "migration.created", "migration.updated", "migration.state",
 		"migration.src_bucket", "migration.src_prefix", "migration.dst_bucket", "migration.dst_prefix",
 		"migration.src_profile", "migration.dst_profile", "migration.definition", "migration.run",
@@ -650,7 +651,7 @@ func TestOpenUpgradesSchema2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{`ALTER TABLE object DROP COLUMN copied_etag`, `PRAGMA user_version = 2`} {
+	for _, stmt := range []string{`ALTER TABLE object DROP COLUMN copied_etag`, `DROP TABLE bucket_config`, `PRAGMA user_version = 2`} {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
@@ -681,4 +682,103 @@ func TestOpenUpgradesSchema2(t *testing.T) {
 	if err := j.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != schemaVersion {
 		t.Errorf("user_version %d (%v), want %d", version, err, schemaVersion)
 	}
+}
+
+// TestBucketConfigRecorded: what was applied to the destination bucket is
+// kept by kind (a second record of a kind replaces the first), survives a
+// reopen, and is returned in kind order.
+func TestBucketConfigRecorded(t *testing.T) {
+	j := newJournal(t)
+	if got, err := j.BucketConfigs(); err != nil || len(got) != 0 {
+		t.Fatalf("a new journal has records: %v, %v", got, err)
+	}
+	before := time.Now().Add(-time.Second)
+	for _, r := range [][2]string{{"cors", `{"CORSRules":[1]}`}, {"bucket", "in eu-west-1, like the source"}, {"cors", `{"CORSRules":[2]}`}} {
+		if err := j.RecordBucketConfig(r[0], r[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := j.Path()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	got, err := j.BucketConfigs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Kind != "bucket" || got[0].Applied != "in eu-west-1, like the source" ||
+		got[1].Kind != "cors" || got[1].Applied != `{"CORSRules":[2]}` {
+		t.Fatalf("records = %+v", got)
+	}
+	for _, r := range got {
+		if r.At.Before(before) || r.At.After(time.Now()) {
+			t.Errorf("%s recorded at %v", r.Kind, r.At)
+		}
+	}
+}
+
+// TestOpenUpgradesSchema3: a journal of the previous release (schema 3,
+// without bucket_config) is read as it is, untouched, and upgraded in place
+// by Open, keeping its rows; it then records bucket configuration.
+func TestOpenUpgradesSchema3(t *testing.T) {
+	j := newJournal(t)
+	e := entry("a.txt", transfer.ClassNew, 10)
+	e.Dst.ETag = "written"
+	j.Planned(e)
+	j.Finished(e, "copy", 1, nil)
+	path := j.Path()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{`DROP TABLE bucket_config`, `PRAGMA user_version = 3`} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	version := func() (v int) {
+		t.Helper()
+		if err := raw.QueryRow("PRAGMA user_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if _, _, err := ReadDefinition(path); err != nil {
+		t.Fatalf("ReadDefinition of schema 3: %v", err)
+	}
+	if got, err := ReadBucketConfigs(path); err != nil || got != nil {
+		t.Fatalf("ReadBucketConfigs of schema 3: %v, %v", got, err)
+	}
+	if v := version(); v != 3 {
+		t.Fatalf("reading changed the version to %d", v)
+	}
+	j, err = Open(path)
+	if err != nil {
+		t.Fatalf("Open of schema 3: %v", err)
+	}
+	defer j.Close()
+	if _, _, dst, ok := j.Copied("a.txt"); !ok || dst != "written" {
+		t.Errorf("Copied after the upgrade: %q, %v", dst, ok)
+	}
+	if err := j.RecordBucketConfig("versioning", `{"Status":"Enabled"}`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := j.BucketConfigs(); err != nil || len(got) != 1 || got[0].Kind != "versioning" {
+		t.Errorf("records after the upgrade: %+v, %v", got, err)
+	}
+	if got, err := ReadBucketConfigs(path); err != nil || len(got) != 1 || got[0].Applied != `{"Status":"Enabled"}` {
+		t.Errorf("ReadBucketConfigs after the upgrade: %+v, %v", got, err)
+	}
+	if v := version(); v != schemaVersion {
+		t.Errorf("user_version %d, want %d", v, schemaVersion)
+	}
+	raw.Close()
 }

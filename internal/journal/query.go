@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -295,4 +296,71 @@ func summarize(path string) Summary {
 		s.State = StateInterrupted
 	}
 	return s
+}
+
+// BucketConfig is one configuration the migration applied to the
+// destination bucket: a bucket-config kind ("cors", …) or "bucket" for the
+// bucket created like the source, the value written (canonical JSON, or
+// how the bucket was created), and when.
+type BucketConfig struct {
+	Kind    string
+	Applied string
+	At      time.Time
+}
+
+// RecordBucketConfig records that kind was applied with value, replacing
+// an earlier record of that kind. It commits before returning: the write to
+// the bucket has happened, and a resume must know.
+func (j *Journal) RecordBucketConfig(kind, value string) error {
+	return j.call(op{kind: opBucketConfig, rel: kind, value: value}).err
+}
+
+// BucketConfigs returns what was applied to the destination bucket, by
+// kind.
+func (j *Journal) BucketConfigs() ([]BucketConfig, error) {
+	if err := j.Flush(); err != nil {
+		return nil, err
+	}
+	return readBucketConfigs(j.db, j.path)
+}
+
+// ReadBucketConfigs reads what a journal's migration applied to the
+// destination bucket without locking or changing the journal (the TUI
+// shows it before a resumed run takes the journal). A journal of schema 2
+// or 3 has applied nothing.
+func ReadBucketConfigs(path string) ([]BucketConfig, error) {
+	db, _, _, err := openExisting(path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var version int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return nil, err
+	}
+	if version < 4 {
+		return nil, nil
+	}
+	return readBucketConfigs(db, path)
+}
+
+func readBucketConfigs(db *sql.DB, path string) ([]BucketConfig, error) {
+	rows, err := db.Query(`SELECT kind, applied, at FROM bucket_config ORDER BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("read bucket configuration of journal %s: %w", path, err)
+	}
+	defer rows.Close()
+	var out []BucketConfig
+	for rows.Next() {
+		var bc BucketConfig
+		var at string
+		if err := rows.Scan(&bc.Kind, &bc.Applied, &at); err != nil {
+			return nil, fmt.Errorf("read bucket configuration of journal %s: %w", path, err)
+		}
+		if bc.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, bc)
+	}
+	return out, rows.Err()
 }

@@ -36,6 +36,7 @@ const (
 	opState
 	opBeginRun
 	opSpec
+	opBucketConfig
 )
 
 // op is one queued Recorder call. The fields used depend on kind.
@@ -48,6 +49,7 @@ type op struct {
 	etag  string          // opPartDone
 	state State           // opState
 	spec  []byte          // opSpec
+	value string          // opBucketConfig: the value applied (rel is the kind)
 	run   int64           // opPlanned, opFinished: the run acting on the row
 	reply chan reply      // opUpload, opFlush, opState, opBeginRun
 }
@@ -74,6 +76,7 @@ const (
 	stmtForget
 	stmtSpec
 	stmtSettle
+	stmtBucketConfig
 	numStmts
 )
 
@@ -107,6 +110,8 @@ var stmtSQL = [numStmts]string{
 	// outcome columns costs less than the upsert, which binds every column.
 	stmtSettle: `UPDATE object SET status = ?2, attempts = ?3, strategy = ?4, error_code = ?5, http_status = ?6,
 		error = ?7, bytes = ?8, run = ?9, copied_etag = ?10 WHERE rel = ?1`,
+	stmtBucketConfig: `INSERT INTO bucket_config (kind, applied, at) VALUES (?1, ?2, ?3)
+		ON CONFLICT (kind) DO UPDATE SET applied = ?2, at = ?3`,
 }
 
 // writer is the batching half of a Journal: callers enqueue ops, one
@@ -337,7 +342,7 @@ func (j *Journal) handle(o op) {
 	case opFlush:
 		j.commit()
 		o.reply <- reply{err: j.Err()}
-	case opState, opSpec:
+	case opState, opSpec, opBucketConfig:
 		j.write(o)
 		j.commit()
 		o.reply <- reply{err: j.Err()}
@@ -417,6 +422,8 @@ func (j *Journal) exec(o op) error {
 		_, err = s[stmtState].Exec(string(o.state))
 	case opSpec:
 		_, err = s[stmtSpec].Exec(string(o.spec))
+	case opBucketConfig:
+		_, err = s[stmtBucketConfig].Exec(o.rel, o.value, formatTime(time.Now()))
 	}
 	if err != nil {
 		return fmt.Errorf("record %q: %w", o.rel, err)

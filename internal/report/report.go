@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 )
@@ -59,4 +60,25 @@ func WriteCSV(w io.Writer, srcBucket, dstBucket, dstPrefix string, each func(fun
 	}
 	cw.Flush()
 	return c, cw.Error()
+}
+
+// WriteBucketConfig appends, after WriteCSV's rows, one row per bucket
+// configuration the migration applied to the destination bucket (and one
+// for the bucket it created): a bucket-level task, with no key, strategy
+// "bucket-config", and what was applied in ResultMessage.
+func WriteBucketConfig(w io.Writer, dstBucket string, applied []journal.BucketConfig) (int64, error) {
+	cw := csv.NewWriter(w)
+	var n int64
+	for _, bc := range applied {
+		msg := fmt.Sprintf("bucket configuration %s applied to s3://%s at %s", bc.Kind, dstBucket, bc.At.UTC().Format(time.RFC3339))
+		if bc.Kind == "bucket" {
+			msg = fmt.Sprintf("bucket s3://%s created at %s, %s", dstBucket, bc.At.UTC().Format(time.RFC3339), bc.Applied)
+		}
+		if err := cw.Write([]string{dstBucket, "", "", "succeeded", "", "200", msg, "0", "bucket-config", "1"}); err != nil {
+			return n, fmt.Errorf("write report: %w", err)
+		}
+		n++
+	}
+	cw.Flush()
+	return n, cw.Error()
 }

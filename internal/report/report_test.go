@@ -3,8 +3,10 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 )
@@ -55,5 +57,30 @@ func TestWriteCSV(t *testing.T) {
 		if strings.Join(got[i], "|") != strings.Join(want[i], "|") {
 			t.Errorf("row %d:\n got %q\nwant %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestWriteBucketConfig: each configuration applied to the destination
+// bucket, and its creation, is one bucket-level row after the objects'.
+func TestWriteBucketConfig(t *testing.T) {
+	at := time.Date(2026, 11, 29, 8, 30, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	n, err := WriteBucketConfig(&buf, "dest", []journal.BucketConfig{
+		{Kind: "bucket", Applied: "in eu-west-1, like the source", At: at},
+		{Kind: "cors", Applied: `{"CORSRules":[]}`, At: at},
+	})
+	if err != nil || n != 2 {
+		t.Fatalf("WriteBucketConfig = %d, %v", n, err)
+	}
+	got, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"dest", "", "", "succeeded", "", "200", "bucket s3://dest created at 2026-11-29T08:30:00Z, in eu-west-1, like the source", "0", "bucket-config", "1"},
+		{"dest", "", "", "succeeded", "", "200", "bucket configuration cors applied to s3://dest at 2026-11-29T08:30:00Z", "0", "bucket-config", "1"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rows:\n got %q\nwant %q", got, want)
 	}
 }
