@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/s3migrate/s3migrate/ui/profiles"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -109,5 +111,38 @@ func TestMFAModal(t *testing.T) {
 	}
 	if m.modal != nil {
 		t.Fatal("modal still open")
+	}
+}
+
+// mouseScreen records the mouse events a screen is handed.
+type mouseScreen struct{ got *[]tea.Mouse }
+
+func (s mouseScreen) Init(*screen.Context) tea.Cmd { return nil }
+func (s mouseScreen) Update(_ *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if m, ok := msg.(tea.MouseMsg); ok {
+		*s.got = append(*s.got, m.Mouse())
+	}
+	return s, nil
+}
+func (s mouseScreen) View(*screen.Context, int, int) string { return "body" }
+func (s mouseScreen) Keys() []key.Binding                   { return nil }
+func (s mouseScreen) Capturing() bool                       { return false }
+
+// TestMouseReachesTheScreenInItsOwnRows: the program asks for mouse
+// events, and a click or a wheel turn reaches the screen with its row
+// counted from the top of the screen's body, below the header.
+func TestMouseReachesTheScreenInItsOwnRows(t *testing.T) {
+	var got []tea.Mouse
+	f := map[screen.ID]Factory{screen.Profiles: func() screen.Screen { return mouseScreen{&got} }}
+	m := New(uitest.New(), style.New(true), f, screen.Profiles)
+	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if v := m.View(); v.MouseMode != tea.MouseModeCellMotion {
+		t.Errorf("mouse mode %v: the terminal sends no mouse events", v.MouseMode)
+	}
+	header := lipgloss.Height(m.header(screen.Profiles))
+	send(m, tea.MouseClickMsg{X: 7, Y: header + 2, Button: tea.MouseLeft})
+	send(m, tea.MouseWheelMsg{X: 7, Y: header, Button: tea.MouseWheelDown})
+	if len(got) != 2 || got[0].Y != 2 || got[0].X != 7 || got[1].Y != 0 {
+		t.Errorf("the screen got %+v, want rows 2 and 0 of its body (header %d rows)", got, header)
 	}
 }

@@ -27,6 +27,9 @@ type Model struct {
 
 	mfa   *MFA
 	modal *mfaModal
+	// quitAsk holds the grants the reminder on quit names while it is
+	// open (see quit.go).
+	quitAsk []string
 }
 
 type entry struct {

@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -30,11 +31,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.quitting = true
 			return m, tea.Quit
 		}
+		if m.quitAsk != nil {
+			return m.updateQuitAsk(msg)
+		}
 		if !top.screen.Capturing() {
 			switch {
 			case key.Matches(msg, keyQuit) && top.id != screen.Running:
-				m.quitting = true
-				return m, tea.Quit
+				return m.quit()
 			case key.Matches(msg, keyHelp):
 				m.showHelp = !m.showHelp
 				return m, nil
@@ -48,16 +51,36 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, e.screen.Init(m.ctx)
 	case screen.Back:
 		return m.back()
+	case screen.Quit:
+		return m.quit()
+	case tea.MouseClickMsg:
+		// Screens get coordinates in their own body, below the header.
+		msg.Y -= lipgloss.Height(m.header(top.id))
+		return m.toScreen(top, msg)
+	case tea.MouseWheelMsg:
+		msg.Y -= lipgloss.Height(m.header(top.id))
+		return m.toScreen(top, msg)
 	}
+	return m.toScreen(top, msg)
+}
+
+// toScreen hands a message to the top screen.
+func (m *Model) toScreen(top *entry, msg tea.Msg) (tea.Model, tea.Cmd) {
 	s, cmd := top.screen.Update(m.ctx, msg)
 	top.screen = s
 	return m, cmd
 }
 
-// back pops the top screen; on the first screen it does nothing.
+// back pops the top screen; on the first screen it does nothing. The
+// screen under it may refresh what a later screen changed (the plan after
+// a run).
 func (m *Model) back() (tea.Model, tea.Cmd) {
-	if len(m.stack) > 1 {
-		m.stack = m.stack[:len(m.stack)-1]
+	if len(m.stack) <= 1 {
+		return m, nil
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	if r, ok := m.stack[len(m.stack)-1].screen.(screen.Reenterer); ok {
+		return m, r.Reenter(m.ctx)
 	}
 	return m, nil
 }

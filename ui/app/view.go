@@ -15,6 +15,9 @@ import (
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	// Wheel and clicks move the browser's cursor; text is still selected
+	// with shift held, as in most terminal programs with a mouse.
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "s3migrate"
 	return v
 }
@@ -34,6 +37,9 @@ func (m *Model) render() string {
 	if m.modal != nil {
 		return m.mfaView()
 	}
+	if m.quitAsk != nil {
+		return m.quitAskView()
+	}
 	top := m.stack[len(m.stack)-1]
 	header := m.header(top.id)
 	helpBar := m.helpBar(top.screen)
@@ -48,7 +54,11 @@ func (m *Model) render() string {
 func (m *Model) header(cur screen.ID) string {
 	st := m.ctx.Styles
 	var steps []string
-	for id := screen.Profiles; id <= screen.Summary; id++ {
+	if cur == screen.Jobs {
+		// Outside the flow: the history of journaled migrations.
+		steps = append(steps, st.Subtle.Render("  "+screen.Profiles.String()), st.ActiveTab.Render("▸ "+cur.String()))
+	}
+	for id := screen.Profiles; id <= screen.Summary && cur != screen.Jobs; id++ {
 		name := id.String()
 		switch {
 		case id == cur:
@@ -65,12 +75,12 @@ func (m *Model) header(cur screen.ID) string {
 	dest := orDash(c.DstIdentity, c.DstProfile)
 	where := ""
 	switch {
-	case cur >= screen.Plan && c.SrcBucket != "" && c.DstBucket != "":
+	case cur >= screen.Plan && cur <= screen.Summary && c.SrcBucket != "" && c.DstBucket != "":
 		// From the plan on, where the keys really go comes first: it is what
 		// a narrow terminal must not cut.
 		status := st.Status.Render(truncate(c.Mapping()+"   origin: "+origin+"   destination: "+dest, m.width))
 		return title + "\n" + status + "\n"
-	case c.SrcBucket != "":
+	case c.SrcBucket != "" && cur != screen.Jobs:
 		where = "  s3://" + c.SrcBucket + "/" + c.Where
 		if c.DstBucket != "" {
 			where += " → s3://" + c.DstBucket + "/" + folder(c.DstPrefix)

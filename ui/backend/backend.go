@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
 	"sync"
 
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
@@ -32,6 +35,13 @@ type Live struct {
 
 	mu       sync.Mutex
 	sessions map[string]*awsauth.Session
+	// applied is what the Bucket tab applied before Start created the
+	// migration's journal (bucketconfig.go), guarded by mu.
+	applied map[string][]bucketconfig.Record
+	// granted holds the read grants this session wrote into bucket
+	// policies and has not revoked: bucket → grantee principals, guarded
+	// by mu (see GrantsLeft).
+	granted map[string][]string
 }
 
 var _ screen.Backend = (*Live)(nil)
@@ -107,20 +117,38 @@ func (b *Live) Buckets(ctx context.Context, profile string) ([]screen.Bucket, er
 	return out, nil
 }
 
-// CreateBucket creates a bucket as the profile.
-func (b *Live) CreateBucket(ctx context.Context, profile, name string) error {
+// CreateBucket creates a bucket as the profile; with like.Bucket, like
+// that bucket (its region, Object Lock, versioning and Object Ownership,
+// read as like.Profile), through bucketconfig as the commands do.
+func (b *Live) CreateBucket(ctx context.Context, profile, name string, like screen.BucketRef) (string, error) {
 	if err := transfer.ValidateBucketName(name); err != nil {
-		return err
+		return "", err
 	}
 	s, err := b.session(ctx, profile)
 	if err != nil {
-		return err
+		return "", err
+	}
+	if like.Bucket != "" {
+		src, err := b.session(ctx, like.Profile)
+		if err != nil {
+			return "", err
+		}
+		sides := bucketconfig.Sides{Src: src, Dst: s, SrcBucket: like.Bucket, DstBucket: name}
+		c, err := bucketconfig.LikeSource(ctx, sides)
+		if err == nil {
+			err = bucketconfig.Create(ctx, sides, c)
+		}
+		if err != nil {
+			return "", err
+		}
+		b.rememberCreated(like, profile, name, c)
+		return c.Summary() + " s3://" + like.Bucket, nil
 	}
 	_, err = s.S3().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)})
 	if err != nil {
-		return fmt.Errorf("create s3://%s as %s: %s", name, s.Name(), transfer.ErrorSummary(err))
+		return "", fmt.Errorf("create s3://%s as %s: %s", name, s.Name(), transfer.ErrorSummary(err))
 	}
-	return nil
+	return "", nil
 }
 
 // List returns one page of a delimiter listing under prefix.
@@ -171,6 +199,82 @@ func (b *Live) Count(ctx context.Context, profile, bucket string, items []string
 		}
 	}
 	return n, bytes, nil
+}
+
+// Walk streams every object under prefix in key order, without a
+// delimiter: the browser's search below a prefix and its prefix sizes.
+func (b *Live) Walk(ctx context.Context, profile, bucket, prefix string) iter.Seq2[transfer.Object, error] {
+	return func(yield func(transfer.Object, error) bool) {
+		s, err := b.session(ctx, profile)
+		if err != nil {
+			yield(transfer.Object{}, err)
+			return
+		}
+		for o, err := range transfer.List(ctx, s.BucketClient(ctx, bucket), transfer.Location{Bucket: bucket, Prefix: prefix}) {
+			var oe *transfer.OpError
+			if errors.As(err, &oe) && oe.Identity == "" {
+				oe.Identity = s.Name()
+			}
+			if !yield(o, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Head describes one object for the browser's preview: its headers, user
+// metadata and tags. Tags the identity may not read are reported in
+// TagsErr, not as a failure of the whole preview.
+func (b *Live) Head(ctx context.Context, profile, bucket, key string) (screen.ObjectDetail, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return screen.ObjectDetail{}, err
+	}
+	c := s.BucketClient(ctx, bucket)
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return screen.ObjectDetail{}, &transfer.OpError{Op: "head", URL: "s3://" + bucket + "/" + key, Identity: s.Name(), Err: err}
+	}
+	d := screen.ObjectDetail{Object: transfer.ObjectFromHead(key, h),
+		ContentType: aws.ToString(h.ContentType), ContentEncoding: aws.ToString(h.ContentEncoding),
+		ContentDisposition: aws.ToString(h.ContentDisposition), ContentLanguage: aws.ToString(h.ContentLanguage),
+		CacheControl: aws.ToString(h.CacheControl), Metadata: h.Metadata}
+	if d.Object.StorageClass == "" {
+		d.Object.StorageClass = "STANDARD" // HEAD leaves it out for STANDARD
+	}
+	t, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		d.TagsErr = transfer.ErrorSummary(err)
+		return d, nil
+	}
+	for _, tg := range t.TagSet {
+		d.Tags = append(d.Tags, screen.Tag{Key: aws.ToString(tg.Key), Value: aws.ToString(tg.Value)})
+	}
+	return d, nil
+}
+
+// Peek reads at most the first n bytes of an object with a ranged GET, so
+// a preview of a large object never downloads it.
+func (b *Live) Peek(ctx context.Context, profile, bucket, key string, n int64) ([]byte, error) {
+	s, err := b.session(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		return nil, nil
+	}
+	out, err := s.BucketClient(ctx, bucket).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		Range: aws.String(fmt.Sprintf("bytes=0-%d", n-1))})
+	if err != nil {
+		return nil, &transfer.OpError{Op: "read the start of", URL: "s3://" + bucket + "/" + key, Identity: s.Name(), Err: err}
+	}
+	defer out.Body.Close()
+	// A server that ignores Range sends the whole object: read n bytes only.
+	data, err := io.ReadAll(io.LimitReader(out.Body, n))
+	if err != nil {
+		return data, &transfer.OpError{Op: "read the start of", URL: "s3://" + bucket + "/" + key, Identity: s.Name(), Err: err}
+	}
+	return data, nil
 }
 
 func (b *Live) pair(ctx context.Context, m screen.Migration) (*migration.Pair, error) {
@@ -238,7 +342,45 @@ func (b *Live) ApplyPolicy(ctx context.Context, m screen.Migration, c bucketpoli
 	if err != nil {
 		return err
 	}
-	return bucketpolicy.Apply(ctx, owner, c)
+	if err := bucketpolicy.Apply(ctx, owner, c); err != nil {
+		return err
+	}
+	b.noteGrants(c)
+	return nil
+}
+
+// noteGrants records the grantees an applied change added to, or removed
+// from, a bucket policy.
+func (b *Live) noteGrants(c bucketpolicy.Change) {
+	before, after := bucketpolicy.Grantees(c.Before, c.Bucket), bucketpolicy.Grantees(c.After, c.Bucket)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.granted == nil {
+		b.granted = map[string][]string{}
+	}
+	cur := b.granted[c.Bucket]
+	for _, g := range after {
+		if !slices.Contains(before, g) && !slices.Contains(cur, g) {
+			cur = append(cur, g)
+		}
+	}
+	cur = slices.DeleteFunc(cur, func(g string) bool { return !slices.Contains(after, g) })
+	b.granted[c.Bucket] = cur
+}
+
+// GrantsLeft lists the read grants this session applied and has not
+// revoked, "s3://bucket to principal", for the reminder on quit.
+func (b *Live) GrantsLeft() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for bucket, gs := range b.granted {
+		for _, g := range gs {
+			out = append(out, "s3://"+bucket+" to "+g)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // RevokeChange plans removing the migration's read grant (the destination
@@ -264,6 +406,7 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 	return preflight.Run(ctx, preflight.Input{
 		SrcBucket: m.SrcBucket, SrcPrefixes: grantPrefixes(m), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
 		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a), or choose relay on the Options tab",
+		BucketConfig: "the Bucket tab (5), which applies them after a confirmation",
 		// Relay reads as the origin identity; auto relays when the grant
 		// is missing, so a denied server-side read is only a warning.
 		Relay:       opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
@@ -313,6 +456,10 @@ func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOpti
 	}
 	mig, err := migration.New(p, definition(m, opt), "", opt.DryRun)
 	if err != nil {
+		return nil, err
+	}
+	if err := b.journalApplied(mig, m); err != nil {
+		mig.Close()
 		return nil, err
 	}
 	return startRun(ctx, mig, b, opt.DryRun), nil

@@ -68,10 +68,13 @@ func startRun(ctx context.Context, m *migration.Migration, b *Live, dryRun bool)
 	return r
 }
 
-func (r *run) Snapshot() transfer.Snapshot   { return r.m.Snapshot() }
-func (r *run) Pause()                        { r.m.Pause() }
-func (r *run) Resume()                       { r.m.Unpause() }
-func (r *run) SetConcurrency(n int)          { r.m.SetConcurrency(n) }
+func (r *run) Snapshot() transfer.Snapshot { return r.m.Snapshot() }
+func (r *run) Pause()                      { r.m.Pause() }
+func (r *run) Resume()                     { r.m.Unpause() }
+func (r *run) SetConcurrency(n int)        { r.m.SetConcurrency(n) }
+func (r *run) SetLimits(objects float64, bytes int64) {
+	r.m.SetLimits(objects, bytes)
+}
 func (r *run) Cancel()                       { r.cancel() }
 func (r *run) Done() <-chan screen.RunResult { return r.done }
 

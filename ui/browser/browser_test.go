@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -29,6 +30,59 @@ type pager struct {
 	// cancelled records, per Count call, whether its context was done.
 	cancelled []bool
 	listErr   error
+	// dest are the destination bucket's objects (bucket dest-archive).
+	dest map[string]transfer.Object
+	// gate, when set, runs before each object a Walk yields: a test holds
+	// a walk there. walks are the contexts of the Walk calls.
+	gate  func(ctx context.Context, n int)
+	walks []context.Context
+}
+
+func (p *pager) Walk(ctx context.Context, profile, bucket, prefix string) iter.Seq2[transfer.Object, error] {
+	p.mu.Lock()
+	p.walks = append(p.walks, ctx)
+	gate := p.gate
+	p.mu.Unlock()
+	return func(yield func(transfer.Object, error) bool) {
+		n := 0
+		for o, err := range p.Fake.Walk(ctx, profile, bucket, prefix) {
+			if gate != nil && err == nil {
+				gate(ctx, n)
+				if ctx.Err() != nil {
+					yield(transfer.Object{}, ctx.Err())
+					return
+				}
+			}
+			n++
+			if !yield(o, err) {
+				return
+			}
+		}
+	}
+}
+
+// listDest is a delimiter listing of the destination, as S3 does it: the
+// key equal to the prefix is listed too.
+func (p *pager) listDest(prefix string) screen.Page {
+	var keys []string
+	for k := range p.dest {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var pg screen.Page
+	for _, k := range keys {
+		rest := k[len(prefix):]
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			if d := prefix + rest[:i+1]; len(pg.Prefixes) == 0 || pg.Prefixes[len(pg.Prefixes)-1] != d {
+				pg.Prefixes = append(pg.Prefixes, d)
+			}
+			continue
+		}
+		pg.Objects = append(pg.Objects, p.dest[k])
+	}
+	return pg
 }
 
 func newPager() *pager { return &pager{Fake: uitest.New(), pageSize: 1000} }
@@ -43,6 +97,10 @@ func (p *pager) addBig(n int) {
 
 func (p *pager) List(ctx context.Context, profile, bucket, prefix, next string) (screen.Page, error) {
 	p.mu.Lock()
+	if bucket == "dest-archive" {
+		defer p.mu.Unlock()
+		return p.listDest(prefix), nil
+	}
 	p.lists = append(p.lists, prefix+"@"+next)
 	err := p.listErr
 	p.mu.Unlock()

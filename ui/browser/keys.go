@@ -18,6 +18,12 @@ var (
 	keyDst    = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "destination prefix"))
 	keyReload = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload"))
 	keyNext   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next: plan"))
+
+	keyFind    = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter/search"))
+	keySort    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort name/size/date"))
+	keyPreview = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "preview"))
+	keyTarget  = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "destination pane"))
+	keyCount   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "count prefix"))
 )
 
 // Bindings while the destination prefix is being typed.
@@ -26,11 +32,25 @@ var (
 	keyCancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 )
 
-// Keys are shown in the help bar; while the prefix is typed only enter and
-// esc mean anything else than text.
+// Bindings while the filter is typed: the arrows still move the cursor,
+// every other key is text.
+var (
+	keyFindKeep  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
+	keyFindClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop search/clear"))
+	keyFindScope = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "this level/search below"))
+	keyFindUp    = key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move"))
+	keyFindDown  = key.NewBinding(key.WithKeys("down"))
+)
+
+// Keys are shown in the help bar; while text is typed only the keys that
+// are not text are listed.
 func (m *Model) Keys() []key.Binding {
-	if m.mode == editingPrefix {
+	switch m.mode {
+	case editingPrefix:
 		return []key.Binding{keyAccept, keyCancel}
+	case finding:
+		return []key.Binding{keyFindKeep, keyFindClear, keyFindScope, keyFindUp}
 	}
-	return []key.Binding{keyUp, keyDown, keyIn, keyOut, keyMark, keyAll, keyDst, keyNext, keyPgUp, keyPgDown, keyHome, keyReload}
+	return []key.Binding{keyUp, keyDown, keyIn, keyOut, keyMark, keyAll, keyDst, keyNext,
+		keyFind, keySort, keyPreview, keyTarget, keyCount, keyPgUp, keyPgDown, keyHome, keyReload}
 }

@@ -6,11 +6,21 @@
 // Listings arrive in pages of up to 1000 entries and the next page is asked
 // for only when the cursor nears the end of what is loaded; only the rows
 // around the cursor are rendered, so a level of 100k entries stays fast.
+//
+// Finding things: "/" filters the loaded rows of the level as the user
+// types, or (tab) searches everything below the level with a listing
+// without delimiter that streams in the background; "s" sorts; "c" totals
+// a prefix in the background; "p" and "t" turn the side pane into a
+// preview of the highlighted object or a view of what the destination
+// already holds there. Every listing of that kind (a walk, see search.go)
+// runs in a tea.Cmd with its own context and is polled on a tick, so no
+// message is sent per key listed.
 package browser
 
 import (
 	"context"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
@@ -31,6 +41,7 @@ type mode int
 const (
 	browsing      mode = iota
 	editingPrefix      // typing the destination prefix
+	finding            // typing the filter
 )
 
 // Model is the browser screen.
@@ -56,6 +67,9 @@ type Model struct {
 	restore string
 	// page is how many rows pgup/pgdown move, from the terminal height.
 	page int
+	// listW and rowsH are the list pane's width and row count as last
+	// drawn: a mouse click is matched against what the user sees.
+	listW, rowsH int
 
 	// marks mirrors ctx.Items for quick lookups. published is the slice
 	// last written to ctx.Items: when ctx.Items is another slice, another
@@ -74,6 +88,44 @@ type Model struct {
 	bytes       int64
 	countErr    error
 
+	// The filter in force ("" for none) and where it looks: the loaded rows
+	// of the level, or everything below it (a search walk whose matches
+	// are the rows while scope is below).
+	query  string
+	scope  scope
+	find   textinput.Model
+	search *walk
+	// found are the search's matches so far (at most searchCap: the walk
+	// keeps counting the others); searched is its progress.
+	found    []transfer.Object
+	searched progress
+	// sortBy orders the rows; order maps shown rows to loaded ones
+	// (dirs, then objs, or found) when a filter or a sort is in force.
+	sortBy  sortBy
+	order   []int
+	ordered bool
+	// anchor is the row the cursor was on when a filter hid every row.
+	anchor string
+
+	// counts are the prefix totals asked for with c, by prefix; polling is
+	// set while the tick that copies out walk progress is running.
+	counts  map[string]*prefixCount
+	polling bool
+
+	// side is what the side pane shows. details caches the previews and
+	// destination views by pane and key (detailKeys, oldest first, bound
+	// it); detailSeq numbers the fetches, only the latest one's reply is
+	// awaited and starting one cancels the previous.
+	side         sidePane
+	details      map[detailKey]*detail
+	detailKeys   []detailKey
+	detailSeq    int
+	cancelDetail context.CancelFunc
+	// detailDelay is how long the cursor must rest on a row before its
+	// preview is fetched, so scrolling through a level sends no request
+	// per row passed.
+	detailDelay time.Duration
+
 	mode  mode
 	input textinput.Model
 	// errLine is the last failure (one red line); note the last hint.
@@ -85,25 +137,55 @@ type Model struct {
 
 // New builds the screen.
 func New() screen.Screen {
-	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot)), page: 20, marks: map[string]bool{}}
+	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot)), page: 20, marks: map[string]bool{},
+		counts: map[string]*prefixCount{}, details: map[detailKey]*detail{}, detailDelay: 150 * time.Millisecond}
 }
 
-// Capturing is true while the destination prefix is typed.
-func (m *Model) Capturing() bool { return m.mode == editingPrefix }
+// Capturing is true while the destination prefix or the filter is typed.
+func (m *Model) Capturing() bool { return m.mode != browsing }
 
 // busy reports background work the spinner stands for.
-func (m *Model) busy() bool { return m.loading || m.counting }
+func (m *Model) busy() bool { return m.loading || m.counting || m.walking() || m.fetchingDetail() }
 
-// rows is how many rows are loaded.
-func (m *Model) rows() int { return len(m.dirs) + len(m.objs) }
+// searching reports that the rows are the matches of a search below.
+func (m *Model) searching() bool { return m.scope == below && m.search != nil }
 
-// row is the key (or prefix) of row i and, for an object, the object.
-func (m *Model) row(i int) (key string, obj *transfer.Object) {
+// loaded is how many rows the rows come from: the loaded rows of the
+// level, or the search's matches.
+func (m *Model) loaded() int {
+	if m.searching() {
+		return len(m.found)
+	}
+	return len(m.dirs) + len(m.objs)
+}
+
+// loadedRow is loaded row i: a prefix (obj nil) or an object.
+func (m *Model) loadedRow(i int) (key string, obj *transfer.Object) {
+	if m.searching() {
+		return m.found[i].Key, &m.found[i]
+	}
 	if i < len(m.dirs) {
 		return m.dirs[i], nil
 	}
 	o := &m.objs[i-len(m.dirs)]
 	return o.Key, o
+}
+
+// rows is how many rows are shown (loaded rows that pass the filter).
+func (m *Model) rows() int {
+	if m.ordered {
+		return len(m.order)
+	}
+	return m.loaded()
+}
+
+// row is the key (or prefix) of shown row i and, for an object, the
+// object.
+func (m *Model) row(i int) (key string, obj *transfer.Object) {
+	if m.ordered {
+		i = m.order[i]
+	}
+	return m.loadedRow(i)
 }
 
 // pageMsg is one page of the listing of generation gen.
@@ -139,6 +221,41 @@ func ancestors(key string) []string {
 		}
 	}
 	return out
+}
+
+// scope is where the filter looks.
+type scope int
+
+const (
+	level scope = iota // the loaded rows of the level
+	below              // every key below the level (a search walk)
+)
+
+// sortBy is the order of the rows.
+type sortBy int
+
+const (
+	byName sortBy = iota // key order, as S3 lists
+	bySize               // largest first
+	byDate               // newest first
+	numSorts
+)
+
+// sidePane is what the pane beside the listing shows.
+type sidePane int
+
+const (
+	sideSelection sidePane = iota // the selection and its totals
+	sidePreview                   // the highlighted object
+	sideTarget                    // what the destination holds for the highlighted row
+)
+
+// newFind is the filter's text input.
+func newFind(st style.Styles) textinput.Model {
+	in := style.TextInput(st)
+	in.Prompt = "filter: "
+	in.Placeholder = "part of a name (tab: search below)"
+	return in
 }
 
 // newInput is the screen's text input.

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // listTimeout bounds one page request, so an endpoint that never answers
@@ -22,14 +23,20 @@ const listTimeout = time.Minute
 // totals a selection made on an earlier visit.
 func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 	m.input = newInput(ctx.Styles)
+	m.find = newFind(ctx.Styles)
 	return tea.Batch(m.sync(ctx), m.open(ctx, ctx.Where))
 }
 
-// open starts listing a level from its first page.
+// open starts listing a level from its first page. A filter or a search
+// belongs to the level it was typed on: it ends here.
 func (m *Model) open(ctx *screen.Context, prefix string) tea.Cmd {
 	m.prefix, ctx.Where = prefix, prefix
 	m.dirs, m.objs, m.next, m.more, m.listErr = nil, nil, "", false, nil
+	m.dropSearch()
+	m.query, m.scope = "", level
+	m.find.SetValue("")
 	m.cursor = 0
+	m.reorder()
 	m.gen++
 	return m.fetch(ctx)
 }
@@ -54,7 +61,7 @@ func (m *Model) fetch(ctx *screen.Context) tea.Cmd {
 // maybeMore fetches the next page when the cursor nears the end of the
 // loaded rows and one is not already on its way.
 func (m *Model) maybeMore(ctx *screen.Context) tea.Cmd {
-	if !m.more || m.loading || m.listErr != nil || m.rows()-1-m.cursor > loadAhead {
+	if !m.more || m.loading || m.listErr != nil || m.searching() || m.rows()-1-m.cursor > loadAhead {
 		return nil
 	}
 	return m.fetch(ctx)
@@ -100,6 +107,26 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 	switch msg := msg.(type) {
 	case pageMsg:
 		return m, m.paged(ctx, msg)
+	case walkTickMsg:
+		m.polling = false
+		m.refreshWalks()
+		if !m.walking() {
+			return m, m.want(ctx)
+		}
+		return m, tea.Batch(m.startPolling(), m.want(ctx))
+	case walkDoneMsg:
+		m.refreshWalks()
+		return m, m.want(ctx)
+	case detailDueMsg:
+		if id, ok := m.detailID(ctx); !ok || msg.seq != m.detailSeq || msg.id != id {
+			return m, nil // the cursor moved on before it rested here
+		}
+		return m, m.fetchDetail(ctx, msg.id)
+	case detailMsg:
+		m.gotDetail(msg)
+		return m, nil
+	case tea.MouseWheelMsg, tea.MouseClickMsg:
+		return m, m.mouse(ctx, msg.(tea.MouseMsg).Mouse())
 	case countMsg:
 		if msg.seq != m.countSeq {
 			return m, nil // the selection changed since: a newer count is running
@@ -124,18 +151,24 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		m.page = max(1, msg.Height-12)
 		return m, nil
 	case tea.KeyPressMsg:
-		if m.mode == editingPrefix {
+		switch m.mode {
+		case editingPrefix:
 			return m, m.prefixKey(ctx, msg)
+		case finding:
+			return m, tea.Batch(m.findKey(ctx, msg), m.want(ctx))
 		}
 		sync := m.sync(ctx)
 		m.errLine, m.note = "", "" // a new key press makes the last message old news
-		return m, tea.Batch(sync, m.browseKey(ctx, msg))
+		return m, tea.Batch(sync, m.browseKey(ctx, msg), m.want(ctx))
 	}
-	// Other input (a paste) belongs to the prefix input when it is open.
-	if m.mode == editingPrefix {
+	// Other input (a paste) belongs to the input that is open.
+	switch m.mode {
+	case editingPrefix:
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
+	case finding:
+		return m, tea.Batch(m.typed(ctx, msg), m.want(ctx))
 	}
 	return m, nil
 }
@@ -150,25 +183,35 @@ func (m *Model) paged(ctx *screen.Context, msg pageMsg) tea.Cmd {
 		m.listErr = msg.err
 		return nil
 	}
-	first := m.rows() == 0
+	first := len(m.dirs)+len(m.objs) == 0
 	// New prefixes go after the loaded ones, above the objects: keep the
-	// cursor on the object it was on.
-	if m.cursor >= len(m.dirs) && !first {
+	// cursor on the object it was on (reorder does, when rows are ordered).
+	if m.cursor >= len(m.dirs) && !first && !m.ordered && !m.searching() {
 		m.cursor += len(msg.page.Prefixes)
 	}
 	m.dirs = append(m.dirs, msg.page.Prefixes...)
 	m.objs = append(m.objs, msg.page.Objects...)
 	m.next, m.more = msg.page.Next, msg.page.Next != ""
-	if first && m.restore != "" {
-		if i := slices.Index(m.dirs, m.restore); i >= 0 {
-			m.cursor = i
-		}
-		m.restore = ""
+	if m.ordered && !m.searching() {
+		m.reorder()
 	}
-	return m.maybeMore(ctx)
+	if m.restore != "" && !m.searching() {
+		// The row to come back to may be pages away (a search's match):
+		// fetch on until it comes.
+		switch i := m.locate(m.restore); {
+		case i >= 0:
+			m.cursor, m.restore = i, ""
+		case m.more:
+			return m.fetch(ctx)
+		default:
+			m.restore = ""
+		}
+	}
+	return tea.Batch(m.maybeMore(ctx), m.want(ctx))
 }
 
 func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+	m.restore = "" // a key press ends waiting for a row to come back to
 	switch {
 	case key.Matches(msg, keyUp):
 		return m.move(ctx, -1)
@@ -186,11 +229,25 @@ func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		if m.rows() == 0 {
 			return nil
 		}
-		if k, obj := m.row(m.cursor); obj == nil {
+		k, obj := m.row(m.cursor)
+		switch {
+		case obj == nil:
 			return m.open(ctx, k)
+		case m.searching():
+			// A match opens the level it is in, with the cursor on it.
+			m.restore = k
+			return m.open(ctx, parent(k))
 		}
 		m.note = "an object has nothing inside: space marks it, n goes on to the plan"
 	case key.Matches(msg, keyOut):
+		if m.searching() {
+			m.dropSearch()
+			m.query, m.scope = "", level
+			m.find.SetValue("")
+			m.reorder()
+			m.note = "search ended: back to the rows of s3://" + ctx.SrcBucket + "/" + text.Key(m.prefix)
+			return nil
+		}
 		if m.prefix == "" {
 			m.note = "this is the top of s3://" + ctx.SrcBucket + ": esc goes back to the buckets"
 			return nil
@@ -207,13 +264,69 @@ func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		m.input.CursorEnd()
 		return m.input.Focus()
 	case key.Matches(msg, keyReload):
+		m.stopWalks()
+		m.clearDetails()
 		return tea.Batch(m.open(ctx, m.prefix), m.recount(ctx))
+	case key.Matches(msg, keyFind):
+		m.mode = finding
+		m.find.SetValue(m.query)
+		m.find.CursorEnd()
+		m.findPrompt(ctx)
+		return m.find.Focus()
+	case key.Matches(msg, keySort):
+		m.sortBy = (m.sortBy + 1) % numSorts
+		m.reorder()
+		m.note = "sorted by " + m.sortLabel()
+		if m.more && m.sortBy != byName {
+			m.note += ": the rows loaded so far (more load as the cursor nears the end)"
+		}
+	case key.Matches(msg, keyPreview):
+		m.toggleSide(sidePreview)
+	case key.Matches(msg, keyTarget):
+		if ctx.DstBucket == "" {
+			m.note = "no destination bucket chosen yet: esc goes back to the buckets"
+			return nil
+		}
+		m.toggleSide(sideTarget)
+	case key.Matches(msg, keyCount):
+		return m.toggleCount(ctx)
 	case key.Matches(msg, keyNext):
 		if len(ctx.Items) == 0 {
 			m.errLine = "nothing is marked: space marks the row under the cursor, a marks every loaded row"
 			return nil
 		}
 		return screen.Navigate(screen.Plan)
+	}
+	return nil
+}
+
+// toggleSide shows pane p beside the listing, or the selection again.
+func (m *Model) toggleSide(p sidePane) {
+	if m.side == p {
+		m.side = sideSelection
+		return
+	}
+	m.side = p
+}
+
+// mouse moves the cursor: the wheel scrolls three rows, a click on a row
+// puts the cursor there. Coordinates are the screen body's (the router
+// draws its header above it).
+func (m *Model) mouse(ctx *screen.Context, ev tea.Mouse) tea.Cmd {
+	switch ev.Button {
+	case tea.MouseWheelUp:
+		return tea.Batch(m.move(ctx, -3), m.want(ctx))
+	case tea.MouseWheelDown:
+		return tea.Batch(m.move(ctx, 3), m.want(ctx))
+	case tea.MouseLeft:
+		if ev.X >= m.listW {
+			return nil
+		}
+		start, end := window(m.cursor, m.rows(), m.rowsH)
+		if i := start + ev.Y - listTop; ev.Y >= listTop && i < end {
+			m.cursor = i
+			return tea.Batch(m.maybeMore(ctx), m.want(ctx))
+		}
 	}
 	return nil
 }

@@ -18,17 +18,71 @@ import (
 const (
 	sizeWidth     = 10
 	modifiedWidth = len("2006-01-02 15:04")
+	dayWidth      = len("2006-01-02")
 	classWidth    = 12
 	sideWidth     = 38
+	// minName is the narrowest the name column gets: below it the other
+	// columns drop, class first, then the time of day, the date, the size.
+	minName = 20
+	// listTop is the body line of the first row: border, title, heads.
+	listTop = 3
 )
 
-// View renders the listing with the selection pane beside it, then the
-// prefix input line and the message line (both always drawn, so the panes
-// do not jump when a message comes or goes).
+// columns is which columns an object row has room for, and their widths.
+type columns struct {
+	name, date  int // date is 0 when the column is dropped
+	size, class bool
+}
+
+// layout fits the columns into inner cells, dropping them in priority
+// order rather than cutting names to a few characters.
+func layout(inner int) columns {
+	avail := inner - 4 // cursor and mark
+	c := columns{date: modifiedWidth, size: true, class: true}
+	need := func() int {
+		n := 0
+		if c.size {
+			n += 2 + sizeWidth
+		}
+		if c.date > 0 {
+			n += 2 + c.date
+		}
+		if c.class {
+			n += 2 + classWidth
+		}
+		return n
+	}
+	for avail-need() < minName {
+		switch {
+		case c.class:
+			c.class = false
+		case c.date == modifiedWidth:
+			c.date = dayWidth
+		case c.date > 0:
+			c.date = 0
+		case c.size:
+			c.size = false
+		default:
+			c.name = max(avail, 1)
+			return c
+		}
+	}
+	c.name = avail - need()
+	return c
+}
+
+// View renders the listing with the side pane beside it, then the input
+// line and the message line (both always drawn, so the panes do not jump
+// when a message comes or goes). It notes where the rows were drawn: a
+// mouse click is matched against what the user sees.
 func (m *Model) View(ctx *screen.Context, width, height int) string {
 	sideW := min(sideWidth, width/3)
+	if m.side != sideSelection && width >= 120 {
+		sideW = min(64, max(46, width/3)) // room for an ETag and the lines of a preview
+	}
 	listW := width - sideW - 1
 	paneH := max(height-2, 6)
+	m.listW, m.rowsH = listW, paneH-5 // borders, title, heads, footer
 	return lipgloss.JoinVertical(lipgloss.Left,
 		lipgloss.JoinHorizontal(lipgloss.Top, m.listPane(ctx, listW, paneH), " ", m.sidePane(ctx, sideW, paneH)),
 		m.promptLine(ctx, width), m.messageLine(ctx, width))
@@ -39,11 +93,10 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 	st := ctx.Styles
 	inner := w - 4 // border and padding
-	nameW := max(8, inner-4-2-sizeWidth-2-modifiedWidth-2-classWidth)
+	cols := layout(inner)
 
-	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+text.Key(m.prefix)) + st.Subtle.Render(m.counts())
-	lines := []string{ansi.Truncate(title, inner, "…"),
-		st.Subtle.Render("    " + text.Pad("name", nameW) + "  " + text.PadLeft("size", sizeWidth) + "  " + text.Pad("modified", modifiedWidth) + "  class")}
+	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+text.Key(m.prefix)) + st.Subtle.Render(m.titleCounts())
+	lines := []string{ansi.Truncate(title, inner, "…"), st.Subtle.Render(ansi.Truncate(m.heads(cols), inner, "…"))}
 
 	rowsH := h - 2 - len(lines) - 1 // border, and one line for the footer
 	start, end := window(m.cursor, m.rows(), rowsH)
@@ -52,7 +105,7 @@ func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 		cover = m.cover(m.prefix + "x") // the level is inside a marked prefix
 	}
 	for i := start; i < end; i++ {
-		lines = append(lines, m.renderRow(ctx, i, nameW, cover != ""))
+		lines = append(lines, m.renderRow(ctx, i, cols, cover != ""))
 	}
 	for len(lines) < h-3 {
 		lines = append(lines, "")
@@ -61,8 +114,54 @@ func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 	return st.FocusedPane.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
 }
 
-// counts is the title's " · 3 prefixes, 120 objects".
-func (m *Model) counts() string {
+// heads are the column heads; the sorted column carries an arrow, and a
+// sort by a column that did not fit is named at the end.
+func (m *Model) heads(c columns) string {
+	arrow := func(s string, by sortBy) string {
+		if m.sortBy != by {
+			return s
+		}
+		if by == byName {
+			return s + " ↑"
+		}
+		return s + " ↓"
+	}
+	h := "    " + text.Pad(arrow("name", byName), c.name)
+	if c.size {
+		h += "  " + text.PadLeft(arrow("size", bySize), sizeWidth)
+	}
+	if c.date > 0 {
+		h += "  " + text.Pad(arrow("modified", byDate), c.date)
+	}
+	if c.class {
+		h += "  class"
+	}
+	if (m.sortBy == bySize && !c.size) || (m.sortBy == byDate && c.date == 0) {
+		h += "  (by " + m.sortLabel() + ")"
+	}
+	return h
+}
+
+// sortLabel names the order.
+func (m *Model) sortLabel() string {
+	switch m.sortBy {
+	case bySize:
+		return "size, largest first"
+	case byDate:
+		return "date, newest first"
+	}
+	return "name"
+}
+
+// titleCounts is the title's " · 3 prefixes, 120 objects", or what the filter
+// or the search shows.
+func (m *Model) titleCounts() string {
+	switch {
+	case m.searching():
+		return fmt.Sprintf(" · search below: %q", m.query)
+	case m.query != "":
+		return fmt.Sprintf(" · filter %q: %d of %d", m.query, m.rows(), m.loaded())
+	}
 	if m.rows() == 0 {
 		return ""
 	}
@@ -82,7 +181,8 @@ func (m *Model) counts() string {
 
 // renderRow is "▸ ● name  size  modified  class". Prefixes ("▹ name/") have
 // no size, date or class: those belong to objects.
-func (m *Model) renderRow(ctx *screen.Context, i, nameW int, covered bool) string {
+// A counted prefix shows its size and object count in the object columns.
+func (m *Model) renderRow(ctx *screen.Context, i int, c columns, covered bool) string {
 	st := ctx.Styles
 	k, obj := m.row(i)
 	cursor := "  "
@@ -90,24 +190,75 @@ func (m *Model) renderRow(ctx *screen.Context, i, nameW int, covered bool) strin
 		cursor = st.Cursor.Render("▸ ")
 	}
 	name := text.Key(strings.TrimPrefix(k, m.prefix))
-	if obj == nil {
+	switch {
+	case obj == nil:
 		name = "▹ " + name
-	} else if name == "" {
+	case name == "":
 		name = "(folder marker)" // the zero-byte object named like the prefix
 	}
-	name = text.Pad(ansi.Truncate(name, nameW, "…"), nameW)
+	if m.searching() {
+		name = text.LeftTrunc(name, c.name) // a match's own name is at its end
+	}
+	name = text.Pad(ansi.Truncate(name, c.name, "…"), c.name)
 	mark := "  "
 	switch {
 	case m.marked(ctx, k):
 		mark, name = st.Selected.Render("● "), st.Selected.Render(name)
-	case covered:
+	case covered || (m.searching() && m.cover(k) != ""):
 		mark = st.Subtle.Render("● ")
 	}
+	row := cursor + mark + name
 	if obj == nil {
-		return cursor + mark + name
+		return row + m.prefixColumns(ctx, k, c)
 	}
-	return cursor + mark + name + "  " + text.PadLeft(transfer.FormatBytes(obj.Size), sizeWidth) + "  " +
-		st.Subtle.Render(text.Pad(modified(*obj), modifiedWidth)+"  "+ansi.Truncate(obj.StorageClass, classWidth, "…"))
+	if c.size {
+		row += "  " + text.PadLeft(transfer.FormatBytes(obj.Size), sizeWidth)
+	}
+	var rest []string
+	if c.date > 0 {
+		rest = append(rest, text.Pad(ansi.Truncate(modified(*obj), c.date, ""), c.date))
+	}
+	if c.class {
+		rest = append(rest, ansi.Truncate(obj.StorageClass, classWidth, "…"))
+	}
+	if len(rest) > 0 {
+		row += "  " + st.Subtle.Render(strings.Join(rest, "  "))
+	}
+	return row
+}
+
+// prefixColumns are a counted prefix's size and object count (or how far
+// its count got), in the room the object columns leave.
+func (m *Model) prefixColumns(ctx *screen.Context, k string, c columns) string {
+	pc := m.counts[k]
+	if pc == nil || !c.size {
+		return ""
+	}
+	st := ctx.Styles
+	p := pc.prog
+	room := 2 // what is left after the size, for the object count
+	if c.date > 0 {
+		room += 2 + c.date
+	}
+	if c.class {
+		room += 2 + classWidth
+	}
+	var n string
+	switch {
+	case p.err != nil:
+		return "  " + st.Error.Render(text.PadLeft("✗", sizeWidth))
+	case !p.done:
+		n = "counting… " + plural(int(p.scanned), "object", "objects") + " so far"
+	case p.stopped:
+		n = "at least " + plural(int(p.scanned), "object", "objects") + " (stopped)"
+	default:
+		n = plural(int(p.scanned), "object", "objects")
+	}
+	size := transfer.FormatBytes(p.bytes)
+	if !p.done || p.stopped {
+		size = "≥" + size
+	}
+	return "  " + text.PadLeft(size, sizeWidth) + st.Subtle.Render(ansi.Truncate("  "+n, room, "…"))
 }
 
 // footer says where the listing stands.
@@ -117,6 +268,12 @@ func (m *Model) footer(ctx *screen.Context, inner int, cover string) string {
 	switch {
 	case m.listErr != nil:
 		return st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.listErr.Error())+" (r retries)", inner, "…"))
+	case m.searching():
+		s = m.findStatus()
+	case m.countLine() != "":
+		s = m.countLine()
+	case m.query != "" && !m.loading:
+		s = m.findStatus()
 	case m.loading && m.rows() == 0:
 		s = m.spin.View() + "listing…"
 	case m.loading:
@@ -131,8 +288,37 @@ func (m *Model) footer(ctx *screen.Context, inner int, cover string) string {
 	return st.Subtle.Render(ansi.Truncate(s, inner, "…"))
 }
 
-// sidePane lists the selection, its totals and the destination.
+// countLine is the progress of the count of the prefix under the cursor.
+func (m *Model) countLine() string {
+	if m.rows() == 0 {
+		return ""
+	}
+	k, obj := m.row(m.cursor)
+	pc := m.counts[k]
+	if obj != nil || pc == nil {
+		return ""
+	}
+	p := pc.prog
+	switch {
+	case p.err != nil:
+		return "✗ count " + text.Key(k) + ": " + text.OneLine(p.err.Error())
+	case !p.done:
+		return m.spin.View() + "counting… " + text.Count(p.scanned) + " objects so far, " + transfer.FormatBytes(p.bytes) + " (c stops)"
+	case p.stopped:
+		return "count stopped: at least " + text.Count(p.scanned) + " objects, " + transfer.FormatBytes(p.bytes) + " (c counts again)"
+	}
+	return text.Key(k) + ": " + plural(int(p.scanned), "object", "objects") + " · " + transfer.FormatBytes(p.bytes)
+}
+
+// sidePane is the selection (its items, totals and destination), the
+// preview of the highlighted object, or what the destination holds for it.
 func (m *Model) sidePane(ctx *screen.Context, w, h int) string {
+	switch m.side {
+	case sidePreview:
+		return m.previewPane(ctx, w, h)
+	case sideTarget:
+		return m.targetPane(ctx, w, h)
+	}
 	st := ctx.Styles
 	inner := w - 4
 	lines := []string{st.Bold.Render("Selection")}
@@ -189,8 +375,11 @@ func (m *Model) totals(ctx *screen.Context, inner int) []string {
 
 // promptLine is the destination prefix input while it is open.
 func (m *Model) promptLine(ctx *screen.Context, width int) string {
-	if m.mode == editingPrefix {
+	switch m.mode {
+	case editingPrefix:
 		return m.input.View()
+	case finding:
+		return m.find.View()
 	}
 	return ""
 }

@@ -22,6 +22,7 @@ type backend struct {
 	created   []string
 	listErr   map[string]error // by profile
 	createErr error
+	like      []screen.BucketRef // what each create was to be like
 	listCalls int
 }
 
@@ -43,17 +44,19 @@ func (b *backend) Buckets(ctx context.Context, profile string) ([]screen.Bucket,
 	return bs, err
 }
 
-func (b *backend) CreateBucket(ctx context.Context, profile, name string) error {
+func (b *backend) CreateBucket(ctx context.Context, profile, name string, like screen.BucketRef) (string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.createErr != nil {
-		return b.createErr
+		return "", b.createErr
 	}
-	if err := b.Fake.CreateBucket(ctx, profile, name); err != nil {
-		return err
+	how, err := b.Fake.CreateBucket(ctx, profile, name, like)
+	if err != nil {
+		return "", err
 	}
 	b.created = append(b.created, name)
-	return nil
+	b.like = append(b.like, like)
+	return how, nil
 }
 
 func newCtx(b screen.Backend) *screen.Context {
@@ -398,5 +401,26 @@ func TestLongListShowsWindowAroundCursor(t *testing.T) {
 	d.Press("space")
 	if d.Ctx.SrcBucket != "bucket-120" {
 		t.Errorf("SrcBucket = %q", d.Ctx.SrcBucket)
+	}
+}
+
+// TestCreateLikeOrigin: with the origin bucket chosen, the new destination
+// bucket is created like it — the question says so, the backend is asked
+// for it, and the note says how the bucket was created.
+func TestCreateLikeOrigin(t *testing.T) {
+	d, b := start(t)
+	d.Press("space") // origin-data; the focus moves to the destination
+	d.Press("c")
+	d.TypeText("archive-2026")
+	d.Press("enter")
+	if v := d.View(); !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive, like s3://origin-data (region, Object Lock, versioning, ownership)? y/n") {
+		t.Fatalf("the question should say the bucket is created like the origin:\n%s", v)
+	}
+	d.Press("y")
+	if len(b.like) != 1 || b.like[0] != (screen.BucketRef{Profile: "prod-origin", Bucket: "origin-data"}) {
+		t.Fatalf("created like %+v, want the origin bucket as prod-origin", b.like)
+	}
+	if v := d.View(); !strings.Contains(v, "created s3://archive-2026, in us-east-1, Object Ownership BucketOwnerEnforced, like the source s3://origin-data; chosen") {
+		t.Errorf("the note should say how it was created:\n%s", v)
 	}
 }

@@ -109,10 +109,10 @@ type loadedMsg struct {
 	err     error
 }
 
-// createdMsg is CreateBucket's reply.
+// createdMsg is CreateBucket's reply; how says how it was created.
 type createdMsg struct {
-	name string
-	err  error
+	name, how string
+	err       error
 }
 
 // newInput is the screen's text input.

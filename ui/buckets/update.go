@@ -52,13 +52,17 @@ func (m *Model) load(ctx *screen.Context, s side) tea.Cmd {
 	}
 }
 
-// create returns the command that creates the destination bucket.
+// create returns the command that creates the destination bucket: like
+// the origin bucket when one is chosen (its region, Object Lock,
+// versioning and ownership), so configurations that need them can move.
 func create(ctx *screen.Context, name string) tea.Cmd {
 	b, p := ctx.Backend, ctx.DstProfile
+	like := screen.BucketRef{Profile: ctx.SrcProfile, Bucket: ctx.SrcBucket}
 	return func() tea.Msg {
 		c, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		return createdMsg{name: name, err: b.CreateBucket(c, p, name)}
+		how, err := b.CreateBucket(c, p, name, like)
+		return createdMsg{name: name, how: how, err: err}
 	}
 }
 
@@ -89,6 +93,9 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		d.chosen, d.filter = msg.name, ""
 		m.publish(ctx)
 		m.note = "created s3://" + msg.name + " and chose it as the destination"
+		if msg.how != "" {
+			m.note = "created s3://" + msg.name + ", " + msg.how + "; chosen as the destination"
+		}
 		return m, tea.Batch(m.load(ctx, destination), m.startSpinner())
 	case spinner.TickMsg:
 		if !m.busy() {

@@ -140,7 +140,11 @@ func (m *Model) promptLine(ctx *screen.Context, width int) string {
 	case naming:
 		return m.input.View()
 	case confirming:
-		return ansi.Truncate(st.Warn.Render(fmt.Sprintf("Create bucket s3://%s as %s? ", m.newName, orDefault(ctx.DstProfile)))+
+		like := ""
+		if ctx.SrcBucket != "" {
+			like = ", like s3://" + ctx.SrcBucket + " (region, Object Lock, versioning, ownership)"
+		}
+		return ansi.Truncate(st.Warn.Render(fmt.Sprintf("Create bucket s3://%s as %s%s? ", m.newName, orDefault(ctx.DstProfile), like))+
 			st.Key.Render("y")+"/"+st.Key.Render("n"), width, "…")
 	}
 	if m.creating {

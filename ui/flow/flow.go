@@ -12,6 +12,7 @@ import (
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/browser"
 	"github.com/s3migrate/s3migrate/ui/buckets"
+	"github.com/s3migrate/s3migrate/ui/jobs"
 	"github.com/s3migrate/s3migrate/ui/plan"
 	"github.com/s3migrate/s3migrate/ui/profiles"
 	"github.com/s3migrate/s3migrate/ui/run"
@@ -29,6 +30,7 @@ func Screens() map[screen.ID]app.Factory {
 		screen.Plan:     plan.New,
 		screen.Running:  run.New,
 		screen.Summary:  summary.New,
+		screen.Jobs:     jobs.New,
 	}
 }
 

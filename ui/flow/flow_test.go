@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -11,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
+	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/app"
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -151,4 +156,93 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 	if len(out.Contents) != 11 {
 		t.Errorf("destination has %d objects, want 11 (6 images, 4 reports, the reports/ marker)", len(out.Contents))
 	}
+
+	// Back on the plan, the diff is read again: what the run copied is
+	// identical now, without pressing m.
+	d.keys("esc", "esc")
+	if d.m.Current() != screen.Plan {
+		t.Fatalf("esc, esc from the summary: %v", d.m.Current())
+	}
+	d.keys("3")
+	v := uitest.Plain(d.m.View().Content)
+	if !regexp.MustCompile(`(?m)^▸ new +0 `).MatchString(v) || !regexp.MustCompile(`(?m)identical +11 `).MatchString(v) {
+		t.Errorf("the plan is stale after the run:\n%s", v)
+	}
+
+	// The jobs screen, from the first screen, lists the journal of the
+	// run; forgetting it (after the question) deletes it.
+	d.keys("esc", "esc", "esc")
+	if d.m.Current() != screen.Profiles {
+		t.Fatalf("back to the first screen: %v", d.m.Current())
+	}
+	d.keys("J")
+	d.screenShows("Journaled migrations (1)", "done", "s3://origin-data/ → s3://dest-archive/ (2 items", "11 of 11 keys done")
+	d.keys("f")
+	d.screenShows("no object failed")
+	d.keys("esc", "x")
+	d.screenShows("Forget migration", filepath.Base(res.Journal))
+	d.keys("y")
+	d.screenShows("forgot ", "No journaled migrations yet")
+	if _, err := os.Stat(res.Journal); !os.IsNotExist(err) {
+		t.Errorf("the journal %s after forget: %v", res.Journal, err)
+	}
+}
+
+// TestResumeFromJobsOnTheSandbox: an interrupted journal, picked on the
+// jobs screen with R, runs through the plan and Start the same way R on
+// the profiles screen does — migration.Resume on that journal — and ends
+// done.
+func TestResumeFromJobsOnTheSandbox(t *testing.T) {
+	if sb == nil {
+		t.Skip("integration: needs the sandbox (not started with -short)")
+	}
+	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	def := migration.Definition{Src: transfer.Location{Bucket: sandbox.OriginBucket}, Dst: transfer.Location{Bucket: sandbox.DestBucket, Prefix: "resumed/"},
+		SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Items: []string{"reports/"}, Options: migration.DefaultOptions()}
+	spec, err := def.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: def.SrcProfile, DstProfile: def.DstProfile, Spec: spec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SetState(journal.StateInterrupted); err != nil {
+		t.Fatal(err)
+	}
+	path := j.Path()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	d := &driver{t: t, m: NewModel(backend.New(), style.New(true))}
+	d.run(d.m.Init())
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.keys("J")
+	d.screenShows("Journaled migrations (1)", "interrupted", "s3://origin-data/reports/ → s3://dest-archive/resumed/reports/")
+	d.keys("R")
+	if d.m.Current() != screen.Plan || d.m.Context().Journal != path {
+		t.Fatalf("R on the jobs screen: %v, journal %q", d.m.Current(), d.m.Context().Journal)
+	}
+	d.keys("S")
+	if d.m.Current() != screen.Summary {
+		t.Fatalf("after start: %v\n%s", d.m.Current(), uitest.Plain(d.m.View().Content))
+	}
+	res := d.m.Context().Result
+	if res == nil || res.Err != nil || res.Journal != path || res.Result.Copied+res.Result.Stats.Count[transfer.ClassIdentical] != 5 { // 4 reports and the reports/ marker
+		t.Fatalf("resumed run %+v", res)
+	}
+	list, err := journal.List(filepath.Dir(path))
+	if err != nil || len(list) != 1 || list[0].State != journal.StateDone {
+		t.Errorf("the journal after the run: %+v, %v", list, err)
+	}
+	// Back to the jobs screen: the list is read again.
+	d.keys("esc", "esc", "esc")
+	if d.m.Current() != screen.Jobs || d.m.Context().Journal != "" {
+		t.Fatalf("back: %v, journal %q", d.m.Current(), d.m.Context().Journal)
+	}
+	d.screenShows("done")
 }

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/ui/style"
 )
@@ -18,6 +19,8 @@ const (
 	dialogApply dialogKind = iota
 	// dialogDelete confirms a start that deletes destination objects.
 	dialogDelete
+	// dialogBucket confirms writing the destination bucket's configuration.
+	dialogBucket
 )
 
 // dialog is a yes/no question drawn over the screen. It carries what it
@@ -27,6 +30,7 @@ type dialog struct {
 	kind   dialogKind
 	prompt string
 	change bucketpolicy.Change
+	bucket *bucketconfig.Result // dialogBucket: the plan shown
 }
 
 // action is a dialog's answer, for the screen to act on.

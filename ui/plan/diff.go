@@ -121,10 +121,11 @@ func (m *Model) diffView(ctx *screen.Context, width, height int) string {
 	dst := "s3://" + ctx.DstBucket + "/" + ctx.DstPrefix
 	title := st.Bold.Render("Diff of the selection in s3://"+ctx.SrcBucket+" against "+dst) +
 		"   compare: " + st.Key.Render(string(compareMode(ctx))) + st.Subtle.Render(" (m cycles)")
-	if d.loading {
-		title += " " + m.spin.View() + " diffing again…"
-	}
 	out := []string{cut(title, width), ""}
+	if d.loading {
+		// On its own line: a long title must not cut it off.
+		out[1] = cut(m.spin.View()+" diffing again… (the numbers below are the last diff's until it ends)", width)
+	}
 	out = append(out, st.Subtle.Render(fmt.Sprintf("  %-22s %10s %12s   %s", "class", "objects", "bytes", "the run")))
 	for i, c := range classes {
 		row := fmt.Sprintf("%-22s %10d %12s", c.String(), d.sum.Stats.Count[c], transfer.FormatBytes(d.sum.Stats.Bytes[c]))

@@ -36,3 +36,15 @@ func TestGoldenOptions(t *testing.T) {
 	h.press("4", "down", "down", "down", "space")
 	golden(t, "options", h.view())
 }
+
+func TestGoldenBucket(t *testing.T) {
+	h := started(t, nil)
+	h.press("5")
+	golden(t, "bucket", h.view())
+}
+
+func TestGoldenBucketDialog(t *testing.T) {
+	h := started(t, nil)
+	h.press("5", "p", "a")
+	golden(t, "bucket_dialog", h.view())
+}

@@ -138,7 +138,7 @@ func (h *harness) run(cmd tea.Cmd) []tea.Msg {
 		case nil, spinner.TickMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case policyMsg, preflightMsg, diffMsg, appliedMsg, savedMsg:
+		case policyMsg, preflightMsg, diffMsg, appliedMsg, savedMsg, bucketMsg, bucketAppliedMsg:
 			var next tea.Cmd
 			h.s, next = h.s.Update(h.ctx, msg)
 			queue = append(queue, next)

@@ -5,7 +5,7 @@ import "charm.land/bubbles/v2/key"
 var (
 	keyNextTab = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
 	keyPrevTab = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab"))
-	keyTabN    = key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "tabs"))
+	keyTabN    = key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "tabs"))
 	keyUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
 	keyDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
 	keyPgUp    = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
@@ -34,6 +34,10 @@ var (
 	keyDec    = key.NewBinding(key.WithKeys("-", "left", "h"), key.WithHelp("-/←", "less"))
 	keyToggle = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "toggle"))
 
+	// Bucket tab (a applies, as on the Policy tab).
+	keyAskPolicy = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "include policy"))
+	keyReread    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
+
 	// Dialog.
 	keyYes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
 	keyNo  = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))
@@ -57,6 +61,8 @@ func (m *Model) Keys() []key.Binding {
 		return append([]key.Binding{keyUp, keyDown, keyDrill, keyCompare, keyStartShift}, nav...)
 	case tabOptions:
 		return append([]key.Binding{keyUp, keyDown, keyDec, keyInc, keyToggle, keyStart}, nav...)
+	case tabBucket:
+		return append([]key.Binding{keyUp, keyDown, keyApply, keyAskPolicy, keyReread, keyStart}, nav...)
 	}
 	return nav
 }

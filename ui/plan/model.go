@@ -1,7 +1,8 @@
 // Package plan is the screen between choosing what to copy and copying it:
 // the bucket policy the migration needs (and applying it), the preflight
-// checks, the diff of keys per class, and the run options. Start is refused
-// while a preflight check fails.
+// checks, the diff of keys per class, the run options, and the destination
+// bucket's configuration (bucket.go). Start is refused while a preflight
+// check fails.
 package plan
 
 import (
@@ -12,7 +13,7 @@ import (
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
-// tab is which of the four tabs is shown.
+// tab is which of the five tabs is shown.
 type tab int
 
 const (
@@ -20,11 +21,12 @@ const (
 	tabPreflight
 	tabDiff
 	tabOptions
+	tabBucket
 	numTabs
 )
 
 func (t tab) String() string {
-	return [...]string{"Policy", "Preflight", "Diff", "Options"}[t]
+	return [...]string{"Policy", "Preflight", "Diff", "Options", "Bucket"}[t]
 }
 
 // diffKeep is how many entries of each class the drill-down lists keep.
@@ -130,6 +132,7 @@ type Model struct {
 	preflight preflightTab
 	diff      diffTab
 	options   optionsTab
+	bucket    bucketTab
 	// dialogs is the overlay stack; the top one takes the keys.
 	dialogs []dialog
 	// refused is set when Start was pressed while blocked, so the footer

@@ -61,7 +61,8 @@ func TestTabSwitching(t *testing.T) {
 		want tab
 	}{
 		{"tab", tabPreflight}, {"tab", tabDiff}, {"shift+tab", tabPreflight}, {"4", tabOptions},
-		{"tab", tabPolicy}, {"shift+tab", tabOptions}, {"3", tabDiff}, {"1", tabPolicy}, {"2", tabPreflight},
+		{"tab", tabBucket}, {"tab", tabPolicy}, {"shift+tab", tabBucket}, {"shift+tab", tabOptions},
+		{"5", tabBucket}, {"3", tabDiff}, {"1", tabPolicy}, {"2", tabPreflight},
 	}
 	for _, s := range steps {
 		h.press(s.key)

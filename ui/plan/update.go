@@ -17,6 +17,16 @@ func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx), m.loadDiff(ctx))
 }
 
+// Reenter reads everything again when the operator comes back from a run
+// (Esc from the Run screen): the run copied what the diff counted as new or
+// changed, and the Summary may have revoked the grant the Policy tab shows,
+// so nothing is left stale until m or r is pressed. The numbers shown stay
+// until the new ones arrive, marked as being read again.
+func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
+	m.refused = false
+	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx), m.loadDiff(ctx))
+}
+
 // Update handles keys and the background results.
 func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -45,6 +55,11 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		return m, m.applied(ctx, msg)
 	case savedMsg:
 		m.saved(msg)
+	case bucketMsg:
+		m.bucketLoaded(msg)
+		m.bucket.scroll = clamp(m.bucket.scroll, 0, m.bucketMaxScroll())
+	case bucketAppliedMsg:
+		return m, m.bucketApplied(ctx, msg)
 	case tea.KeyPressMsg:
 		return m, m.key(ctx, msg)
 	}
@@ -53,7 +68,8 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 
 // busy reports background work the spinner stands for.
 func (m *Model) busy() bool {
-	return m.policy.loading || m.policy.applying || m.preflight.loading || m.diff.loading
+	return m.policy.loading || m.policy.applying || m.preflight.loading || m.diff.loading ||
+		m.bucket.loading || m.bucket.applying
 }
 
 // withSpin batches cmds with a spinner tick when the spinner is not
@@ -101,6 +117,8 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		return m.diffKey(ctx, msg)
 	case tabOptions:
 		return m.optionsKey(ctx, msg)
+	case tabBucket:
+		return m.bucketKey(ctx, msg)
 	}
 	return nil
 }
@@ -112,6 +130,8 @@ func (m *Model) confirmed(ctx *screen.Context, d dialog) tea.Cmd {
 		return m.apply(ctx, d.change)
 	case dialogDelete:
 		return screen.Navigate(screen.Running)
+	case dialogBucket:
+		return m.applyBucket(ctx, d.bucket)
 	}
 	return nil
 }
@@ -121,6 +141,9 @@ func (m *Model) confirmed(ctx *screen.Context, d dialog) tea.Cmd {
 func (m *Model) switchTab(ctx *screen.Context, t tab) tea.Cmd {
 	leaving := m.tab
 	m.tab = t
+	if t == tabBucket && !m.bucket.loaded && !m.bucket.loading && m.bucket.err == nil {
+		return m.withSpin(m.loadBucket(ctx)) // read on first sight
+	}
 	if leaving == tabOptions && t != tabOptions && m.preflight.stale {
 		return m.withSpin(m.loadPreflight(ctx))
 	}
@@ -171,6 +194,7 @@ func (m *Model) clampScroll() {
 	m.policy.scroll = clamp(m.policy.scroll, 0, m.policyMaxScroll())
 	m.preflight.scroll = clamp(m.preflight.scroll, 0, max(len(m.preflight.checks)-1, 0))
 	m.diff.scroll = clamp(m.diff.scroll, 0, m.diffMaxScroll())
+	m.bucket.scroll = clamp(m.bucket.scroll, 0, m.bucketMaxScroll())
 }
 
 // scrollBy applies an up/down/page key to an offset in [0, hi]; it reports

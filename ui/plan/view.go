@@ -29,6 +29,8 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		content = m.diffView(ctx, width, ch)
 	case tabOptions:
 		content = m.optionsView(ctx, width, ch)
+	case tabBucket:
+		content = m.bucketView(ctx, width, ch)
 	}
 	content = lipgloss.NewStyle().Height(ch).MaxHeight(ch).Render(content)
 	rule := st.Subtle.Render(strings.Repeat("─", width))
@@ -78,6 +80,8 @@ func (m *Model) badge(ctx *screen.Context, t tab) string {
 		l = &m.preflight.load
 	case tabDiff:
 		l = &m.diff.load
+	case tabBucket:
+		l = &m.bucket.load
 	default:
 		return ""
 	}
@@ -91,6 +95,8 @@ func (m *Model) badge(ctx *screen.Context, t tab) string {
 	case t == tabPreflight && m.preflight.loaded:
 		return "✓"
 	case t == tabPolicy && m.policy.loaded && !m.policy.change.Unchanged():
+		return "•"
+	case t == tabBucket && m.bucket.loaded && m.bucket.res.Pending() > 0:
 		return "•"
 	}
 	return ""

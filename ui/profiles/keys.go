@@ -5,10 +5,11 @@ import "charm.land/bubbles/v2/key"
 var (
 	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
 	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
-	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "origin/destination"))
+	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "other side"))
 	keyChoose = key.NewBinding(key.WithKeys("space", "enter"), key.WithHelp("space", "choose"))
 	keyNext   = key.NewBinding(key.WithKeys("n"), key.WithHelp("n/enter", "next: buckets"))
 	keyResume = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume the unfinished migration"))
+	keyJobs   = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "jobs"))
 )
 
 // Keys are shown in the help bar.
@@ -17,5 +18,5 @@ func (m *Model) Keys() []key.Binding {
 	if m.resumable != nil {
 		keys = append(keys, keyResume)
 	}
-	return keys
+	return append(keys, keyJobs)
 }

@@ -23,6 +23,19 @@ func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 	})
 }
 
+// Reenter runs when the operator comes back to this screen: a migration
+// picked up with R is let go (choosing buckets and keys from here makes a
+// new one), and the unfinished migrations are read again (the one picked
+// up may have finished meanwhile).
+func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
+	ctx.LetGo()
+	b := ctx.Backend
+	return func() tea.Msg {
+		list, _ := b.Resumable()
+		return resumableMsg{list: list}
+	}
+}
+
 // resolve asks for one identity in the background, bounded by the
 // identity timeout.
 func resolve(b screen.Backend, name string) tea.Cmd {
@@ -50,6 +63,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		}
 		return m, tea.Batch(cmds...)
 	case resumableMsg:
+		m.resumable = nil
 		if len(msg.list) > 0 {
 			r := msg.list[0]
 			m.resumable = &r
@@ -93,6 +107,10 @@ func (m *Model) allResolved() bool {
 }
 
 func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	if key.Matches(msg, keyJobs) {
+		// History needs no profile: the journals name their own.
+		return m, screen.Navigate(screen.Jobs)
+	}
 	n := len(m.rows)
 	if n == 0 {
 		return m, nil
@@ -100,10 +118,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 	if key.Matches(msg, keyResume) && m.resumable != nil {
 		// Pick up where the journal left off: same identities, buckets and
 		// selection; the plan screen checks everything again before Start.
-		r := m.resumable.Migration
-		ctx.SrcProfile, ctx.DstProfile, ctx.SrcIdentity, ctx.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
-		ctx.SrcBucket, ctx.DstBucket, ctx.Items, ctx.DstPrefix = r.SrcBucket, r.DstBucket, r.Items, r.DstPrefix
-		ctx.SrcPrefix, ctx.Journal = r.SrcPrefix, r.Journal
+		ctx.PickUp(m.resumable.Migration)
 		return m, screen.Navigate(screen.Plan)
 	}
 	c := &m.cursor[m.focus]

@@ -9,6 +9,8 @@ var (
 	keyPause   = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause/resume"))
 	keyMore    = key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "concurrency"))
 	keyLess    = key.NewBinding(key.WithKeys("-", "_"), key.WithHelp("-", "less concurrency")) // shown with keyMore
+	keyRate    = key.NewBinding(key.WithKeys("l"), key.WithHelp("l/b", "limit objects/s, bytes/s"))
+	keyBytes   = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "limit bytes/s")) // shown with keyRate
 	keyCancel  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel run"))
 	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed"))
 	keySummary = key.NewBinding(key.WithKeys("enter", "s"), key.WithHelp("enter", "summary"))
@@ -23,12 +25,13 @@ func (m *Model) Keys() []key.Binding {
 		return []key.Binding{keyYes, keyNo}
 	}
 	running := m.state == stateRunning
-	pause, more, cancel := keyPause, keyMore, keyCancel
+	pause, more, rate, cancel := keyPause, keyMore, keyRate, keyCancel
 	pause.SetEnabled(running)
 	more.SetEnabled(running)
+	rate.SetEnabled(running)
 	cancel.SetEnabled(running)
 	retry, summary := keyRetry, keySummary
 	retry.SetEnabled(m.canRetry())
 	summary.SetEnabled(m.state == stateFinished)
-	return []key.Binding{pause, more, cancel, retry, summary}
+	return []key.Binding{pause, more, rate, cancel, retry, summary}
 }

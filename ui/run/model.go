@@ -71,7 +71,10 @@ type Model struct {
 	// every snapshot, so a key press shows at once.
 	paused      bool
 	concurrency int
-	history     history
+	// maxObjects and maxBytes are the pace limits in force (0: none).
+	maxObjects float64
+	maxBytes   int64
+	history    history
 
 	result       *screen.RunResult
 	startErr     error

@@ -150,7 +150,7 @@ func TestTicksRenderTheLatestSnapshot(t *testing.T) {
 	fr.Set(a)
 	tick(m, ctx, fr)
 	v := view(m, ctx)
-	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "ETA         1m30s", "elapsed     5.0s"} {
+	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "elapsed     5.0s  ETA 1m30s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("after snapshot A the view lacks %q:\n%s", want, v)
 		}
@@ -162,7 +162,7 @@ func TestTicksRenderTheLatestSnapshot(t *testing.T) {
 	fr.Set(b)
 	tick(m, ctx, fr)
 	v = view(m, ctx)
-	for _, want := range []string{"75 of 100 copied", "now 41.2 obj/s · 12.0 MiB/s", "ETA         12s", "elapsed     1m05s",
+	for _, want := range []string{"75 of 100 copied", "now 41.2 obj/s · 12.0 MiB/s", "elapsed     1m05s  ETA 12s",
 		"3 failed", "BucketOwnerEnforced: ACLs are not copied"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("after snapshot B the view lacks %q:\n%s", want, v)
@@ -264,8 +264,8 @@ func TestQuitCancelsThenQuitsWhenDone(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("done after q: no Cmd")
 	}
-	if _, ok := cmd().(tea.QuitMsg); !ok {
-		t.Error("done after q y does not quit")
+	if _, ok := cmd().(screen.Quit); !ok {
+		t.Error("done after q y does not ask the router to quit")
 	}
 }
 
@@ -499,5 +499,28 @@ func TestListingAndPhasesAreShown(t *testing.T) {
 		if v := view(m, ctx); !strings.Contains(v, want) {
 			t.Errorf("phase %s: view lacks %q", phase, want)
 		}
+	}
+}
+
+// TestLimitsKeys: l and b step the pace limits while running, the run gets
+// them, and the pane shows them once the run reports them.
+func TestLimitsKeys(t *testing.T) {
+	m, ctx, _, fr := setup(t)
+	start(t, m, ctx)
+	press(m, ctx, "l")
+	press(m, ctx, "l")
+	press(m, ctx, "b")
+	if fr.MaxObjects != 500 || fr.MaxBytes != 1<<30 {
+		t.Fatalf("after l l b: %v obj/s, %d B/s; want 500 and 1 GiB", fr.MaxObjects, fr.MaxBytes)
+	}
+	tick(m, ctx, fr)
+	if v := view(m, ctx); !strings.Contains(v, "limits      500 obj/s · 1.0 GiB/s") {
+		t.Errorf("the pane does not show the limits:\n%s", v)
+	}
+	for range 3 { // 500 → 100 → 10 → none
+		press(m, ctx, "l")
+	}
+	if fr.MaxObjects != 0 {
+		t.Errorf("l did not wrap back to no limit: %v", fr.MaxObjects)
 	}
 }

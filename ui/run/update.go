@@ -81,6 +81,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		if msg.snap.Concurrency > 0 {
 			m.concurrency = msg.snap.Concurrency
 		}
+		m.maxObjects, m.maxBytes = msg.snap.MaxObjectsPerSec, msg.snap.MaxBytesPerSec
 		m.history.add(msg.snap)
 		return m, m.tick()
 	case doneMsg:
@@ -94,7 +95,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		}
 		ctx.Result = &res
 		if m.quitWhenDone {
-			return m, tea.Quit
+			return m, screen.QuitApp()
 		}
 		return m, screen.Navigate(screen.Summary)
 	case tea.KeyPressMsg:
@@ -114,12 +115,12 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 	switch m.state {
 	case stateStarting:
 		if msg.String() == "q" {
-			return m, tea.Quit
+			return m, screen.QuitApp()
 		}
 	case stateStartFailed:
 		switch msg.String() {
 		case "q":
-			return m, tea.Quit
+			return m, screen.QuitApp()
 		case "esc":
 			return m, screen.GoBack()
 		}
@@ -136,6 +137,12 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 			m.setConcurrency(m.concurrency + step(m.concurrency))
 		case key.Matches(msg, keyLess):
 			m.setConcurrency(m.concurrency - step(m.concurrency-1))
+		case key.Matches(msg, keyRate):
+			m.maxObjects = next(objectLimits, m.maxObjects)
+			m.run.SetLimits(m.maxObjects, m.maxBytes)
+		case key.Matches(msg, keyBytes):
+			m.maxBytes = next(byteLimits, m.maxBytes)
+			m.run.SetLimits(m.maxObjects, m.maxBytes)
 		case key.Matches(msg, keyCancel), msg.String() == "esc":
 			m.dialog = dialogCancel
 		case msg.String() == "q":
@@ -155,7 +162,7 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 		case msg.String() == "esc":
 			return m, screen.GoBack()
 		case msg.String() == "q":
-			return m, tea.Quit
+			return m, screen.QuitApp()
 		}
 	}
 	return m, nil
@@ -187,6 +194,25 @@ func (m *Model) setConcurrency(n int) {
 	}
 	m.concurrency = n
 	m.run.SetConcurrency(n)
+}
+
+// The limits l and b step through, from none to tighter: enough to make
+// room for production traffic without typing a number mid-run
+// (sync --max-rate and --max-bandwidth take any value).
+var (
+	objectLimits = []float64{0, 1000, 500, 100, 10}
+	byteLimits   = []int64{0, 1 << 30, 100 << 20, 10 << 20, 1 << 20}
+)
+
+// next is the limit after cur in limits, wrapping to the first (none); a
+// value not in the list (set on the command line) goes to the first.
+func next[T comparable](limits []T, cur T) T {
+	for i, v := range limits {
+		if v == cur && i+1 < len(limits) {
+			return limits[i+1]
+		}
+	}
+	return limits[0]
 }
 
 // step is the +/- increment: about an eighth of the current value, so a

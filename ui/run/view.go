@@ -203,9 +203,9 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 	}
 	figures := []string{
 		label("state") + state,
-		label("elapsed") + text.Duration(s.Elapsed),
-		label("ETA") + eta,
+		label("elapsed") + text.Duration(s.Elapsed) + st.Subtle.Render("  ETA ") + eta,
 		label("concurrency") + fmt.Sprintf("%d", m.concurrency) + hint,
+		label("limits") + m.limits(st),
 		label("in flight") + text.Count(int64(len(s.InFlight))),
 		label("server-side") + text.Count(s.ServerSide) + st.Subtle.Render("  relayed ") + text.Count(s.Relayed),
 		label("identical") + text.Count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
@@ -221,6 +221,25 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 }
 
 func label(s string) string { return fmt.Sprintf("%-12s", s) }
+
+// limits shows the pace limits in force.
+func (m *Model) limits(st style.Styles) string {
+	var parts []string
+	if m.maxObjects > 0 {
+		parts = append(parts, text.Count(int64(m.maxObjects))+" obj/s")
+	}
+	if m.maxBytes > 0 {
+		parts = append(parts, transfer.FormatBytes(m.maxBytes)+"/s")
+	}
+	out := "none"
+	if len(parts) > 0 {
+		out = st.Warn.Render(strings.Join(parts, " · "))
+	}
+	if m.state == stateRunning {
+		out += st.Subtle.Render("  (l, b)")
+	}
+	return out
+}
 
 func failed(st style.Styles, n int64) string {
 	if n == 0 {

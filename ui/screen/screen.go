@@ -25,10 +25,13 @@ const (
 	Plan
 	Running
 	Summary
+	// Jobs is outside the flow: every journaled migration, reached from
+	// Profiles; resuming one goes on to Plan.
+	Jobs
 )
 
 func (id ID) String() string {
-	return [...]string{"Profiles", "Buckets", "Browser", "Plan", "Run", "Summary"}[id]
+	return [...]string{"Profiles", "Buckets", "Browser", "Plan", "Run", "Summary", "Jobs"}[id]
 }
 
 // Screen is one step of the flow. Update must not do I/O: it returns
@@ -95,6 +98,13 @@ type RunOptions struct {
 	Broad        bool // the broad policy instead of least privilege
 }
 
+// Reenterer is a screen that refreshes when the router comes back to it
+// (Esc from a screen it led to): what it shows may have changed meanwhile,
+// e.g. a run copied objects the plan's diff counted as new.
+type Reenterer interface {
+	Reenter(ctx *Context) tea.Cmd
+}
+
 // Go asks the router to switch to a screen (entering it afresh).
 type Go struct{ To ID }
 
@@ -107,6 +117,13 @@ func Navigate(to ID) tea.Cmd { return func() tea.Msg { return Go{To: to} } }
 // GoBack returns the command that sends Back.
 func GoBack() tea.Cmd { return func() tea.Msg { return Back{} } }
 
+// Quit asks the router to leave the program: screens send it rather than
+// tea.Quit, so the router can remind of a grant still in place first.
+type Quit struct{}
+
+// QuitApp returns the command that sends Quit.
+func QuitApp() tea.Cmd { return func() tea.Msg { return Quit{} } }
+
 // Migration is what the Backend needs, copied out of the context so a
 // command never reads state Update may change.
 func (c *Context) Migration() Migration {
@@ -115,6 +132,25 @@ func (c *Context) Migration() Migration {
 		SrcBucket: c.SrcBucket, DstBucket: c.DstBucket, SrcPrefix: c.SrcPrefix,
 		Items: slices.Clone(c.Items), DstPrefix: c.DstPrefix,
 		Compare: c.Options.Compare, Journal: c.Journal,
+	}
+}
+
+// PickUp makes a journaled migration the current one (R on the profiles
+// screen, R on the jobs screen): its identities, buckets, selection and
+// journal, so that Start runs that journal again with its own definition.
+func (c *Context) PickUp(r Migration) {
+	c.SrcProfile, c.DstProfile, c.SrcIdentity, c.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
+	c.SrcBucket, c.DstBucket, c.Items, c.DstPrefix = r.SrcBucket, r.DstBucket, slices.Clone(r.Items), r.DstPrefix
+	c.SrcPrefix, c.Journal = r.SrcPrefix, r.Journal
+}
+
+// LetGo forgets a migration picked up with PickUp once the operator
+// goes back before its plan (to the jobs or profiles screen): a selection
+// made from there is a new migration, and Start must not run the old
+// journal with it.
+func (c *Context) LetGo() {
+	if c.Journal != "" {
+		c.Journal, c.SrcPrefix = "", ""
 	}
 }
 

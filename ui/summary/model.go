@@ -14,6 +14,9 @@ import (
 type Model struct {
 	verifying bool
 	verifyErr error
+	// verified is set once a verification started with v has ended well:
+	// its result is in ctx.Result.Verify.
+	verified bool
 
 	// The revocation of the grant, started with g (see revoke.go).
 	revoke       revokeState

@@ -269,3 +269,38 @@ func TestRevokeTheGrant(t *testing.T) {
 		t.Errorf("nothing to revoke: capturing %v, applied %d:\n%s", d.S.Capturing(), fake.Applied, d.View())
 	}
 }
+
+// TestVerifyGivesFeedback: v shows "verifying…" at once, right under the
+// headline (visible at any height), then the result: all match, the
+// mismatches, or why it failed.
+func TestVerifyGivesFeedback(t *testing.T) {
+	fake := uitest.New()
+	ctx := testContext(verifiedClean())
+	ctx.Backend = fake
+	m := New()
+	_, cmd := m.Update(ctx, uitest.Key("v"))
+	if cmd == nil {
+		t.Fatal("v started nothing")
+	}
+	small := func() string { return uitest.Plain(m.View(ctx, 80, 6)) }
+	if v := small(); !strings.Contains(v, "verifying…") {
+		t.Fatalf("no feedback while verifying (80x6):\n%s", v)
+	}
+	if _, again := m.Update(ctx, uitest.Key("v")); again != nil {
+		t.Error("a second v started a second verification")
+	}
+	m.Update(ctx, cmd())
+	if v := small(); strings.Contains(v, "verifying…") || !strings.Contains(v, "✓ verified again: 13 checked, all match") {
+		t.Fatalf("no result after the verification:\n%s", v)
+	}
+	fake.VerifyMismatch = []transfer.Mismatch{{Rel: "logs/2026/01/01/events.json", What: "size", Detail: "1001 → 1000"}}
+	_, cmd = m.Update(ctx, uitest.Key("v"))
+	m.Update(ctx, cmd())
+	if v := small(); !strings.Contains(v, "■ verified again: 1 of 13 checked differ") {
+		t.Errorf("mismatches not said:\n%s", v)
+	}
+	m.Update(ctx, verifiedMsg{err: errors.New("list s3://dest-archive/copy/: AccessDenied")})
+	if v := small(); !strings.Contains(v, "✗ verify failed: list s3://dest-archive/copy/: AccessDenied") {
+		t.Errorf("a failed verification not said:\n%s", v)
+	}
+}

@@ -23,7 +23,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 			return m, m.startRevoke(ctx)
 		}
 		if key.Matches(msg, keyVerify) && !m.verifying && ctx.Result != nil {
-			m.verifying, m.verifyErr = true, nil
+			m.verifying, m.verified, m.verifyErr = true, false, nil
 			b, mig := ctx.Backend, ctx.Migration()
 			return m, func() tea.Msg {
 				res, err := b.Verify(context.Background(), mig)
@@ -33,7 +33,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 	case verifiedMsg:
 		m.verifying, m.verifyErr = false, msg.err
 		if msg.err == nil && ctx.Result != nil {
-			ctx.Result.Verify = msg.res
+			ctx.Result.Verify, m.verified = msg.res, true
 		}
 	}
 	return m, nil

@@ -29,7 +29,12 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		res = &transfer.Result{}
 	}
 
-	top := []string{headline(ctx, rr, res), ""}
+	top := []string{headline(ctx, rr, res)}
+	if l := m.verifyLine(st, rr, width); l != "" {
+		// Right under the headline, so it shows at any height.
+		top = append(top, l)
+	}
+	top = append(top, "")
 	top = append(top, figures(ctx, rr, res)...)
 
 	var notes []string
@@ -40,12 +45,6 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		}
 	}
 	hint := append([]string{""}, verifyHint(ctx, width)...)
-	switch {
-	case m.verifying:
-		hint = append(hint, st.Warn.Render("verifying every copy against its source…"))
-	case m.verifyErr != nil:
-		hint = append(hint, st.Error.Render(text.Fit("verify failed: "+text.OneLine(m.verifyErr.Error()), width)))
-	}
 	hint = append(hint, m.revokeView(st, width)...)
 	if len(res.Failures) > 0 {
 		hint = append(hint, st.Subtle.Render("esc returns to the run screen, where r retries the failed objects; q quits"))
@@ -69,6 +68,25 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		out[i] = text.Fit(l, width)
 	}
 	return strings.Join(out, "\n")
+}
+
+// verifyLine is what v is doing or found: "verifying…" while it runs, then
+// its result (or why it could not run); "" before v is pressed.
+func (m *Model) verifyLine(st style.Styles, rr *screen.RunResult, width int) string {
+	v := rr.Verify
+	switch {
+	case m.verifying:
+		return st.Warn.Render("⟳ verifying… every copy against its source (the figures update when it ends)")
+	case m.verifyErr != nil:
+		return st.Error.Render(text.Fit("✗ verify failed: "+text.OneLine(m.verifyErr.Error()), width))
+	case !m.verified || v == nil:
+		return ""
+	case len(v.Mismatches) > 0:
+		return st.Warn.Render(fmt.Sprintf("■ verified again: %s of %s checked differ (listed below)", text.Count(int64(len(v.Mismatches))), text.Count(v.Checked)))
+	case v.Unreadable > 0:
+		return st.Warn.Render(fmt.Sprintf("■ verified again: %s checked, %s could not be read (v checks again)", text.Count(v.Checked), text.Count(v.Unreadable)))
+	}
+	return st.OK.Render(fmt.Sprintf("✓ verified again: %s checked, all match", text.Count(v.Checked)))
 }
 
 // headline is the outcome in one line.

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +35,8 @@ type Fake struct {
 	Applied int
 	// Revoked makes RevokeChange find nothing left to revoke.
 	Revoked bool
+	// Grants is what GrantsLeft reports.
+	Grants []string
 	// Started records Start calls.
 	Started []screen.Migration
 	// Run is what Start returns; nil means a FakeRun that finishes at once.
@@ -41,6 +45,24 @@ type Fake struct {
 	Unfinished []screen.Resumable
 	// VerifyMismatch are the differences Verify reports.
 	VerifyMismatch []transfer.Mismatch
+	// Details are the headers, metadata and tags Head reports per key
+	// (absent keys get the listing's fields only); Content is what Peek
+	// reads, and Peeks records each Peek as "key:n".
+	Details map[string]screen.ObjectDetail
+	Content map[string][]byte
+	Peeks   []string
+	// JobList is what Jobs returns (see jobs.go); Failures are the failed
+	// objects per journal path; Forgotten records Forget calls, and
+	// Reports JobReport's (journal path, directory).
+	JobList   []screen.Job
+	Failures  map[string][]screen.JobFailure
+	Forgotten []string
+	Reports   []string
+	// BucketApplied records the configurations ApplyBucketConfig wrote
+	// (see bucketconfig.go; later plans show them as the same on both);
+	// BucketApplyErr fails the next apply, writing nothing.
+	BucketApplied  []string
+	BucketApplyErr error
 }
 
 // Epoch is the fixed time of every fake object and bucket.
@@ -65,6 +87,14 @@ func New() *Fake {
 	add("reports/2025/q2.csv", 5120)
 	add("backups/2026-11-01/db-dump.tar", 80<<20)
 	add("README.txt", 321)
+	f.Details = map[string]screen.ObjectDetail{
+		"README.txt": {ContentType: "text/plain; charset=utf-8", CacheControl: "no-cache",
+			Metadata: map[string]string{"owner": "data-team"}, Tags: []screen.Tag{{Key: "team", Value: "data"}}},
+		"images/cats/img-000.jpg": {ContentType: "image/jpeg", CacheControl: "public, max-age=86400",
+			Metadata: map[string]string{"album": "cats"}},
+	}
+	readme := "Origin data for the s3migrate demo.\r\nSee logs/ and reports/.\n\tindented \x1b[31mred\n" + strings.Repeat("filler line\n", 30)
+	f.Content = map[string][]byte{"README.txt": []byte(readme[:321])}
 	return f
 }
 
@@ -98,9 +128,16 @@ func (f *Fake) Buckets(_ context.Context, profile string) ([]screen.Bucket, erro
 	return []screen.Bucket{{Name: "dest-archive", Region: "eu-west-1", Created: Epoch}}, nil
 }
 
-// CreateBucket accepts valid names.
-func (f *Fake) CreateBucket(_ context.Context, _, name string) error {
-	return transfer.ValidateBucketName(name)
+// CreateBucket accepts valid names; like a bucket, it says it took the
+// fake origin's region and ownership.
+func (f *Fake) CreateBucket(_ context.Context, _, name string, like screen.BucketRef) (string, error) {
+	if err := transfer.ValidateBucketName(name); err != nil {
+		return "", err
+	}
+	if like.Bucket == "" {
+		return "", nil
+	}
+	return "in us-east-1, Object Ownership BucketOwnerEnforced, like the source s3://" + like.Bucket, nil
 }
 
 // List is a delimiter listing of Objects (one page).
@@ -129,6 +166,54 @@ func (f *Fake) List(_ context.Context, _, _, prefix, _ string) (screen.Page, err
 		pg.Objects = append(pg.Objects, f.Objects[k])
 	}
 	return pg, nil
+}
+
+// Walk streams the objects under prefix in key order, stopping when ctx
+// ends.
+func (f *Fake) Walk(ctx context.Context, _, _, prefix string) iter.Seq2[transfer.Object, error] {
+	return func(yield func(transfer.Object, error) bool) {
+		f.mu.Lock()
+		var objs []transfer.Object
+		for k, o := range f.Objects {
+			if strings.HasPrefix(k, prefix) {
+				objs = append(objs, o)
+			}
+		}
+		f.mu.Unlock()
+		sort.Slice(objs, func(i, j int) bool { return objs[i].Key < objs[j].Key })
+		for _, o := range objs {
+			if err := ctx.Err(); err != nil {
+				yield(transfer.Object{}, err)
+				return
+			}
+			if !yield(o, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Head returns the listing's fields of key with Details[key].
+func (f *Fake) Head(_ context.Context, _, bucket, key string) (screen.ObjectDetail, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.Objects[key]
+	if !ok {
+		return screen.ObjectDetail{}, fmt.Errorf("head s3://%s/%s: NotFound", bucket, key)
+	}
+	d := f.Details[key]
+	d.Object = o
+	return d, nil
+}
+
+// Peek returns at most the first n bytes of Content[key] and records the
+// call.
+func (f *Fake) Peek(_ context.Context, _, _, key string, n int64) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Peeks = append(f.Peeks, fmt.Sprintf("%s:%d", key, n))
+	c := f.Content[key]
+	return c[:min(int64(len(c)), n)], nil
 }
 
 // Count totals the selected items.
@@ -180,6 +265,13 @@ func (f *Fake) PolicyChange(_ context.Context, m screen.Migration, broad bool) (
 	return bucketpolicy.Change{Bucket: m.SrcBucket, Before: before, After: after}, nil
 }
 
+// GrantsLeft reports Grants.
+func (f *Fake) GrantsLeft() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.Grants)
+}
+
 // RevokeChange plans removing the fake grant: the policy goes back to
 // PolicyBefore, unless Revoked says it already has.
 func (f *Fake) RevokeChange(ctx context.Context, m screen.Migration) (bucketpolicy.Change, error) {
@@ -222,7 +314,7 @@ func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) (
 		{Name: "list source", Status: preflight.StatusPass, Reason: "origin identity can list s3://origin-data/"},
 		read, enc,
 		{Name: "destination object ownership", Status: preflight.StatusPass, Reason: "s3://dest-archive is BucketOwnerEnforced"},
-		{Name: "bucket configuration not copied", Status: preflight.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "recreate them on s3://dest-archive"},
+		{Name: "bucket configuration not copied", Status: preflight.StatusWarn, Reason: "s3://origin-data has lifecycle rules: copying objects does not move them", Fix: "move them with the Bucket tab (5), which applies them after a confirmation"},
 	}, nil
 }
 

@@ -17,6 +17,9 @@ type FakeRun struct {
 	Cancelled   bool
 	Concurrency int
 	Retried     int
+	// MaxObjects and MaxBytes are the pace limits set with SetLimits.
+	MaxObjects float64
+	MaxBytes   int64
 }
 
 // NewRun returns a run showing snap.
@@ -35,11 +38,17 @@ func (r *FakeRun) Snapshot() transfer.Snapshot {
 	defer r.mu.Unlock()
 	s := r.snap
 	s.Paused, s.Concurrency = r.Paused, r.Concurrency
+	s.MaxObjectsPerSec, s.MaxBytesPerSec = r.MaxObjects, r.MaxBytes
 	return s
 }
-func (r *FakeRun) Pause()                        { r.mu.Lock(); r.Paused = true; r.mu.Unlock() }
-func (r *FakeRun) Resume()                       { r.mu.Lock(); r.Paused = false; r.mu.Unlock() }
-func (r *FakeRun) SetConcurrency(n int)          { r.mu.Lock(); r.Concurrency = n; r.mu.Unlock() }
+func (r *FakeRun) Pause()               { r.mu.Lock(); r.Paused = true; r.mu.Unlock() }
+func (r *FakeRun) Resume()              { r.mu.Lock(); r.Paused = false; r.mu.Unlock() }
+func (r *FakeRun) SetConcurrency(n int) { r.mu.Lock(); r.Concurrency = n; r.mu.Unlock() }
+func (r *FakeRun) SetLimits(objects float64, bytes int64) {
+	r.mu.Lock()
+	r.MaxObjects, r.MaxBytes = objects, bytes
+	r.mu.Unlock()
+}
 func (r *FakeRun) Cancel()                       { r.mu.Lock(); r.Cancelled = true; r.mu.Unlock() }
 func (r *FakeRun) Done() <-chan screen.RunResult { return r.done }
 func (r *FakeRun) RetryFailed() (screen.Run, bool) {

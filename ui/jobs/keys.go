@@ -1,0 +1,32 @@
+package jobs
+
+import "charm.land/bubbles/v2/key"
+
+var (
+	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	keyDown     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyPgUp     = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
+	keyPgDown   = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
+	keyReport   = key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter/o", "report"))
+	keyFailures = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "failures"))
+	keyResume   = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "resume"))
+	keyForget   = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "forget"))
+	keyReload   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload"))
+	keyClose    = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back to the list"))
+	keyYes      = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, forget it"))
+	keyNo       = key.NewBinding(key.WithKeys("n", "N", "esc", "q"), key.WithHelp("n/esc", "no"))
+)
+
+// Keys are shown in the help bar: the question's, an open report's or
+// failures', or the list's.
+func (m *Model) Keys() []key.Binding {
+	switch {
+	case m.forget != nil:
+		return []key.Binding{keyYes, keyNo}
+	case m.mode == modeReport:
+		return []key.Binding{keyFailures, keyClose}
+	case m.mode == modeFailures:
+		return []key.Binding{keyUp, keyDown, keyPgDown, keyReport, keyClose}
+	}
+	return []key.Binding{keyUp, keyDown, keyReport, keyFailures, keyResume, keyForget, keyReload}
+}
