@@ -146,3 +146,32 @@ func TestMouseReachesTheScreenInItsOwnRows(t *testing.T) {
 		t.Errorf("the screen got %+v, want rows 2 and 0 of its body (header %d rows)", got, header)
 	}
 }
+
+// TestQuitRemindsOfAGrantLeft: q while a grant this session applied is
+// still in place names it and asks; any key but y stays, y quits; with no
+// grant left q quits at once, and ctrl+c always does.
+func TestQuitRemindsOfAGrantLeft(t *testing.T) {
+	m := newTestModel()
+	fake := m.ctx.Backend.(*uitest.Fake)
+	fake.Grants = []string{"s3://origin-data to arn:aws:iam::444455556666:root"}
+	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if cmd := send(m, uitest.Key("q")); cmd != nil {
+		t.Fatal("q quit with a grant left in place")
+	}
+	if got := uitest.Plain(m.render()); !strings.Contains(got, "s3://origin-data to arn:aws:iam::444455556666:root") || !strings.Contains(got, "y: quit anyway") {
+		t.Fatalf("the reminder does not name the grant:\n%s", got)
+	}
+	send(m, uitest.Key("n"))
+	if m.quitAsk != nil || m.quitting {
+		t.Fatal("n did not close the reminder")
+	}
+	send(m, uitest.Key("q"))
+	if cmd := send(m, uitest.Key("y")); cmd == nil || !m.quitting {
+		t.Fatal("y did not quit")
+	}
+	m = newTestModel()
+	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if cmd := send(m, uitest.Key("q")); cmd == nil || !m.quitting {
+		t.Error("q with no grant left did not quit")
+	}
+}
