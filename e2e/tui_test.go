@@ -122,3 +122,92 @@ func TestTUIMigration(t *testing.T) {
 	}
 	tm.keys("q")
 }
+
+// TestTUIRelayMigration: an operator who cannot change the origin bucket
+// policy finds things in the browser (a search below the root, a preview),
+// migrates one prefix in relay mode without applying any grant, and finds
+// the migration on the Jobs screen; the origin policy is untouched.
+func TestTUIRelayMigration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: builds and runs the binary in tmux")
+	}
+	needTmux(t)
+	bin := build(t)
+	dir := t.TempDir()
+	tm := startTmux(t, 120, 40, []string{"AWS_PROFILE=", "NO_COLOR="}, bin+" demo --dir "+dir+" --log-file "+filepath.Join(dir, "tui.log"))
+
+	long := 60 * time.Second
+	tm.waitFor(long, "Origin — reads the source", "sandbox-origin")
+	tm.keys("j", "Space", "k", "Space", "Enter")
+	tm.waitFor(long, "origin-data", "dest-archive")
+	tm.keys("Space", "Space", "Enter")
+	tm.waitFor(long, "▹ images/", "▹ reports/")
+
+	// A search below the root finds a key three levels down.
+	tm.keys("/", "q", "3", "Tab")
+	tm.waitFor(long, "reports/2025/q3.csv")
+	tm.keys("Escape") // ends the search and the filter
+	tm.waitFor(10*time.Second, "▹ images/", "▹ backups/")
+
+	// Into docs/ (the second row); the preview of its first object.
+	tm.keys("j", "Enter")
+	tm.waitFor(long, "empty.txt", "a+b=c&d.txt")
+	tm.keys("j", "p")
+	tm.waitFor(long, "text/plain")
+	tm.keys("p", "Left")
+	tm.waitFor(10*time.Second, "▹ images/")
+	tm.keys("Space")
+	tm.waitFor(10*time.Second, "● docs/")
+
+	// Relay on the Options tab: no grant needed, none applied.
+	tm.keys("n")
+	tm.waitFor(long, "Bucket policy of s3://origin-data")
+	tm.keys("4", "Space", "Space")
+	tm.waitFor(long, "relay: bytes pass through this machine", "Preflight ✓")
+	tm.keys("2")
+	tm.waitFor(long, "✗ 0 fail")
+	tm.keys("S")
+	tm.waitFor(long, "Migration finished", "verified")
+
+	ctx := context.Background()
+	cfgFile, credFile := filepath.Join(dir, "aws", "config"), filepath.Join(dir, "aws", "credentials")
+	client := func(profile string) *s3.Client {
+		cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigFiles([]string{cfgFile}), config.WithSharedCredentialsFiles([]string{credFile}),
+			config.WithSharedConfigProfile(profile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+	}
+	out, err := client(sandbox.DestProfile).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, o := range out.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	if len(keys) != 5 || !strings.HasPrefix(strings.Join(keys, " "), "docs/") {
+		t.Errorf("destination after the relay: %q, want the 5 objects of docs/", keys)
+	}
+	pol, err := client(sandbox.OriginProfile).GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(sandbox.OriginBucket)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc := aws.ToString(pol.Policy); strings.Contains(doc, "S3Migrate") {
+		t.Errorf("a relay migration changed the origin policy: %s", doc)
+	}
+
+	// Back to the first screen (one esc at a time: two quick ones read as
+	// alt+esc), then the Jobs screen lists the migration as done.
+	for i := 0; !strings.Contains(tm.screen(), "Origin — reads the source"); i++ {
+		if i == 10 {
+			t.Fatalf("esc did not lead back to the profiles:\n%s", tm.screen())
+		}
+		tm.keys("Escape")
+		time.Sleep(400 * time.Millisecond)
+	}
+	tm.keys("J")
+	tm.waitFor(long, "done", "s3://origin-data/")
+	tm.keys("q")
+}
