@@ -41,6 +41,10 @@ func runJobs(ctx context.Context, env Env, args []string) int {
 			// reported by List as interrupted.
 			state = fmt.Sprintf("running (pid %d on %s)", s.HolderPID, s.HolderHost)
 		}
+		if job, ok, err := journal.ReadBatchJob(s.Path); err == nil && ok {
+			// A batch migration: the job the copy was handed to.
+			state += fmt.Sprintf(" (batch job %s: %s)", job.ID, job.State)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s → %s\t%d/%d\t%d\t%d\t%s\n", s.ID, state, s.Src, s.Dst, s.Done, s.Done+s.Pending+s.Failed,
 			s.Failed, s.Pending, s.Updated.Local().Format(time.DateTime))
 	}

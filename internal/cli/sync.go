@@ -64,6 +64,9 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.Int64Var(&opt.MultipartThreshold, "multipart-threshold", opt.MultipartThreshold, "objects larger than this many bytes are copied in parallel parts")
 	fs.Int64Var(&opt.PartSize, "part-size", opt.PartSize, "part size in bytes for multipart copies")
 	fs.BoolVar(&opt.NoVerify, "no-verify", false, "skip the check after the copy")
+	fs.StringVar(&opt.Engine, "engine", migration.EngineLocal, "local (copy from this machine) or batch (hand the copy to an S3 Batch Operations job in the destination account)")
+	fs.StringVar(&opt.BatchBucket, "batch-bucket", "", "with --engine batch: s3://bucket/prefix/ in the destination account for the job's manifest and reports")
+	fs.StringVar(&opt.BatchRole, "batch-role", "", "with --engine batch: the ARN of the IAM role the job runs as (trusted by batchoperations.s3.amazonaws.com)")
 	fs.Float64Var(&opt.MaxObjectsPerSec, "max-rate", 0, "copy at most this many objects per second (0: no limit)")
 	bandwidth := func(s string) (err error) {
 		opt.MaxBytesPerSec, err = parseSize(s)
@@ -94,6 +97,9 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	}
 	if err := checkCanConfirm(env, opt.Delete && !dryRun, rf.yes); err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if opt.Engine == migration.EngineBatch && !dryRun && !rf.yes && (env.Stdin == nil || !env.StdinIsTerminal) {
+		return fail(env, ExitUsage, errors.New("--engine batch asks before the job runs, and there is no terminal to ask on: add --yes to confirm in advance"))
 	}
 	var created *bucketconfig.Creation
 	if *createLike {
@@ -172,6 +178,12 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--part-size %d: want %d (5 MiB) to %d (5 GiB) bytes, S3's part limits", o.PartSize, minPart, int64(maxPart))
 	case o.MultipartThreshold < minPart || o.MultipartThreshold > maxPart:
 		return fmt.Errorf("--multipart-threshold %d: want %d (5 MiB) to %d (5 GiB) bytes: CopyObject takes at most 5 GiB", o.MultipartThreshold, minPart, int64(maxPart))
+	case o.Engine != migration.EngineLocal && o.Engine != migration.EngineBatch:
+		return fmt.Errorf("--engine %s: want local or batch", o.Engine)
+	case o.Engine == migration.EngineBatch && (o.BatchBucket == "" || o.BatchRole == ""):
+		return errors.New("--engine batch needs --batch-bucket s3://bucket/prefix/ (the job's manifest and reports, in the destination account) and --batch-role ARN (the role the job runs as)")
+	case o.Engine == migration.EngineBatch && o.Mode == transfer.ModeRelay:
+		return errors.New("--engine batch copies inside S3: --mode relay does not apply; drop one")
 	case o.MaxDelete < -1:
 		return fmt.Errorf("--max-delete %d: want a count, or -1 for no limit", o.MaxDelete)
 	case o.MaxObjectsPerSec < 0 || math.IsNaN(o.MaxObjectsPerSec) || math.IsInf(o.MaxObjectsPerSec, 0):
@@ -248,6 +260,30 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 				line += fmt.Sprintf("; the filters left out %s (%s)", plural(keys, "key"), transfer.FormatBytes(bytes))
 			}
 			prog.Println(human, line)
+		},
+		ConfirmBatch: func(bp migration.BatchPlan) bool {
+			prog.Hold()
+			defer prog.Release()
+			fmt.Fprintf(env.Stderr, "batch job %s created and waiting: copies %s (%s) to %s as role %s (manifest %s)",
+				bp.JobID, plural(bp.Count, "object"), transfer.FormatBytes(bp.Bytes), bp.Target, bp.Role, bp.Manifest)
+			if bp.Local > 0 {
+				fmt.Fprintf(env.Stderr, "; %s above the job's 5 GB limit are copied from this machine", plural(bp.Local, "object"))
+			}
+			fmt.Fprintln(env.Stderr)
+			if rf.yes {
+				return true
+			}
+			ok, err := confirm(env, "Run the batch job?", "")
+			return err == nil && ok
+		},
+		CancelBatch: func(id string) bool {
+			if env.Stdin == nil || !env.StdinIsTerminal {
+				return false
+			}
+			prog.Hold()
+			defer prog.Release()
+			ok, err := confirm(env, fmt.Sprintf("Cancel batch job %s too (otherwise it goes on, and resume reattaches)?", id), "")
+			return err == nil && ok
 		},
 		ConfirmDelete: func(dp migration.DeletePlan) bool {
 			prog.Hold()

@@ -63,6 +63,14 @@ type Options struct {
 	Filter []Rule `json:"filter,omitempty"`
 	// Window keeps objects by size and age.
 	Window Window `json:"window,omitzero"`
+
+	// Engine copies: EngineLocal ("" too) or EngineBatch.
+	Engine string `json:"engine,omitempty"`
+	// BatchBucket is where a batch job's manifest and reports go, in the
+	// destination account (s3://bucket/prefix/).
+	BatchBucket string `json:"batch_bucket,omitempty"`
+	// BatchRole is the IAM role the job runs as.
+	BatchRole string `json:"batch_role,omitempty"`
 }
 
 // DefaultOptions are the options a migration gets when nothing is said.

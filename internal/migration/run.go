@@ -33,7 +33,8 @@ type Migration struct {
 	j   *journal.Journal // nil in a dry run
 	eng *transfer.Engine
 
-	frontier *frontier // which plan rows the copy has settled (for the trailing check)
+	frontier *frontier  // which plan rows the copy has settled (for the trailing check)
+	batch    batchState // the S3 Batch Operations job in progress, if any
 
 	runMu sync.Mutex // one Run at a time
 	defMu sync.Mutex // guards Def.Options.Concurrency
@@ -175,7 +176,7 @@ func (m *Migration) JournalPath() string {
 func (m *Migration) Journal() *journal.Journal { return m.j }
 
 // Snapshot is the progress of the run: what every display shows.
-func (m *Migration) Snapshot() transfer.Snapshot { return m.eng.Snapshot() }
+func (m *Migration) Snapshot() transfer.Snapshot { return m.batchSnapshot(m.eng.Snapshot()) }
 
 // Pause and Unpause steer a running copy.
 func (m *Migration) Pause()   { m.eng.Pause() }
@@ -230,6 +231,13 @@ type RunOptions struct {
 	// Planned is called once when the plan is complete (totals final),
 	// before any delete: front ends print the plan line here.
 	Planned func(transfer.DiffStats)
+	// ConfirmBatch is asked, when Yes is not set, before a created batch
+	// job may run (it waits Suspended until then); nil refuses.
+	ConfirmBatch func(BatchPlan) bool
+	// CancelBatch is asked when the run is interrupted while a batch job
+	// runs: true cancels the job, false leaves it running for a resume to
+	// reattach to; nil leaves it running.
+	CancelBatch func(jobID string) bool
 }
 
 // DeletePlan is what a delete phase would remove.
@@ -307,16 +315,27 @@ func (m *Migration) Run(ctx context.Context, ro RunOptions) *Outcome {
 	var v *verifier
 	var trailErr error
 	stopTrail, trailDone := make(chan struct{}), make(chan struct{})
-	if m.Def.Options.NoVerify {
+	batch := m.Def.Options.Engine == EngineBatch
+	switch {
+	case m.Def.Options.NoVerify:
 		close(trailDone)
-	} else {
+	case batch:
+		// A job copies in no order this run sees: everything is checked
+		// once it is over.
+		v = m.newVerifier(ctx)
+		close(trailDone)
+	default:
 		v = m.newVerifier(ctx)
 		go func() {
 			defer close(trailDone)
 			trailErr = v.trail(ctx, m.frontier, stopTrail)
 		}()
 	}
-	out.Result, out.Err = m.eng.Settle(ctx, m.rows(ctx, journal.StatusPending, pl))
+	if batch {
+		out.Result, out.Err = m.runBatch(ctx, pl, ro)
+	} else {
+		out.Result, out.Err = m.eng.Settle(ctx, m.rows(ctx, journal.StatusPending, pl))
+	}
 	close(stopTrail)
 	<-trailDone
 	cancelPlan()

@@ -1,0 +1,163 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+)
+
+// TestSyncEngineBatch: sync --engine batch writes the manifest into the
+// destination account, creates the job (it waits until confirmed: --yes
+// here), follows it on the sandbox's S3 Batch Operations emulator, reads
+// the completion report back into the journal, copies the object the job
+// refused as too large with the local engine, and verifies everything;
+// jobs shows the job. Without --yes and a terminal, and with a key mapping
+// a job cannot express, it refuses before any job exists.
+func TestSyncEngineBatch(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-batch")
+	keys := putN(t, src, "b/", 30)
+	putSized(t, src, "b/zz-large.bin", 5000)
+	sb.BatchOps().SetCopyLimit(4096)
+	defer sb.BatchOps().SetCopyLimit(0)
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	role := "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
+	args := withProfiles("sync", "s3://"+src+"/b/", "s3://"+dst+"/b/", "--engine", "batch",
+		"--batch-bucket", "s3://"+dst+"/s3migrate-jobs/", "--batch-role", role, "--progress", "none")
+
+	if r := run(t, args...); r.code != 2 || !strings.Contains(r.stderr, "add --yes") {
+		t.Fatalf("without --yes or a terminal: exit %d %q", r.code, r.stderr)
+	}
+	r := run(t, append(args, "--yes")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "batch job ") || !strings.Contains(r.stdout, "verified 31 of 31 objects: all match") {
+		t.Fatalf("sync --engine batch: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	// The job refused the object above its (lowered) limit; the local
+	// engine copied it, server-side.
+	if !strings.Contains(r.stdout, "copied 31 objects") || !strings.Contains(r.stdout, "[1 server-side, 0 relayed]") {
+		t.Errorf("the object above the job's limit was not handed to the local engine:\n%s%s", r.stdout, r.stderr)
+	}
+	got := listKeys(t, sb.Client(sb.Dest), dst)
+	for _, k := range append(keys, "b/zz-large.bin") {
+		if !slices.Contains(got, k) {
+			t.Errorf("%s not copied", k)
+		}
+	}
+	if j := run(t, "jobs"); !strings.Contains(j.stdout, "(batch job ") || !strings.Contains(j.stdout, "Complete)") {
+		t.Errorf("jobs does not show the batch job:\n%s", j.stdout)
+	}
+	// A second run finds everything identical: no job is created.
+	if r := run(t, append(args, "--yes")...); r.code != 0 || strings.Contains(r.stderr, "created and waiting") {
+		t.Errorf("re-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
+	moved := withProfiles("sync", "s3://"+src+"/b/", "s3://"+dst+"/other/", "--engine", "batch",
+		"--batch-bucket", "s3://"+dst+"/s3migrate-jobs/", "--batch-role", role, "--progress", "none", "--yes")
+	if r := run(t, moved...); r.code == 0 || !strings.Contains(r.stderr, "only prepends a prefix") {
+		t.Errorf("a mapping a job cannot express: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// putSized writes one object of size bytes as the origin account.
+func putSized(t *testing.T, bucket, key string, size int) {
+	t.Helper()
+	if _, err := sb.Client(sb.Origin).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
+		Body: bytes.NewReader(make([]byte, size))}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBatchResumeReattaches: a run interrupted while its job is Active
+// leaves the job running (nobody was asked to cancel it); the resumed run
+// follows that same job to its end instead of creating a second one,
+// settles what it copied from its report, and verifies.
+func TestBatchResumeReattaches(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-batch-resume")
+	putN(t, src, "r/", 40)
+	sb.BatchOps().SetTaskDelay(40 * time.Millisecond)
+	defer sb.BatchOps().SetTaskDelay(0)
+	p := openPair(t, "s3://"+src+"/r", "s3://"+dst+"/r")
+	opt := migration.DefaultOptions()
+	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
+	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
+	path := filepath.Join(t.TempDir(), "m.db")
+	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan *migration.Outcome)
+	go func() { done <- m.Run(ctx, migration.RunOptions{Yes: true}) }()
+	var out *migration.Outcome
+	for deadline := time.Now().Add(30 * time.Second); out == nil; time.Sleep(10 * time.Millisecond) {
+		select {
+		case out = <-done:
+			t.Fatalf("the run ended before it was interrupted: %v %+v", out.Err, out.Result)
+		default:
+		}
+		if slices.ContainsFunc(m.Snapshot().Notices, func(n string) bool { return strings.Contains(n, ": Active,") }) {
+			break // confirmed and running: 40 tasks of 40 ms, 8 at a time, take longer than this
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never ran: %+v", m.Snapshot().Notices)
+		}
+	}
+	cancel()
+	out = <-done
+	m.Close()
+	if !out.Interrupted() {
+		t.Fatalf("first run: %v, want interrupted", out.Err)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, ok, err := j.LastBatchJob()
+	j.Close()
+	if err != nil || !ok || first.Read {
+		t.Fatalf("after the interruption the journal holds job %+v (%v, %v), want one not yet read", first, ok, err)
+	}
+
+	m, err = migration.Resume(context.Background(), path, awsauth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = m.Run(context.Background(), migration.RunOptions{Yes: true})
+	notices := m.Snapshot().Notices
+	m.Close()
+	if out.Err != nil || out.Verify == nil || out.Verify.Verified != out.Verify.Checked {
+		t.Fatalf("resumed run: %v, verify %+v", out.Err, out.Verify)
+	}
+	if got := len(listKeys(t, sb.Client(sb.Dest), dst)); got < 40 {
+		t.Errorf("%d objects in the destination, want the 40 of r/ (and the job's files)", got)
+	}
+	if !slices.ContainsFunc(notices, func(n string) bool { return strings.Contains(n, "reattaching to S3 Batch Operations job "+first.ID) }) {
+		t.Errorf("the resumed run did not reattach to job %s: notices %q", first.ID, notices)
+	}
+	j, err = journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if last, _, _ := j.LastBatchJob(); !last.Read {
+		t.Errorf("the last job %+v was not read back", last)
+	}
+	counts, _ := j.Counts()
+	if counts[journal.StatusPending] != 0 || counts[journal.StatusFailed] != 0 {
+		t.Errorf("rows left: %v", counts)
+	}
+}
