@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/internal/motoserver"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 )
 
@@ -159,5 +162,48 @@ func TestBatchResumeReattaches(t *testing.T) {
 	counts, _ := j.Counts()
 	if counts[journal.StatusPending] != 0 || counts[journal.StatusFailed] != 0 {
 		t.Errorf("rows left: %v", counts)
+	}
+}
+
+// TestBatchSetupOnMoto: with two real accounts and no --batch-role, sync
+// --engine batch shows and (with --yes) creates the job's role in the
+// destination account and grants it read on the origin bucket, through
+// the same policy flow as the migration's own grant; moto runs no Batch
+// Operations jobs, so the run then stops at CreateJob with its error.
+func TestBatchSetupOnMoto(t *testing.T) {
+	needMoto(t)
+	ctx := context.Background()
+	oc, dc := motoClient(t, motoserver.OriginProfile), motoClient(t, motoserver.DestProfile)
+	src, dst := motoBucket(t, oc, "batch-src"), motoBucket(t, dc, "batch-dst")
+	motoPut(t, oc, src, "k/a.txt", []byte("a"))
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	r := run(t, append([]string{"sync", "s3://" + src + "/k/", "s3://" + dst + "/k/", "--engine", "batch",
+		"--batch-bucket", "s3://" + dst + "/jobs/", "--progress", "none", "--yes"}, motoProfiles...)...)
+	if !strings.Contains(r.stderr, "trusted by S3 Batch Operations") || !strings.Contains(r.stderr, "the read grant to the job's role") {
+		t.Fatalf("the role and the grant were not shown: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r.code == 0 || !strings.Contains(r.stderr, "S3 Batch Operations job") {
+		t.Errorf("moto runs no jobs, yet: exit %d\n%s", r.code, r.stderr)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigProfile(motoserver.DestProfile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles, err := iam.NewFromConfig(cfg).ListRoles(ctx, &iam.ListRolesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var role string
+	for _, rl := range roles.Roles {
+		if strings.HasPrefix(aws.ToString(rl.RoleName), "s3migrate-batch-") {
+			role = aws.ToString(rl.Arn)
+		}
+	}
+	if !strings.HasPrefix(role, "arn:aws:iam::222222222222:role/s3migrate-batch-") {
+		t.Fatalf("no s3migrate-batch role in the destination account: %v", roles.Roles)
+	}
+	pol, err := oc.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(src)})
+	if err != nil || !strings.Contains(aws.ToString(pol.Policy), role) {
+		t.Errorf("the origin policy does not grant the role %s: %v %s", role, err, aws.ToString(pol.Policy))
 	}
 }

@@ -66,7 +66,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.BoolVar(&opt.NoVerify, "no-verify", false, "skip the check after the copy")
 	fs.StringVar(&opt.Engine, "engine", migration.EngineLocal, "local (copy from this machine) or batch (hand the copy to an S3 Batch Operations job in the destination account)")
 	fs.StringVar(&opt.BatchBucket, "batch-bucket", "", "with --engine batch: s3://bucket/prefix/ in the destination account for the job's manifest and reports")
-	fs.StringVar(&opt.BatchRole, "batch-role", "", "with --engine batch: the ARN of the IAM role the job runs as (trusted by batchoperations.s3.amazonaws.com)")
+	fs.StringVar(&opt.BatchRole, "batch-role", "", "with --engine batch: the ARN of the IAM role the job runs as (default: s3migrate shows one, and creates it after a yes)")
 	fs.Float64Var(&opt.MaxObjectsPerSec, "max-rate", 0, "copy at most this many objects per second (0: no limit)")
 	bandwidth := func(s string) (err error) {
 		opt.MaxBytesPerSec, err = parseSize(s)
@@ -128,7 +128,40 @@ func runSync(ctx context.Context, env Env, args []string) int {
 			return fail(env, ExitUsage, err)
 		}
 	}
+	if opt.Engine == migration.EngineBatch && !dryRun {
+		if err := setUpBatch(ctx, env, m, rf.yes); err != nil {
+			return fail(env, ExitUsage, err)
+		}
+	}
 	return runMigration(ctx, env, m, rf, dryRun)
+}
+
+// setUpBatch shows the role a batch job needs and the origin bucket's
+// grant to it, and creates and applies them after a yes (--yes).
+func setUpBatch(ctx context.Context, env Env, m *migration.Migration, yes bool) error {
+	s, err := m.PlanBatchSetup(ctx)
+	if err != nil {
+		return err
+	}
+	if !s.CreateRole && (s.NoGrant != "" || s.Grant.Unchanged()) {
+		if s.NoGrant != "" {
+			fmt.Fprintf(env.Stderr, "batch grant: none needed: %s\n", s.NoGrant)
+		}
+		return nil
+	}
+	if s.CreateRole {
+		fmt.Fprintf(env.Stderr, "batch role %s, trusted by S3 Batch Operations:\n%s\nits policy:\n%s\n", s.RoleARN, s.Trust, s.Policy)
+	}
+	if s.NoGrant == "" && !s.Grant.Unchanged() {
+		fmt.Fprintf(env.Stderr, "s3://%s policy, the read grant to the job's role:\n%s", m.Def.Src.Bucket, bucketpolicy.FormatDiff(s.Grant.Diff()))
+	}
+	if !yes {
+		ok, err := confirm(env, "Create the role and apply the grant?", "")
+		if err != nil || !ok {
+			return errors.New("the batch job's role and grant were not confirmed: nothing was created or changed")
+		}
+	}
+	return m.ApplyBatchSetup(ctx, s)
 }
 
 // errWouldCreate ends a dry run whose destination bucket does not exist
@@ -180,8 +213,8 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--multipart-threshold %d: want %d (5 MiB) to %d (5 GiB) bytes: CopyObject takes at most 5 GiB", o.MultipartThreshold, minPart, int64(maxPart))
 	case o.Engine != migration.EngineLocal && o.Engine != migration.EngineBatch:
 		return fmt.Errorf("--engine %s: want local or batch", o.Engine)
-	case o.Engine == migration.EngineBatch && (o.BatchBucket == "" || o.BatchRole == ""):
-		return errors.New("--engine batch needs --batch-bucket s3://bucket/prefix/ (the job's manifest and reports, in the destination account) and --batch-role ARN (the role the job runs as)")
+	case o.Engine == migration.EngineBatch && o.BatchBucket == "":
+		return errors.New("--engine batch needs --batch-bucket s3://bucket/prefix/ (the job's manifest and reports, in the destination account)")
 	case o.Engine == migration.EngineBatch && o.Mode == transfer.ModeRelay:
 		return errors.New("--engine batch copies inside S3: --mode relay does not apply; drop one")
 	case o.MaxDelete < -1:

@@ -1,0 +1,116 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/internal/batchjob"
+	"github.com/s3migrate/s3migrate/transfer"
+)
+
+// BatchSetup is what a batch migration needs before its job can run, shown
+// to the operator before anything is created or granted: the job's role
+// (made by s3migrate when --batch-role names none) and the origin bucket's
+// read grant to that role.
+type BatchSetup struct {
+	// RoleName and RoleARN are the job's role; CreateRole says s3migrate
+	// creates it (or puts its policy again), with Trust and Policy.
+	RoleName, RoleARN string
+	CreateRole        bool
+	Trust, Policy     string
+	// Grant adds the role's read statements to the origin bucket policy
+	// (Unchanged: nothing to add). NoGrant says why none is planned.
+	Grant   bucketpolicy.Change
+	NoGrant string
+}
+
+// PlanBatchSetup works out the role and the grant a batch run needs. It
+// writes nothing.
+func (m *Migration) PlanBatchSetup(ctx context.Context) (BatchSetup, error) {
+	where, err := transfer.ParseLocation(m.Def.Options.BatchBucket)
+	if err != nil {
+		return BatchSetup{}, fmt.Errorf("--batch-bucket: %w", err)
+	}
+	c, err := m.batchClient(ctx, where.Bucket)
+	if err != nil {
+		return BatchSetup{}, err
+	}
+	id, err := awsauth.ResolveIdentity(ctx, m.Pair.DstSess)
+	if err != nil {
+		return BatchSetup{}, err
+	}
+	s := BatchSetup{RoleARN: m.Def.Options.BatchRole}
+	if id.Account == "" {
+		// No STS: no IAM either, and no roles; the job runs as the
+		// destination identity, which the migration's own grant covers.
+		if s.RoleARN == "" {
+			return s, fmt.Errorf("%s has no IAM to create the job's role in (%s): pass --batch-role ARN", m.Pair.DstSess.Name(), id.Note)
+		}
+		s.NoGrant = "no roles at this endpoint: the job reads as the destination identity, under the migration's own grant"
+		return s, nil
+	}
+	if s.RoleARN == "" {
+		s.RoleName = "s3migrate-batch-" + m.ID()
+		s.RoleARN, s.CreateRole = c.RoleARN(s.RoleName), true
+		s.Trust = batchjob.TrustPolicy(c.AccountID)
+		s.Policy, err = batchjob.RolePolicy(batchjob.RoleSpec{
+			Partition: c.Partition, SourceBucket: m.Def.Src.Bucket, SourcePrefix: m.Def.Src.Prefix,
+			DestBucket: m.Def.Dst.Bucket, DestPrefix: m.Def.Dst.Prefix,
+			// Every manifest of the migration: the folder ManifestKey writes into.
+			ManifestBucket: where.Bucket, ManifestKey: strings.TrimSuffix(batchjob.ManifestKey(where.Prefix, ""), ".csv"),
+			ReportBucket: where.Bucket, ReportPrefix: batchjob.ReportsPrefix(where.Prefix),
+		})
+		if err != nil {
+			return s, err
+		}
+	}
+	var prefixes []string
+	for _, it := range Selection(m.Def.Items) {
+		prefixes = append(prefixes, m.Def.Src.Prefix+it)
+	}
+	if len(prefixes) == 0 {
+		prefixes = []string{m.Def.Src.Prefix}
+	}
+	stmts, err := bucketpolicy.MigrationStatements(bucketpolicy.GrantOptions{Bucket: m.Def.Src.Bucket, Prefixes: prefixes, Principal: s.RoleARN})
+	if err != nil {
+		return s, err
+	}
+	s.Grant, err = bucketpolicy.PlanGrant(ctx, m.Pair.SrcSess, m.Def.Src.Bucket, stmts)
+	s.NoGrant = s.Grant.NoGrant
+	return s, err
+}
+
+// ApplyBatchSetup creates the role (when planned) and applies the grant
+// (only if the origin policy is still the one planned against), and keeps
+// the role in the migration's definition for later runs.
+func (m *Migration) ApplyBatchSetup(ctx context.Context, s BatchSetup) error {
+	if s.CreateRole {
+		if _, err := batchjob.EnsureRole(ctx, iam.NewFromConfig(m.Pair.DstSess.Config), m.Pair.DstSess.Name(), s.RoleName, s.Trust, s.Policy); err != nil {
+			return err
+		}
+	}
+	if s.NoGrant == "" && !s.Grant.Unchanged() {
+		if err := bucketpolicy.Apply(ctx, m.Pair.SrcSess, s.Grant); err != nil {
+			return err
+		}
+	}
+	if m.Def.Options.BatchRole == s.RoleARN {
+		return nil
+	}
+	m.defMu.Lock()
+	defer m.defMu.Unlock()
+	m.Def.Options.BatchRole = s.RoleARN
+	if m.j == nil {
+		return nil
+	}
+	spec, err := m.Def.Encode()
+	if err != nil {
+		return err
+	}
+	return m.j.SetSpec(spec)
+}
