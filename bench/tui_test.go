@@ -63,7 +63,7 @@ func runHeadless(tb tb, s *seeded, dst string, opt screen.RunOptions) time.Durat
 func runWithTUI(tb tb, s *seeded, dst string, opt screen.RunOptions) (time.Duration, int) {
 	tb.Helper()
 	m := app.New(backend.New(), style.New(true), flow.Screens(), screen.Running)
-	c := m.Context()
+	c := m.State()
 	mig := migrationTo(s, dst)
 	c.SrcProfile, c.DstProfile, c.SrcBucket, c.DstBucket, c.Items, c.Options = mig.SrcProfile, mig.DstProfile, mig.SrcBucket, mig.DstBucket, mig.Items, opt
 	cm := &countingModel{inner: m}

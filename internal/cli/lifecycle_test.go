@@ -303,12 +303,12 @@ func TestCommandMigrationResumedByTUI(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Migration.Journal != path {
 		t.Fatalf("resumable %+v, %v", list, err)
 	}
-	ctx := screen.Context{}
+	state := screen.State{}
 	sm := list[0].Migration
-	ctx.SrcProfile, ctx.DstProfile, ctx.SrcBucket, ctx.DstBucket = sm.SrcProfile, sm.DstProfile, sm.SrcBucket, sm.DstBucket
-	ctx.SrcPrefix, ctx.Items, ctx.DstPrefix, ctx.Journal = sm.SrcPrefix, sm.Items, sm.DstPrefix, sm.Journal
-	ctx.Options = screen.RunOptions{Concurrency: 99, Verify: true}
-	run, err := b.Start(context.Background(), ctx.Migration(), ctx.Options)
+	state.SrcProfile, state.DstProfile, state.SrcBucket, state.DstBucket = sm.SrcProfile, sm.DstProfile, sm.SrcBucket, sm.DstBucket
+	state.SrcPrefix, state.Items, state.DstPrefix, state.Journal = sm.SrcPrefix, sm.Items, sm.DstPrefix, sm.Journal
+	state.Options = screen.RunOptions{Concurrency: 99, Verify: true}
+	run, err := b.Start(context.Background(), state.Migration(), state.Options)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,16 +117,16 @@ func TestMFAModal(t *testing.T) {
 // mouseScreen records the mouse events a screen is handed.
 type mouseScreen struct{ got *[]tea.Mouse }
 
-func (s mouseScreen) Init(*screen.Context) tea.Cmd { return nil }
-func (s mouseScreen) Update(_ *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (s mouseScreen) Init(*screen.State) tea.Cmd { return nil }
+func (s mouseScreen) Update(_ *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
 	if m, ok := msg.(tea.MouseMsg); ok {
 		*s.got = append(*s.got, m.Mouse())
 	}
 	return s, nil
 }
-func (s mouseScreen) View(*screen.Context, int, int) string { return "body" }
-func (s mouseScreen) Keys() []key.Binding                   { return nil }
-func (s mouseScreen) Capturing() bool                       { return false }
+func (s mouseScreen) View(*screen.State, int, int) string { return "body" }
+func (s mouseScreen) Keys() []key.Binding                 { return nil }
+func (s mouseScreen) Capturing() bool                     { return false }
 
 // TestMouseReachesTheScreenInItsOwnRows: the program asks for mouse
 // events, and a click or a wheel turn reaches the screen with its row
@@ -152,13 +152,13 @@ func TestMouseReachesTheScreenInItsOwnRows(t *testing.T) {
 // grant left q quits at once, and ctrl+c always does.
 func TestQuitRemindsOfAGrantLeft(t *testing.T) {
 	m := newTestModel()
-	fake := m.ctx.Backend.(*uitest.Fake)
+	fake := m.state.Backend.(*uitest.Fake)
 	fake.Grants = []string{"s3://origin-data to arn:aws:iam::444455556666:root"}
 	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
 	if cmd := send(m, uitest.Key("q")); cmd != nil {
 		t.Fatal("q quit with a grant left in place")
 	}
-	if got := uitest.Plain(m.render()); !strings.Contains(got, "s3://origin-data to arn:aws:iam::444455556666:root") || !strings.Contains(got, "y: quit anyway") {
+	if got := uitest.Plain(m.render()); !strings.Contains(got, "s3://origin-data to arn:aws:iam::444455556666:root") || !strings.Contains(got, "y quit anyway") {
 		t.Fatalf("the reminder does not name the grant:\n%s", got)
 	}
 	send(m, uitest.Key("n"))

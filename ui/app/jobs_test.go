@@ -21,10 +21,10 @@ type reentered struct {
 	n *int
 }
 
-func (r reentered) Reenter(*screen.Context) tea.Cmd { *r.n++; return nil }
+func (r reentered) Reenter(*screen.State) tea.Cmd { *r.n++; return nil }
 
-func (r reentered) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
-	s, cmd := r.Screen.Update(ctx, msg)
+func (r reentered) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	s, cmd := r.Screen.Update(state, msg)
 	r.Screen = s
 	return r, cmd
 }

@@ -5,7 +5,8 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // MFARequest asks the user for an MFA code. The backend sends it from the
@@ -89,9 +90,10 @@ func (m *Model) updateMFA(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (m *Model) mfaView() string {
-	st := m.ctx.Styles
-	body := st.Title.Render("MFA code") + "\n\n" + "The profile needs a code for " + m.modal.req.Serial + "\n\n" +
-		m.modal.input.View() + "\n\n" + st.Help.Render("enter: confirm   esc: cancel")
-	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, st.FocusedPane.Render(body))
+// mfaBox is the MFA prompt, in the dialog box every question uses.
+func (m *Model) mfaBox() string {
+	st := m.state.Styles
+	body := "The profile needs a code for " + m.modal.req.Serial + "\n\n" + m.modal.input.View()
+	hint := st.Key.Render("enter") + " confirm   " + st.Key.Render("esc") + " cancel"
+	return widget.Box(st, "MFA code", body, hint, m.width-4)
 }

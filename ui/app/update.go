@@ -29,6 +29,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			m.quitting = true
+			m.leave()
 			return m, tea.Quit
 		}
 		if m.quitAsk != nil {
@@ -46,9 +47,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case screen.Go:
-		e := entry{id: msg.To, screen: m.factories[msg.To]()}
-		m.stack = append(m.stack, e)
-		return m, e.screen.Init(m.ctx)
+		return m, m.push(msg.To)
 	case screen.Back:
 		return m.back()
 	case screen.Quit:
@@ -66,7 +65,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // toScreen hands a message to the top screen.
 func (m *Model) toScreen(top *entry, msg tea.Msg) (tea.Model, tea.Cmd) {
-	s, cmd := top.screen.Update(m.ctx, msg)
+	s, cmd := top.screen.Update(m.state, msg)
 	top.screen = s
 	return m, cmd
 }
@@ -78,9 +77,9 @@ func (m *Model) back() (tea.Model, tea.Cmd) {
 	if len(m.stack) <= 1 {
 		return m, nil
 	}
-	m.stack = m.stack[:len(m.stack)-1]
+	m.pop()
 	if r, ok := m.stack[len(m.stack)-1].screen.(screen.Reenterer); ok {
-		return m, r.Reenter(m.ctx)
+		return m, r.Reenter(m.state)
 	}
 	return m, nil
 }

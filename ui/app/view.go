@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // View lays out: title and status line, the screen, the help bar.
@@ -26,7 +27,7 @@ func (m *Model) render() string {
 	if m.quitting {
 		return ""
 	}
-	st := m.ctx.Styles
+	st := m.state.Styles
 	if m.width == 0 {
 		return "starting…"
 	}
@@ -34,25 +35,27 @@ func (m *Model) render() string {
 		return st.Warn.Render(fmt.Sprintf("s3migrate needs a terminal of at least %d×%d; this one is %d×%d. Make it larger, or press q to quit.",
 			MinWidth, MinHeight, m.width, m.height))
 	}
-	if m.modal != nil {
-		return m.mfaView()
-	}
-	if m.quitAsk != nil {
-		return m.quitAskView()
-	}
 	top := m.stack[len(m.stack)-1]
 	header := m.header(top.id)
 	helpBar := m.helpBar(top.screen)
 	bodyHeight := m.height - lipgloss.Height(header) - lipgloss.Height(helpBar)
-	body := top.screen.View(m.ctx, m.width, bodyHeight)
+	body := top.screen.View(m.state, m.width, bodyHeight)
 	body = lipgloss.NewStyle().Width(m.width).Height(bodyHeight).MaxHeight(bodyHeight).Render(body)
-	return lipgloss.JoinVertical(lipgloss.Left, header, body, helpBar)
+	frame := lipgloss.JoinVertical(lipgloss.Left, header, body, helpBar)
+	// The router's own questions go over the whole screen.
+	switch {
+	case m.modal != nil:
+		return widget.Overlay(frame, m.mfaBox(), m.width, m.height)
+	case m.quitAsk != nil:
+		return widget.Overlay(frame, m.quitQuestion().View(st, m.width-4), m.width, m.height)
+	}
+	return frame
 }
 
 // header is the title with the flow's steps and the status line with both
 // identities and the current location.
 func (m *Model) header(cur screen.ID) string {
-	st := m.ctx.Styles
+	st := m.state.Styles
 	var steps []string
 	if cur == screen.Jobs {
 		// Outside the flow: the history of journaled migrations.
@@ -70,7 +73,7 @@ func (m *Model) header(cur screen.ID) string {
 		}
 	}
 	title := st.Title.Render("s3migrate") + "  " + strings.Join(steps, st.Subtle.Render(" › "))
-	c := m.ctx
+	c := m.state
 	origin := orDash(c.SrcIdentity, c.SrcProfile)
 	dest := orDash(c.DstIdentity, c.DstProfile)
 	where := ""

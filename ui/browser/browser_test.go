@@ -156,15 +156,15 @@ func (p *pager) Count(ctx context.Context, profile, bucket string, items []strin
 
 func (p *pager) listCalls() int { p.mu.Lock(); defer p.mu.Unlock(); return len(p.lists) }
 
-func newCtx(b screen.Backend) *screen.Context {
-	return &screen.Context{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+func newState(b screen.Backend) *screen.State {
+	return &screen.State{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcBucket: "origin-data", DstBucket: "dest-archive"}
 }
 
 func start(t *testing.T) (*uitest.Driver, *pager) {
 	t.Helper()
 	p := newPager()
-	return uitest.NewDriver(t, newCtx(p), New()), p
+	return uitest.NewDriver(t, newState(p), New()), p
 }
 
 func model(d *uitest.Driver) *Model { return d.S.(*Model) }
@@ -191,8 +191,8 @@ func TestRootListing(t *testing.T) {
 	if !strings.Contains(v, "321 B  2026-11-01 09:30  STANDARD") {
 		t.Errorf("an object row should show size, date and class:\n%s", v)
 	}
-	if d.Ctx.Where != "" {
-		t.Errorf("Where = %q at the top", d.Ctx.Where)
+	if d.State.Where != "" {
+		t.Errorf("Where = %q at the top", d.State.Where)
 	}
 	uitest.Golden(t, "root", v)
 }
@@ -200,28 +200,28 @@ func TestRootListing(t *testing.T) {
 func TestEnterAndGoUp(t *testing.T) {
 	d, _ := start(t)
 	d.Press("down", "down", "enter") // logs/
-	if d.Ctx.Where != "logs/" || !strings.Contains(d.View(), "▹ 2026/") {
-		t.Fatalf("enter on logs/: Where = %q\n%s", d.Ctx.Where, d.View())
+	if d.State.Where != "logs/" || !strings.Contains(d.View(), "▹ 2026/") {
+		t.Fatalf("enter on logs/: Where = %q\n%s", d.State.Where, d.View())
 	}
 	d.Press("right", "right") // 2026/, then 01/
-	if d.Ctx.Where != "logs/2026/01/" {
-		t.Fatalf("right twice: Where = %q", d.Ctx.Where)
+	if d.State.Where != "logs/2026/01/" {
+		t.Fatalf("right twice: Where = %q", d.State.Where)
 	}
 	d.Press("enter") // 01/01/ has one object
 	if v := d.View(); !strings.Contains(v, "events.json") {
 		t.Fatalf("logs/2026/01/01/ should list events.json:\n%s", v)
 	}
 	d.Press("enter")
-	if d.Ctx.Where != "logs/2026/01/01/" || !strings.Contains(d.View(), "an object has nothing inside") {
-		t.Errorf("enter on an object should stay and say why: Where = %q", d.Ctx.Where)
+	if d.State.Where != "logs/2026/01/01/" || !strings.Contains(d.View(), "an object has nothing inside") {
+		t.Errorf("enter on an object should stay and say why: Where = %q", d.State.Where)
 	}
 	d.Press("left", "backspace")
-	if d.Ctx.Where != "logs/2026/" || cursorKey(d) != "logs/2026/01/" {
-		t.Errorf("going up should land on the level left: Where = %q, cursor on %q", d.Ctx.Where, cursorKey(d))
+	if d.State.Where != "logs/2026/" || cursorKey(d) != "logs/2026/01/" {
+		t.Errorf("going up should land on the level left: Where = %q, cursor on %q", d.State.Where, cursorKey(d))
 	}
 	d.Press("left", "left")
-	if d.Ctx.Where != "" || cursorKey(d) != "logs/" {
-		t.Errorf("back at the top the cursor should be on logs/: Where = %q, cursor on %q", d.Ctx.Where, cursorKey(d))
+	if d.State.Where != "" || cursorKey(d) != "logs/" {
+		t.Errorf("back at the top the cursor should be on logs/: Where = %q, cursor on %q", d.State.Where, cursorKey(d))
 	}
 	d.Press("left")
 	if v := d.View(); !strings.Contains(v, "this is the top of s3://origin-data") {
@@ -235,8 +235,8 @@ func TestEnterAndGoUp(t *testing.T) {
 func TestMarkAndCount(t *testing.T) {
 	d, p := start(t)
 	d.Press("space") // backups/, and the cursor steps down
-	if !slices.Equal(d.Ctx.Items, []string{"backups/"}) {
-		t.Fatalf("Items = %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"backups/"}) {
+		t.Fatalf("Items = %q", d.State.Items)
 	}
 	if cursorKey(d) != "images/" {
 		t.Errorf("space should step down, cursor on %q", cursorKey(d))
@@ -246,28 +246,28 @@ func TestMarkAndCount(t *testing.T) {
 		t.Errorf("the marked row and its total should show:\n%s", v)
 	}
 	d.Press("down", "down", "down", "space") // README.txt
-	if !slices.Equal(d.Ctx.Items, []string{"README.txt", "backups/"}) {
-		t.Fatalf("Items = %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"README.txt", "backups/"}) {
+		t.Fatalf("Items = %q", d.State.Items)
 	}
 	if v := d.View(); !strings.Contains(v, "2 objects · 80.0 MiB") {
 		t.Errorf("total after two marks:\n%s", v)
 	}
 	uitest.Golden(t, "marked", d.View())
-	if got := p.counts[len(p.counts)-1]; !slices.Equal(got, d.Ctx.Items) {
-		t.Errorf("the last count was of %q, want %q", got, d.Ctx.Items)
+	if got := p.counts[len(p.counts)-1]; !slices.Equal(got, d.State.Items) {
+		t.Errorf("the last count was of %q, want %q", got, d.State.Items)
 	}
 
 	d.Press("g", "space") // unmark backups/
-	if !slices.Equal(d.Ctx.Items, []string{"README.txt"}) {
-		t.Fatalf("space on a marked row should unmark it: Items = %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"README.txt"}) {
+		t.Fatalf("space on a marked row should unmark it: Items = %q", d.State.Items)
 	}
 	if v := d.View(); !strings.Contains(v, "1 object · 321 B") || strings.Contains(v, "● ▹ backups/") {
 		t.Errorf("after unmarking:\n%s", v)
 	}
 	n := len(p.counts)
 	d.Press("G", "space")
-	if len(d.Ctx.Items) != 0 || len(p.counts) != n {
-		t.Errorf("unmarking the last item should not count: Items = %q, %d new counts", d.Ctx.Items, len(p.counts)-n)
+	if len(d.State.Items) != 0 || len(p.counts) != n {
+		t.Errorf("unmarking the last item should not count: Items = %q, %d new counts", d.State.Items, len(p.counts)-n)
 	}
 	if v := d.View(); !strings.Contains(v, "nothing marked yet") {
 		t.Errorf("empty selection:\n%s", v)
@@ -279,16 +279,16 @@ func TestMarkedPrefixCoversItsInside(t *testing.T) {
 	d.Press("down", "down", "space") // logs/
 	d.Press("up", "enter")           // into logs/
 	d.Press("space")
-	if !slices.Equal(d.Ctx.Items, []string{"logs/"}) {
-		t.Errorf("marking inside a marked prefix changed Items: %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"logs/"}) {
+		t.Errorf("marking inside a marked prefix changed Items: %q", d.State.Items)
 	}
 	v := d.View()
 	if !strings.Contains(v, "already included: logs/ is marked") || !strings.Contains(v, "● ▹ 2026/") {
 		t.Errorf("rows inside a marked prefix show as included:\n%s", v)
 	}
 	d.Press("a")
-	if !slices.Equal(d.Ctx.Items, []string{"logs/"}) {
-		t.Errorf("a inside a marked prefix changed Items: %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"logs/"}) {
+		t.Errorf("a inside a marked prefix changed Items: %q", d.State.Items)
 	}
 }
 
@@ -296,13 +296,13 @@ func TestMarkingPrefixDropsItsMarkedInside(t *testing.T) {
 	d, _ := start(t)
 	d.Press("down", "enter", "enter") // images/cats/
 	d.Press("space", "space")         // img-000, img-001
-	if len(d.Ctx.Items) != 2 {
-		t.Fatalf("Items = %q", d.Ctx.Items)
+	if len(d.State.Items) != 2 {
+		t.Fatalf("Items = %q", d.State.Items)
 	}
 	d.Press("left") // images/, cursor on cats/
 	d.Press("space")
-	if !slices.Equal(d.Ctx.Items, []string{"images/cats/"}) {
-		t.Errorf("marking a prefix should drop the items under it: %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"images/cats/"}) {
+		t.Errorf("marking a prefix should drop the items under it: %q", d.State.Items)
 	}
 	if v := d.View(); !strings.Contains(v, "12 objects · 468.8 KiB") {
 		t.Errorf("total:\n%s", v)
@@ -315,15 +315,15 @@ func TestMarkAll(t *testing.T) {
 	d.Press("left", "down", "down", "space")  // README.txt at the top
 	d.Press("a")
 	want := []string{"README.txt", "backups/", "images/", "logs/", "reports/"}
-	if !slices.Equal(d.Ctx.Items, want) {
-		t.Fatalf("a: Items = %q, want %q (logs/2026/ is inside logs/)", d.Ctx.Items, want)
+	if !slices.Equal(d.State.Items, want) {
+		t.Fatalf("a: Items = %q, want %q (logs/2026/ is inside logs/)", d.State.Items, want)
 	}
 	if v := d.View(); !strings.Contains(v, "marked 5 rows") || !strings.Contains(v, "29 objects · 80.5 MiB") {
 		t.Errorf("after a:\n%s", v)
 	}
 	d.Press("a")
-	if len(d.Ctx.Items) != 0 {
-		t.Errorf("a with every row marked should unmark them: %q", d.Ctx.Items)
+	if len(d.State.Items) != 0 {
+		t.Errorf("a with every row marked should unmark them: %q", d.State.Items)
 	}
 }
 
@@ -338,8 +338,8 @@ func TestDestinationPrefix(t *testing.T) {
 	if d.S.Capturing() {
 		t.Fatal("enter should close the input")
 	}
-	if d.Ctx.DstPrefix != "backup/2026 q/" {
-		t.Fatalf("DstPrefix = %q, want a trailing /", d.Ctx.DstPrefix)
+	if d.State.DstPrefix != "backup/2026 q/" {
+		t.Fatalf("DstPrefix = %q, want a trailing /", d.State.DstPrefix)
 	}
 	v := d.View()
 	if !strings.Contains(v, `destination prefix is "backup/2026 q/" (adjusted from "backup/2026 q")`) ||
@@ -353,8 +353,8 @@ func TestDestinationPrefix(t *testing.T) {
 		t.Errorf("the input should start from the current prefix:\n%s", v)
 	}
 	d.Press("esc")
-	if d.Ctx.DstPrefix != "backup/2026 q/" || d.S.Capturing() {
-		t.Errorf("esc should cancel: DstPrefix = %q", d.Ctx.DstPrefix)
+	if d.State.DstPrefix != "backup/2026 q/" || d.S.Capturing() {
+		t.Errorf("esc should cancel: DstPrefix = %q", d.State.DstPrefix)
 	}
 	if len(d.Nav) != 0 {
 		t.Errorf("esc in the input navigated: %v", d.Nav)
@@ -366,16 +366,16 @@ func TestDestinationPrefix(t *testing.T) {
 	}
 	d.TypeText("/archive/")
 	d.Press("enter")
-	if d.Ctx.DstPrefix != "archive/" {
-		t.Errorf("leading slashes should go: DstPrefix = %q", d.Ctx.DstPrefix)
+	if d.State.DstPrefix != "archive/" {
+		t.Errorf("leading slashes should go: DstPrefix = %q", d.State.DstPrefix)
 	}
 	d.Press("d")
 	for range len("archive/") {
 		d.Press("backspace")
 	}
 	d.Press("enter")
-	if d.Ctx.DstPrefix != "" {
-		t.Errorf("an empty prefix stays empty: %q", d.Ctx.DstPrefix)
+	if d.State.DstPrefix != "" {
+		t.Errorf("an empty prefix stays empty: %q", d.State.DstPrefix)
 	}
 }
 
@@ -397,9 +397,9 @@ func TestNextNeedsSelection(t *testing.T) {
 func TestPaging(t *testing.T) {
 	p := newPager()
 	p.addBig(5000)
-	ctx := newCtx(p)
-	ctx.Where = "big/" // entered again at the level left last time
-	d := uitest.NewDriver(t, ctx, New())
+	state := newState(p)
+	state.Where = "big/" // entered again at the level left last time
+	d := uitest.NewDriver(t, state, New())
 	m := model(d)
 	if m.rows() != 1000 || p.listCalls() != 1 {
 		t.Fatalf("the first page only: %d rows, %d calls", m.rows(), p.listCalls())
@@ -448,8 +448,8 @@ func TestPaging(t *testing.T) {
 		t.Errorf("at the end:\n%s", v)
 	}
 	d.Press("a")
-	if len(ctx.Items) != 5000 || !strings.Contains(d.View(), "5000 objects") {
-		t.Errorf("a should mark the 5000 loaded rows: %d items", len(ctx.Items))
+	if len(state.Items) != 5000 || !strings.Contains(d.View(), "5000 objects") {
+		t.Errorf("a should mark the 5000 loaded rows: %d items", len(state.Items))
 	}
 }
 
@@ -475,8 +475,8 @@ func TestStaleResultsIgnored(t *testing.T) {
 	}
 
 	// Two marks in a row: the first count is cancelled, its reply dropped.
-	s, first := d.S.Update(d.Ctx, uitest.Key("space"))
-	s, second := s.Update(d.Ctx, uitest.Key("space"))
+	s, first := d.S.Update(d.State, uitest.Key("space"))
+	s, second := s.Update(d.State, uitest.Key("space"))
 	d.S = s
 	for _, msg := range collect(first) {
 		if _, ok := msg.(countMsg); ok {
@@ -514,7 +514,7 @@ func collect(cmd tea.Cmd) []tea.Msg {
 func TestListErrorAndRetry(t *testing.T) {
 	p := newPager()
 	p.listErr = errors.New("AccessDenied: not allowed\nto list")
-	d := uitest.NewDriver(t, newCtx(p), New())
+	d := uitest.NewDriver(t, newState(p), New())
 	if v := d.View(); !strings.Contains(v, "✗ list s3://origin-data/: AccessDenied: not allowed to list (r retries)") {
 		t.Errorf("the list error should be one red line:\n%s", v)
 	}
@@ -528,9 +528,9 @@ func TestListErrorAndRetry(t *testing.T) {
 func TestItemsChangedElsewhere(t *testing.T) {
 	d, p := start(t)
 	d.Press("space")
-	d.Ctx.Items = []string{"README.txt"} // another screen replaced the selection
+	d.State.Items = []string{"README.txt"} // another screen replaced the selection
 	if v := d.View(); strings.Contains(v, "● ▹ backups/") || !strings.Contains(v, "● README.txt") {
-		t.Errorf("the view should follow ctx.Items at once:\n%s", v)
+		t.Errorf("the view should follow state.Items at once:\n%s", v)
 	}
 	n := len(p.counts)
 	d.Press("down")
@@ -542,14 +542,14 @@ func TestItemsChangedElsewhere(t *testing.T) {
 // TestHugeLevelRendersWindow: a level of 100k loaded rows renders only the
 // rows that fit.
 func TestHugeLevelRendersWindow(t *testing.T) {
-	ctx := newCtx(newPager())
+	state := newState(newPager())
 	m := New().(*Model)
-	m.input = newInput(ctx.Styles)
+	m.input = newInput(state.Styles)
 	for i := range 100_000 {
 		m.objs = append(m.objs, transfer.Object{Key: fmt.Sprintf("k%06d", i)})
 	}
 	m.cursor = 50_000
-	d := &uitest.Driver{T: t, Ctx: ctx, S: m}
+	d := &uitest.Driver{T: t, State: state, S: m}
 	v := d.View()
 	if n := strings.Count(v, "k0"); n == 0 || n > uitest.Height {
 		t.Errorf("%d rows rendered", n)
@@ -592,7 +592,7 @@ func TestOddKeysAreEscaped(t *testing.T) {
 	for _, k := range []string{"evil\nrow.txt", "over\rwrite.txt", "bidi-\u202egnp.exe"} {
 		p.Objects[k] = transfer.Object{Key: k, Size: 1, LastModified: uitest.Epoch, StorageClass: "STANDARD"}
 	}
-	d := uitest.NewDriver(t, newCtx(p), New())
+	d := uitest.NewDriver(t, newState(p), New())
 	v := d.View()
 	for _, want := range []string{`evil\nrow.txt`, `over\rwrite.txt`, `bidi-\u202egnp.exe`} {
 		if !strings.Contains(v, want) {

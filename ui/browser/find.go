@@ -14,7 +14,7 @@ import (
 // narrow as the user types; below it, every change restarts the search
 // (the one running is cancelled). Esc first stops a running search, then
 // clears the filter; enter closes the input and keeps what is shown.
-func (m *Model) findKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) findKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	m.errLine, m.note = "", ""
 	switch {
 	case key.Matches(msg, keyFindKeep):
@@ -44,26 +44,26 @@ func (m *Model) findKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		if m.scope == level {
 			m.scope = below
 			m.query = m.find.Value()
-			m.findPrompt(ctx)
-			return m.startSearch(ctx)
+			m.findPrompt(state)
+			return m.startSearch(state)
 		}
 		m.dropSearch()
 		m.scope = level
 		m.query = m.find.Value()
-		m.findPrompt(ctx)
+		m.findPrompt(state)
 		m.reorder()
-		return m.maybeMore(ctx)
+		return m.maybeMore(state)
 	case key.Matches(msg, keyFindUp):
-		return m.move(ctx, -1)
+		return m.move(state, -1)
 	case key.Matches(msg, keyFindDown):
-		return m.move(ctx, 1)
+		return m.move(state, 1)
 	}
-	return m.typed(ctx, msg)
+	return m.typed(state, msg)
 }
 
 // typed gives msg (a key or a paste) to the input and applies the new
 // filter.
-func (m *Model) typed(ctx *screen.Context, msg tea.Msg) tea.Cmd {
+func (m *Model) typed(state *screen.State, msg tea.Msg) tea.Cmd {
 	before := m.find.Value()
 	var cmd tea.Cmd
 	m.find, cmd = m.find.Update(msg)
@@ -72,18 +72,18 @@ func (m *Model) typed(ctx *screen.Context, msg tea.Msg) tea.Cmd {
 	}
 	m.query = m.find.Value()
 	if m.scope == below {
-		return tea.Batch(cmd, m.startSearch(ctx))
+		return tea.Batch(cmd, m.startSearch(state))
 	}
 	m.reorder()
 	// Few rows pass: load further pages (maybeMore asks while the cursor is
 	// near the end of the shown rows).
-	return tea.Batch(cmd, m.maybeMore(ctx))
+	return tea.Batch(cmd, m.maybeMore(state))
 }
 
 // findPrompt says where the filter looks.
-func (m *Model) findPrompt(ctx *screen.Context) {
+func (m *Model) findPrompt(state *screen.State) {
 	if m.scope == below {
-		m.find.Prompt = "search below s3://" + ctx.SrcBucket + "/" + text.Key(m.prefix) + ": "
+		m.find.Prompt = "search below s3://" + state.SrcBucket + "/" + text.Key(m.prefix) + ": "
 		return
 	}
 	m.find.Prompt = "filter: "

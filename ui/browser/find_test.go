@@ -21,7 +21,7 @@ import (
 // by their borders.
 func viewAt(t *testing.T, d *uitest.Driver, w, h int) string {
 	t.Helper()
-	v := uitest.Plain(d.S.View(d.Ctx, w, h))
+	v := uitest.Plain(d.S.View(d.State, w, h))
 	lines := strings.Split(v, "\n")
 	if len(lines) > h {
 		t.Errorf("view is %d lines, more than %d", len(lines), h)
@@ -78,7 +78,7 @@ func (p *pager) walk(i int) context.Context {
 
 // update sends msg without running what it leads to.
 func update(d *uitest.Driver, msg tea.Msg) tea.Cmd {
-	s, cmd := d.S.Update(d.Ctx, msg)
+	s, cmd := d.S.Update(d.State, msg)
 	d.S = s
 	return cmd
 }
@@ -181,8 +181,8 @@ func TestFilter(t *testing.T) {
 		t.Errorf("enter should keep the filter:\n%s", v)
 	}
 	d.Press("space")
-	if !slices.Equal(d.Ctx.Items, []string{"reports/"}) {
-		t.Errorf("space on the filtered row: Items = %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"reports/"}) {
+		t.Errorf("space on the filtered row: Items = %q", d.State.Items)
 	}
 
 	d.Press("/")
@@ -206,7 +206,7 @@ func TestFilter(t *testing.T) {
 }
 
 // sortPager has a level whose names, sizes and dates sort differently.
-func sortPager() (*pager, *screen.Context) {
+func sortPager() (*pager, *screen.State) {
 	p := newPager()
 	add := func(k string, size int64, age time.Duration) {
 		p.Objects[k] = transfer.Object{Key: k, Size: size, LastModified: uitest.Epoch.Add(-age), StorageClass: "STANDARD"}
@@ -215,9 +215,9 @@ func sortPager() (*pager, *screen.Context) {
 	add("mix/b.txt", 3000, 24*time.Hour)
 	add("mix/c.txt", 20, 0)
 	add("mix/sub/x", 1, 0)
-	ctx := newCtx(p)
-	ctx.Where = "mix/"
-	return p, ctx
+	state := newState(p)
+	state.Where = "mix/"
+	return p, state
 }
 
 // shownKeys are the keys of the shown rows, in order.
@@ -232,8 +232,8 @@ func shownKeys(d *uitest.Driver) []string {
 }
 
 func TestSort(t *testing.T) {
-	_, ctx := sortPager()
-	d := uitest.NewDriver(t, ctx, New())
+	_, state := sortPager()
+	d := uitest.NewDriver(t, state, New())
 	if got := shownKeys(d); !slices.Equal(got, []string{"sub/", "a.txt", "b.txt", "c.txt"}) {
 		t.Fatalf("name order: %q", got)
 	}
@@ -330,9 +330,9 @@ func TestPreviewReadsOnlyTheStart(t *testing.T) {
 	body := strings.Repeat("0123456789 abcdefghij 0123456789\n", 1000) // 33,000 bytes
 	p.Objects["notes/big.log"] = transfer.Object{Key: "notes/big.log", Size: int64(len(body)), LastModified: uitest.Epoch, StorageClass: "STANDARD"}
 	p.Content["notes/big.log"] = []byte(body)
-	ctx := newCtx(p)
-	ctx.Where = "notes/"
-	d := uitest.NewDriver(t, ctx, New())
+	state := newState(p)
+	state.Where = "notes/"
+	d := uitest.NewDriver(t, state, New())
 	model(d).detailDelay = 0
 	d.Press("p")
 	v := d.View()
@@ -342,7 +342,7 @@ func TestPreviewReadsOnlyTheStart(t *testing.T) {
 	if !strings.Contains(v, "content: first 4.0 KiB of 32.2 KiB") || !strings.Contains(v, "0123456789 abcdefghij 0123456789") {
 		t.Errorf("the start of a large object:\n%s", v)
 	}
-	id, _ := model(d).detailID(d.Ctx)
+	id, _ := model(d).detailID(d.State)
 	if got := model(d).details[id].lines; len(got) != 4096/33 {
 		t.Errorf("%d whole lines kept, want %d", len(got), 4096/33)
 	}
@@ -357,7 +357,7 @@ func TestPreviewWaitsForTheCursorToRest(t *testing.T) {
 		t.Fatal("a prefix's preview fetched something")
 	}
 	cmd := update(d, uitest.Key("G"))
-	id, _ := m.detailID(d.Ctx)
+	id, _ := m.detailID(d.State)
 	due := detailDueMsg{seq: m.detailSeq, id: id}
 	if id.key != "README.txt" || cmd == nil || len(m.details) != 0 {
 		t.Fatalf("nothing should be fetched before the delay: %+v, %d details", id, len(m.details))
@@ -484,12 +484,12 @@ func TestSearchBelowCapIsHonest(t *testing.T) {
 		t.Fatalf("after enter, down, down: capturing %v, cursor on %q", d.S.Capturing(), cursorKey(d))
 	}
 	d.Press("space")
-	if !slices.Equal(d.Ctx.Items, []string{"big/file-00002.bin"}) {
-		t.Errorf("space marks a match: %q", d.Ctx.Items)
+	if !slices.Equal(d.State.Items, []string{"big/file-00002.bin"}) {
+		t.Errorf("space marks a match: %q", d.State.Items)
 	}
 	d.Press("up", "enter")
-	if d.Ctx.Where != "big/" || cursorKey(d) != "big/file-00002.bin" {
-		t.Errorf("enter on a match: Where %q, cursor on %q", d.Ctx.Where, cursorKey(d))
+	if d.State.Where != "big/" || cursorKey(d) != "big/file-00002.bin" {
+		t.Errorf("enter on a match: Where %q, cursor on %q", d.State.Where, cursorKey(d))
 	}
 	if v := d.View(); strings.Contains(v, "search below") {
 		t.Errorf("the search ends with its level:\n%s", v)
@@ -512,7 +512,7 @@ func TestPrefixCount(t *testing.T) {
 func TestPrefixCountStreamsAndStops(t *testing.T) {
 	p := newPager()
 	p.addBig(40)
-	d := uitest.NewDriver(t, newCtx(p), New())
+	d := uitest.NewDriver(t, newState(p), New())
 	held := make(chan int, 1)
 	p.gate = func(ctx context.Context, n int) {
 		if n == 25 {
@@ -571,7 +571,7 @@ func TestDestinationPane(t *testing.T) {
 	}
 
 	// With a destination prefix the keys map below it.
-	d.Ctx.DstPrefix = "backup/"
+	d.State.DstPrefix = "backup/"
 	moved := readme
 	moved.Key = "backup/README.txt"
 	p.dest[moved.Key] = moved
@@ -581,7 +581,7 @@ func TestDestinationPane(t *testing.T) {
 	}
 
 	d.Press("t")
-	d.Ctx.DstBucket = ""
+	d.State.DstBucket = ""
 	d.Press("t")
 	if v := d.View(); !strings.Contains(v, "no destination bucket chosen yet") || strings.Contains(v, "At the destination") {
 		t.Errorf("t without a destination bucket:\n%s", v)
@@ -624,8 +624,8 @@ func TestSearchMatchPagesAway(t *testing.T) {
 	d.Press("/")
 	d.TypeText("file-02100")
 	d.Press("tab", "enter", "enter")
-	if d.Ctx.Where != "big/" || cursorKey(d) != "big/file-02100.bin" {
-		t.Fatalf("Where %q, cursor on %q", d.Ctx.Where, cursorKey(d))
+	if d.State.Where != "big/" || cursorKey(d) != "big/file-02100.bin" {
+		t.Fatalf("Where %q, cursor on %q", d.State.Where, cursorKey(d))
 	}
 	if got := p.listCalls(); got != 1+3 {
 		t.Errorf("%d list calls, want the root and three pages of big/", got)

@@ -22,12 +22,12 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // loadAhead is how close (in rows) the cursor may come to the end of the
@@ -71,8 +71,8 @@ type Model struct {
 	// drawn: a mouse click is matched against what the user sees.
 	listW, rowsH int
 
-	// marks mirrors ctx.Items for quick lookups. published is the slice
-	// last written to ctx.Items: when ctx.Items is another slice, another
+	// marks mirrors state.Items for quick lookups. published is the slice
+	// last written to state.Items: when state.Items is another slice, another
 	// screen changed it and marks are rebuilt.
 	marks     map[string]bool
 	published []string
@@ -131,13 +131,12 @@ type Model struct {
 	// errLine is the last failure (one red line); note the last hint.
 	errLine string
 	note    string
-	spin    spinner.Model
-	ticking bool
+	spin    widget.Spinner
 }
 
 // New builds the screen.
 func New() screen.Screen {
-	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot)), page: 20, marks: map[string]bool{},
+	return &Model{spin: widget.NewSpinner(), page: 20, marks: map[string]bool{},
 		counts: map[string]*prefixCount{}, details: map[detailKey]*detail{}, detailDelay: 150 * time.Millisecond}
 }
 

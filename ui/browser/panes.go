@@ -18,12 +18,12 @@ const labelWidth = 7
 
 // previewPane shows the highlighted object: what the listing says at once,
 // then its headers, metadata, tags and first lines once they are read.
-func (m *Model) previewPane(ctx *screen.Context, w, h int) string {
-	st := ctx.Styles
+func (m *Model) previewPane(state *screen.State, w, h int) string {
+	st := state.Styles
 	inner := w - 4
 	lines := []string{st.Bold.Render("Preview")}
 	if m.rows() == 0 {
-		return m.sideBox(ctx, w, h, append(lines, st.Subtle.Render("nothing here")))
+		return m.sideBox(state, w, h, append(lines, st.Subtle.Render("nothing here")))
 	}
 	k, obj := m.row(m.cursor)
 	name := strings.TrimPrefix(k, m.prefix) // as on the row
@@ -39,9 +39,9 @@ func (m *Model) previewPane(ctx *screen.Context, w, h int) string {
 		} else {
 			lines = append(lines, text.Wrap(st.Subtle.Render("a prefix: c totals its objects and bytes, t shows what the destination holds"), inner)...)
 		}
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	}
-	id, _ := m.detailID(ctx)
+	id, _ := m.detailID(state)
 	d := m.details[id]
 	o := *obj
 	if d != nil && d.head != nil {
@@ -59,11 +59,11 @@ func (m *Model) previewPane(ctx *screen.Context, w, h int) string {
 	switch {
 	case d == nil || d.loading:
 		lines = append(lines, "", m.spin.View()+st.Subtle.Render("reading headers…"))
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	case d.err != nil:
 		lines = append(lines, "")
 		lines = append(lines, wrapN(st.Error.Render("✗ "+text.OneLine(d.err.Error())), inner, 3)...)
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	}
 	hd := d.head
 	if o.SSE != "" {
@@ -88,39 +88,39 @@ func (m *Model) previewPane(ctx *screen.Context, w, h int) string {
 	for _, l := range d.lines {
 		lines = append(lines, ansi.Truncate(l, inner, "…"))
 	}
-	return m.sideBox(ctx, w, h, lines)
+	return m.sideBox(state, w, h, lines)
 }
 
 // targetPane shows what the destination holds where the highlighted row
 // would be copied: the first page of the prefix, or the object of the
 // same key compared with the source.
-func (m *Model) targetPane(ctx *screen.Context, w, h int) string {
-	st := ctx.Styles
+func (m *Model) targetPane(state *screen.State, w, h int) string {
+	st := state.Styles
 	inner := w - 4
 	lines := []string{st.Bold.Render("At the destination")}
 	if m.rows() == 0 {
-		return m.sideBox(ctx, w, h, append(lines, st.Subtle.Render("nothing here")))
+		return m.sideBox(state, w, h, append(lines, st.Subtle.Render("nothing here")))
 	}
 	k, obj := m.row(m.cursor)
-	dst := dstKey(ctx, k)
-	lines = append(lines, wrapN(text.Key("s3://"+ctx.DstBucket+"/"+dst), inner, 2)...)
+	dst := dstKey(state, k)
+	lines = append(lines, wrapN(text.Key("s3://"+state.DstBucket+"/"+dst), inner, 2)...)
 	lines = append(lines, "")
-	id, _ := m.detailID(ctx)
+	id, _ := m.detailID(state)
 	d := m.details[id]
 	switch {
 	case d == nil || d.loading:
 		lines = append(lines, m.spin.View()+st.Subtle.Render("listing…"))
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	case d.err != nil:
 		lines = append(lines, wrapN(st.Error.Render("✗ "+text.OneLine(d.err.Error())), inner, 4)...)
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	case obj != nil:
-		return m.sideBox(ctx, w, h, append(lines, compareLines(ctx, *obj, d.same, inner)...))
+		return m.sideBox(state, w, h, append(lines, compareLines(state, *obj, d.same, inner)...))
 	}
 	pg := d.page
 	if len(pg.Prefixes)+len(pg.Objects) == 0 {
 		lines = append(lines, text.Wrap("nothing there yet: every key below would be new", inner)...)
-		return m.sideBox(ctx, w, h, lines)
+		return m.sideBox(state, w, h, lines)
 	}
 	var parts []string
 	if len(pg.Prefixes) > 0 {
@@ -151,13 +151,13 @@ func (m *Model) targetPane(ctx *screen.Context, w, h int) string {
 	if len(rows) > room {
 		rows = append(rows[:max(0, room-1)], st.Subtle.Render(ansi.Truncate("… and "+text.Count(int64(len(rows)-room+1))+" more", inner, "…")))
 	}
-	return m.sideBox(ctx, w, h, append(lines, rows...))
+	return m.sideBox(state, w, h, append(lines, rows...))
 }
 
 // compareLines say whether the destination already has the object, and
 // whether it is the same.
-func compareLines(ctx *screen.Context, src transfer.Object, dst *transfer.Object, inner int) []string {
-	st := ctx.Styles
+func compareLines(state *screen.State, src transfer.Object, dst *transfer.Object, inner int) []string {
+	st := state.Styles
 	if dst == nil {
 		return text.Wrap("not there yet: it would be copied", inner)
 	}
@@ -191,11 +191,11 @@ func day(date string, inner int) string {
 
 // sideBox draws the side pane's box around lines, cut to fit: a line too
 // many would push the bottom border out.
-func (m *Model) sideBox(ctx *screen.Context, w, h int, lines []string) string {
+func (m *Model) sideBox(state *screen.State, w, h int, lines []string) string {
 	if len(lines) > h-2 {
 		lines = lines[:max(0, h-2)]
 	}
-	return ctx.Styles.Pane.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
+	return state.Styles.Pane.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
 }
 
 // kv is "label  value", the value on up to three lines (an ETag in a

@@ -68,28 +68,28 @@ type detailMsg struct {
 // detailID names what the side pane shows for the row under the cursor;
 // ok is false when there is nothing to fetch (the pane shows the
 // selection, a prefix's preview, or there is no row).
-func (m *Model) detailID(ctx *screen.Context) (id detailKey, ok bool) {
+func (m *Model) detailID(state *screen.State) (id detailKey, ok bool) {
 	if m.side == sideSelection || m.rows() == 0 {
 		return id, false
 	}
 	k, obj := m.row(m.cursor)
 	if m.side == sidePreview {
 		// A prefix's preview is its count: nothing to fetch.
-		return detailKey{pane: sidePreview, profile: ctx.SrcProfile, bucket: ctx.SrcBucket, key: k, object: true}, obj != nil
+		return detailKey{pane: sidePreview, profile: state.SrcProfile, bucket: state.SrcBucket, key: k, object: true}, obj != nil
 	}
-	return detailKey{pane: sideTarget, profile: ctx.DstProfile, bucket: ctx.DstBucket, key: dstKey(ctx, k), object: obj != nil}, true
+	return detailKey{pane: sideTarget, profile: state.DstProfile, bucket: state.DstBucket, key: dstKey(state, k), object: obj != nil}, true
 }
 
 // dstKey is where the source key (or prefix) k is copied to.
-func dstKey(ctx *screen.Context, k string) string {
-	return ctx.DstPrefix + strings.TrimPrefix(k, ctx.SrcPrefix)
+func dstKey(state *screen.State, k string) string {
+	return state.DstPrefix + strings.TrimPrefix(k, state.SrcPrefix)
 }
 
 // want asks for the side pane's detail of the row under the cursor when
 // it is not known yet: after the cursor rested detailDelay on it, so
 // scrolling sends nothing per row passed.
-func (m *Model) want(ctx *screen.Context) tea.Cmd {
-	id, ok := m.detailID(ctx)
+func (m *Model) want(state *screen.State) tea.Cmd {
+	id, ok := m.detailID(state)
 	if !ok {
 		return nil
 	}
@@ -99,13 +99,13 @@ func (m *Model) want(ctx *screen.Context) tea.Cmd {
 	m.detailSeq++
 	seq := m.detailSeq
 	if m.detailDelay <= 0 {
-		return m.fetchDetail(ctx, id)
+		return m.fetchDetail(state, id)
 	}
 	return tea.Tick(m.detailDelay, func(time.Time) tea.Msg { return detailDueMsg{seq: seq, id: id} })
 }
 
 // fetchDetail fetches detail id, cancelling the fetch still running.
-func (m *Model) fetchDetail(ctx *screen.Context, id detailKey) tea.Cmd {
+func (m *Model) fetchDetail(state *screen.State, id detailKey) tea.Cmd {
 	if m.cancelDetail != nil {
 		m.cancelDetail()
 	}
@@ -114,9 +114,9 @@ func (m *Model) fetchDetail(ctx *screen.Context, id detailKey) tea.Cmd {
 			delete(m.details, k) // cancelled above: asked again when needed
 		}
 	}
-	c, cancel := context.WithTimeout(context.Background(), listTimeout)
+	c, cancel := context.WithTimeout(state.Context(), listTimeout)
 	m.cancelDetail = cancel
-	seq, b := m.detailSeq, ctx.Backend
+	seq, b := m.detailSeq, state.Backend
 	m.remember(id, &detail{loading: true, seq: seq})
 	return tea.Batch(func() tea.Msg {
 		defer cancel()

@@ -99,10 +99,10 @@ func (w *walk) run(c context.Context, b screen.Backend, profile, bucket, prefix 
 }
 
 // startWalk starts a walk below prefix in the source bucket.
-func (m *Model) startWalk(ctx *screen.Context, prefix string, match func(transfer.Object) bool, keep int) (*walk, tea.Cmd) {
-	c, cancel := context.WithCancel(context.Background())
+func (m *Model) startWalk(state *screen.State, prefix string, match func(transfer.Object) bool, keep int) (*walk, tea.Cmd) {
+	c, cancel := context.WithCancel(state.Context())
 	w := &walk{cancel: cancel}
-	b, profile, bucket := ctx.Backend, ctx.SrcProfile, ctx.SrcBucket
+	b, profile, bucket := state.Backend, state.SrcProfile, state.SrcBucket
 	run := func() tea.Msg {
 		defer cancel()
 		w.run(c, b, profile, bucket, prefix, match, keep)
@@ -156,13 +156,13 @@ func (m *Model) refreshWalks() {
 
 // startSearch (re)starts the search below the level for the query,
 // cancelling the one running.
-func (m *Model) startSearch(ctx *screen.Context) tea.Cmd {
+func (m *Model) startSearch(state *screen.State) tea.Cmd {
 	m.stopSearch()
 	q, prefix := strings.ToLower(m.find.Value()), m.prefix
 	match := func(o transfer.Object) bool {
 		return strings.Contains(strings.ToLower(strings.TrimPrefix(o.Key, prefix)), q)
 	}
-	w, cmd := m.startWalk(ctx, prefix, match, searchCap)
+	w, cmd := m.startWalk(state, prefix, match, searchCap)
 	m.search, m.found, m.searched = w, nil, progress{}
 	m.cursor = 0
 	m.reorder()
@@ -184,7 +184,7 @@ func (m *Model) dropSearch() {
 
 // toggleCount starts totalling the prefix under the cursor, or stops the
 // count running there.
-func (m *Model) toggleCount(ctx *screen.Context) tea.Cmd {
+func (m *Model) toggleCount(state *screen.State) tea.Cmd {
 	if m.rows() == 0 {
 		return nil
 	}
@@ -198,7 +198,7 @@ func (m *Model) toggleCount(ctx *screen.Context) tea.Cmd {
 		m.note = "stopping the count of " + k
 		return nil
 	}
-	w, cmd := m.startWalk(ctx, k, nil, 0)
+	w, cmd := m.startWalk(state, k, nil, 0)
 	m.counts[k] = &prefixCount{w: w}
 	return cmd
 }

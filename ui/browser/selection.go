@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// The selection (ctx.Items) is kept sorted and minimal: a marked prefix
+// The selection (state.Items) is kept sorted and minimal: a marked prefix
 // stands for everything under it, so nothing under a marked prefix is
 // listed again (the count and the copy would see those objects twice).
 // Every change builds a new slice and never writes into the old one: a
@@ -69,7 +69,7 @@ func set(items []string) map[string]bool {
 }
 
 // sameSlice reports whether a and b are the same slice (not merely equal):
-// how the screen tells its own last write to ctx.Items from another
+// how the screen tells its own last write to state.Items from another
 // screen's.
 func sameSlice(a, b []string) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -21,16 +20,16 @@ const listTimeout = time.Minute
 
 // Init lists the level the user was last at (the top on a first visit) and
 // totals a selection made on an earlier visit.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd {
-	m.input = newInput(ctx.Styles)
-	m.find = newFind(ctx.Styles)
-	return tea.Batch(m.sync(ctx), m.open(ctx, ctx.Where))
+func (m *Model) Init(state *screen.State) tea.Cmd {
+	m.input = newInput(state.Styles)
+	m.find = newFind(state.Styles)
+	return tea.Batch(m.sync(state), m.open(state, state.Where))
 }
 
 // open starts listing a level from its first page. A filter or a search
 // belongs to the level it was typed on: it ends here.
-func (m *Model) open(ctx *screen.Context, prefix string) tea.Cmd {
-	m.prefix, ctx.Where = prefix, prefix
+func (m *Model) open(state *screen.State, prefix string) tea.Cmd {
+	m.prefix, state.Where = prefix, prefix
 	m.dirs, m.objs, m.next, m.more, m.listErr = nil, nil, "", false, nil
 	m.dropSearch()
 	m.query, m.scope = "", level
@@ -38,16 +37,16 @@ func (m *Model) open(ctx *screen.Context, prefix string) tea.Cmd {
 	m.cursor = 0
 	m.reorder()
 	m.gen++
-	return m.fetch(ctx)
+	return m.fetch(state)
 }
 
 // fetch asks for the page after what is loaded.
-func (m *Model) fetch(ctx *screen.Context) tea.Cmd {
+func (m *Model) fetch(state *screen.State) tea.Cmd {
 	m.loading = true
 	gen, prefix, next := m.gen, m.prefix, m.next
-	b, profile, bucket := ctx.Backend, ctx.SrcProfile, ctx.SrcBucket
+	ctx, b, profile, bucket := state.Context(), state.Backend, state.SrcProfile, state.SrcBucket
 	list := func() tea.Msg {
-		c, cancel := context.WithTimeout(context.Background(), listTimeout)
+		c, cancel := context.WithTimeout(ctx, listTimeout)
 		defer cancel()
 		pg, err := b.List(c, profile, bucket, prefix, next)
 		if err != nil {
@@ -60,30 +59,30 @@ func (m *Model) fetch(ctx *screen.Context) tea.Cmd {
 
 // maybeMore fetches the next page when the cursor nears the end of the
 // loaded rows and one is not already on its way.
-func (m *Model) maybeMore(ctx *screen.Context) tea.Cmd {
+func (m *Model) maybeMore(state *screen.State) tea.Cmd {
 	if !m.more || m.loading || m.listErr != nil || m.searching() || m.rows()-1-m.cursor > loadAhead {
 		return nil
 	}
-	return m.fetch(ctx)
+	return m.fetch(state)
 }
 
-// recount starts totalling ctx.Items, cancelling a count still running.
-func (m *Model) recount(ctx *screen.Context) tea.Cmd {
+// recount starts totalling state.Items, cancelling a count still running.
+func (m *Model) recount(state *screen.State) tea.Cmd {
 	if m.cancelCount != nil {
 		m.cancelCount()
 		m.cancelCount = nil
 	}
 	m.countSeq++
 	m.countErr = nil
-	items := ctx.Items // never written in place (see selection.go): safe to hand over
+	items := state.Items // never written in place (see selection.go): safe to hand over
 	if len(items) == 0 {
 		m.counting, m.counted, m.objects, m.bytes = false, true, 0, 0
 		return nil
 	}
 	m.counting = true
-	c, cancel := context.WithCancel(context.Background())
+	c, cancel := context.WithCancel(state.Context())
 	m.cancelCount = cancel
-	seq, b, profile, bucket := m.countSeq, ctx.Backend, ctx.SrcProfile, ctx.SrcBucket
+	seq, b, profile, bucket := m.countSeq, state.Backend, state.SrcProfile, state.SrcBucket
 	count := func() tea.Msg {
 		defer cancel()
 		n, size, err := b.Count(c, profile, bucket, items)
@@ -94,58 +93,47 @@ func (m *Model) recount(ctx *screen.Context) tea.Cmd {
 
 // startSpinner starts the spinner unless its tick is already running; the
 // tick stops by itself once nothing is busy (see Update).
-func (m *Model) startSpinner() tea.Cmd {
-	if m.ticking {
-		return nil
-	}
-	m.ticking = true
-	return m.spin.Tick
-}
+func (m *Model) startSpinner() tea.Cmd { return m.spin.Start() }
 
 // Update handles keys and the background results.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if cmd, ok := m.spin.Update(msg, m.busy()); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case pageMsg:
-		return m, m.paged(ctx, msg)
+		return m, m.paged(state, msg)
 	case walkTickMsg:
 		m.polling = false
 		m.refreshWalks()
 		if !m.walking() {
-			return m, m.want(ctx)
+			return m, m.want(state)
 		}
-		return m, tea.Batch(m.startPolling(), m.want(ctx))
+		return m, tea.Batch(m.startPolling(), m.want(state))
 	case walkDoneMsg:
 		m.refreshWalks()
-		return m, m.want(ctx)
+		return m, m.want(state)
 	case detailDueMsg:
-		if id, ok := m.detailID(ctx); !ok || msg.seq != m.detailSeq || msg.id != id {
+		if id, ok := m.detailID(state); !ok || msg.seq != m.detailSeq || msg.id != id {
 			return m, nil // the cursor moved on before it rested here
 		}
-		return m, m.fetchDetail(ctx, msg.id)
+		return m, m.fetchDetail(state, msg.id)
 	case detailMsg:
 		m.gotDetail(msg)
 		return m, nil
 	case tea.MouseWheelMsg, tea.MouseClickMsg:
-		return m, m.mouse(ctx, msg.(tea.MouseMsg).Mouse())
+		return m, m.mouse(state, msg.(tea.MouseMsg).Mouse())
 	case countMsg:
 		if msg.seq != m.countSeq {
 			return m, nil // the selection changed since: a newer count is running
 		}
 		m.counting, m.cancelCount = false, nil
 		if msg.err != nil {
-			m.countErr = fmt.Errorf("count the selection in s3://%s: %w", ctx.SrcBucket, msg.err)
+			m.countErr = fmt.Errorf("count the selection in s3://%s: %w", state.SrcBucket, msg.err)
 			return m, nil
 		}
 		m.counted, m.objects, m.bytes = true, msg.objects, msg.bytes
 		return m, nil
-	case spinner.TickMsg:
-		if !m.busy() {
-			m.ticking = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
 	case tea.WindowSizeMsg:
 		// Roughly the rows the list shows: a page key moves by about that.
 		m.page = max(1, msg.Height-12)
@@ -153,13 +141,13 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 	case tea.KeyPressMsg:
 		switch m.mode {
 		case editingPrefix:
-			return m, m.prefixKey(ctx, msg)
+			return m, m.prefixKey(state, msg)
 		case finding:
-			return m, tea.Batch(m.findKey(ctx, msg), m.want(ctx))
+			return m, tea.Batch(m.findKey(state, msg), m.want(state))
 		}
-		sync := m.sync(ctx)
+		sync := m.sync(state)
 		m.errLine, m.note = "", "" // a new key press makes the last message old news
-		return m, tea.Batch(sync, m.browseKey(ctx, msg), m.want(ctx))
+		return m, tea.Batch(sync, m.browseKey(state, msg), m.want(state))
 	}
 	// Other input (a paste) belongs to the input that is open.
 	switch m.mode {
@@ -168,13 +156,13 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
 	case finding:
-		return m, tea.Batch(m.typed(ctx, msg), m.want(ctx))
+		return m, tea.Batch(m.typed(state, msg), m.want(state))
 	}
 	return m, nil
 }
 
 // paged appends one page of the level being shown.
-func (m *Model) paged(ctx *screen.Context, msg pageMsg) tea.Cmd {
+func (m *Model) paged(state *screen.State, msg pageMsg) tea.Cmd {
 	if msg.gen != m.gen {
 		return nil // a level the user has left, or a listing since restarted
 	}
@@ -202,29 +190,29 @@ func (m *Model) paged(ctx *screen.Context, msg pageMsg) tea.Cmd {
 		case i >= 0:
 			m.cursor, m.restore = i, ""
 		case m.more:
-			return m.fetch(ctx)
+			return m.fetch(state)
 		default:
 			m.restore = ""
 		}
 	}
-	return tea.Batch(m.maybeMore(ctx), m.want(ctx))
+	return tea.Batch(m.maybeMore(state), m.want(state))
 }
 
-func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) browseKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	m.restore = "" // a key press ends waiting for a row to come back to
 	switch {
 	case key.Matches(msg, keyUp):
-		return m.move(ctx, -1)
+		return m.move(state, -1)
 	case key.Matches(msg, keyDown):
-		return m.move(ctx, 1)
+		return m.move(state, 1)
 	case key.Matches(msg, keyPgUp):
-		return m.move(ctx, -m.page)
+		return m.move(state, -m.page)
 	case key.Matches(msg, keyPgDown):
-		return m.move(ctx, m.page)
+		return m.move(state, m.page)
 	case key.Matches(msg, keyHome):
-		return m.move(ctx, -m.rows())
+		return m.move(state, -m.rows())
 	case key.Matches(msg, keyEnd):
-		return m.move(ctx, m.rows())
+		return m.move(state, m.rows())
 	case key.Matches(msg, keyIn):
 		if m.rows() == 0 {
 			return nil
@@ -232,11 +220,11 @@ func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		k, obj := m.row(m.cursor)
 		switch {
 		case obj == nil:
-			return m.open(ctx, k)
+			return m.open(state, k)
 		case m.searching():
 			// A match opens the level it is in, with the cursor on it.
 			m.restore = k
-			return m.open(ctx, parent(k))
+			return m.open(state, parent(k))
 		}
 		m.note = "an object has nothing inside: space marks it, n goes on to the plan"
 	case key.Matches(msg, keyOut):
@@ -245,33 +233,33 @@ func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 			m.query, m.scope = "", level
 			m.find.SetValue("")
 			m.reorder()
-			m.note = "search ended: back to the rows of s3://" + ctx.SrcBucket + "/" + text.Key(m.prefix)
+			m.note = "search ended: back to the rows of s3://" + state.SrcBucket + "/" + text.Key(m.prefix)
 			return nil
 		}
 		if m.prefix == "" {
-			m.note = "this is the top of s3://" + ctx.SrcBucket + ": esc goes back to the buckets"
+			m.note = "this is the top of s3://" + state.SrcBucket + ": esc goes back to the buckets"
 			return nil
 		}
 		m.restore = m.prefix
-		return m.open(ctx, parent(m.prefix))
+		return m.open(state, parent(m.prefix))
 	case key.Matches(msg, keyMark):
-		return m.toggle(ctx)
+		return m.toggle(state)
 	case key.Matches(msg, keyAll):
-		return m.toggleAll(ctx)
+		return m.toggleAll(state)
 	case key.Matches(msg, keyDst):
 		m.mode = editingPrefix
-		m.input.SetValue(ctx.DstPrefix)
+		m.input.SetValue(state.DstPrefix)
 		m.input.CursorEnd()
 		return m.input.Focus()
 	case key.Matches(msg, keyReload):
 		m.stopWalks()
 		m.clearDetails()
-		return tea.Batch(m.open(ctx, m.prefix), m.recount(ctx))
+		return tea.Batch(m.open(state, m.prefix), m.recount(state))
 	case key.Matches(msg, keyFind):
 		m.mode = finding
 		m.find.SetValue(m.query)
 		m.find.CursorEnd()
-		m.findPrompt(ctx)
+		m.findPrompt(state)
 		return m.find.Focus()
 	case key.Matches(msg, keySort):
 		m.sortBy = (m.sortBy + 1) % numSorts
@@ -283,15 +271,15 @@ func (m *Model) browseKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyPreview):
 		m.toggleSide(sidePreview)
 	case key.Matches(msg, keyTarget):
-		if ctx.DstBucket == "" {
+		if state.DstBucket == "" {
 			m.note = "no destination bucket chosen yet: esc goes back to the buckets"
 			return nil
 		}
 		m.toggleSide(sideTarget)
 	case key.Matches(msg, keyCount):
-		return m.toggleCount(ctx)
+		return m.toggleCount(state)
 	case key.Matches(msg, keyNext):
-		if len(ctx.Items) == 0 {
+		if len(state.Items) == 0 {
 			m.errLine = "nothing is marked: space marks the row under the cursor, a marks every loaded row"
 			return nil
 		}
@@ -312,12 +300,12 @@ func (m *Model) toggleSide(p sidePane) {
 // mouse moves the cursor: the wheel scrolls three rows, a click on a row
 // puts the cursor there. Coordinates are the screen body's (the router
 // draws its header above it).
-func (m *Model) mouse(ctx *screen.Context, ev tea.Mouse) tea.Cmd {
+func (m *Model) mouse(state *screen.State, ev tea.Mouse) tea.Cmd {
 	switch ev.Button {
 	case tea.MouseWheelUp:
-		return tea.Batch(m.move(ctx, -3), m.want(ctx))
+		return tea.Batch(m.move(state, -3), m.want(state))
 	case tea.MouseWheelDown:
-		return tea.Batch(m.move(ctx, 3), m.want(ctx))
+		return tea.Batch(m.move(state, 3), m.want(state))
 	case tea.MouseLeft:
 		if ev.X >= m.listW {
 			return nil
@@ -325,7 +313,7 @@ func (m *Model) mouse(ctx *screen.Context, ev tea.Mouse) tea.Cmd {
 		start, end := window(m.cursor, m.rows(), m.rowsH)
 		if i := start + ev.Y - listTop; ev.Y >= listTop && i < end {
 			m.cursor = i
-			return tea.Batch(m.maybeMore(ctx), m.want(ctx))
+			return tea.Batch(m.maybeMore(state), m.want(state))
 		}
 	}
 	return nil
@@ -333,14 +321,14 @@ func (m *Model) mouse(ctx *screen.Context, ev tea.Mouse) tea.Cmd {
 
 // move moves the cursor by d rows within the loaded ones (no wrapping: the
 // end of the loaded rows is where more are fetched).
-func (m *Model) move(ctx *screen.Context, d int) tea.Cmd {
+func (m *Model) move(state *screen.State, d int) tea.Cmd {
 	m.cursor = max(0, min(m.cursor+d, m.rows()-1))
-	return m.maybeMore(ctx)
+	return m.maybeMore(state)
 }
 
 // toggle marks or unmarks the row under the cursor, then steps down, as
 // file managers do, so that consecutive rows are marked by repeating space.
-func (m *Model) toggle(ctx *screen.Context) tea.Cmd {
+func (m *Model) toggle(state *screen.State) tea.Cmd {
 	if m.rows() == 0 {
 		return nil
 	}
@@ -351,16 +339,16 @@ func (m *Model) toggle(ctx *screen.Context) tea.Cmd {
 	}
 	var items []string
 	if m.marks[k] {
-		items = without(ctx.Items, map[string]bool{k: true})
+		items = without(state.Items, map[string]bool{k: true})
 	} else {
-		items = with(ctx.Items, k)
+		items = with(state.Items, k)
 	}
-	return tea.Batch(m.setItems(ctx, items), m.move(ctx, 1))
+	return tea.Batch(m.setItems(state, items), m.move(state, 1))
 }
 
 // toggleAll marks every loaded row of the level, or unmarks them all when
 // they all are marked already.
-func (m *Model) toggleAll(ctx *screen.Context) tea.Cmd {
+func (m *Model) toggleAll(state *screen.State) tea.Cmd {
 	if m.rows() == 0 {
 		return nil
 	}
@@ -379,14 +367,14 @@ func (m *Model) toggleAll(ctx *screen.Context) tea.Cmd {
 	}
 	if all {
 		m.note = fmt.Sprintf("unmarked %d rows", len(keys))
-		return m.setItems(ctx, without(ctx.Items, keys))
+		return m.setItems(state, without(state.Items, keys))
 	}
-	items := append(slices.Clone(ctx.Items), mapKeys(keys)...)
+	items := append(slices.Clone(state.Items), mapKeys(keys)...)
 	m.note = fmt.Sprintf("marked %d rows", len(keys))
 	if m.more {
 		m.note += "; rows further down are not loaded yet and were not marked"
 	}
-	return m.setItems(ctx, normalize(items))
+	return m.setItems(state, normalize(items))
 }
 
 // cover is the marked prefix that already includes key ("" if none).
@@ -400,26 +388,26 @@ func (m *Model) cover(key string) string {
 }
 
 // setItems publishes a new selection and totals it.
-func (m *Model) setItems(ctx *screen.Context, items []string) tea.Cmd {
-	ctx.Items, m.published, m.marks = items, items, set(items)
-	return m.recount(ctx)
+func (m *Model) setItems(state *screen.State, items []string) tea.Cmd {
+	state.Items, m.published, m.marks = items, items, set(items)
+	return m.recount(state)
 }
 
-// sync adopts ctx.Items when another screen replaced them since this one
+// sync adopts state.Items when another screen replaced them since this one
 // last wrote them (the screen is entered again, or the plan dropped an
 // item), and totals them afresh.
-func (m *Model) sync(ctx *screen.Context) tea.Cmd {
-	if sameSlice(ctx.Items, m.published) {
+func (m *Model) sync(state *screen.State) tea.Cmd {
+	if sameSlice(state.Items, m.published) {
 		return nil
 	}
-	m.published, m.marks = ctx.Items, set(ctx.Items)
-	return m.recount(ctx)
+	m.published, m.marks = state.Items, set(state.Items)
+	return m.recount(state)
 }
 
 // prefixKey edits the destination prefix. A non-empty prefix gets a
 // trailing "/" (else "backup" + "logs/a" would make "backuplogs/a"), and
 // loses leading ones (a key starting with "/" is legal but never meant).
-func (m *Model) prefixKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) prefixKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keyAccept):
 		typed := strings.TrimSpace(m.input.Value())
@@ -427,7 +415,7 @@ func (m *Model) prefixKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		if p != "" && !strings.HasSuffix(p, "/") {
 			p += "/"
 		}
-		ctx.DstPrefix = p
+		state.DstPrefix = p
 		m.mode = browsing
 		m.input.Blur()
 		switch {

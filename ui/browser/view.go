@@ -75,7 +75,7 @@ func layout(inner int) columns {
 // line and the message line (both always drawn, so the panes do not jump
 // when a message comes or goes). It notes where the rows were drawn: a
 // mouse click is matched against what the user sees.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
+func (m *Model) View(state *screen.State, width, height int) string {
 	sideW := min(sideWidth, width/3)
 	if m.side != sideSelection && width >= 120 {
 		sideW = min(64, max(46, width/3)) // room for an ETag and the lines of a preview
@@ -84,18 +84,18 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	paneH := max(height-2, 6)
 	m.listW, m.rowsH = listW, paneH-5 // borders, title, heads, footer
 	return lipgloss.JoinVertical(lipgloss.Left,
-		lipgloss.JoinHorizontal(lipgloss.Top, m.listPane(ctx, listW, paneH), " ", m.sidePane(ctx, sideW, paneH)),
-		m.promptLine(ctx, width), m.messageLine(ctx, width))
+		lipgloss.JoinHorizontal(lipgloss.Top, m.listPane(state, listW, paneH), " ", m.sidePane(state, sideW, paneH)),
+		m.promptLine(state, width), m.messageLine(state, width))
 }
 
 // listPane is the level: a title, column heads, the rows around the cursor
 // and a footer saying whether more rows are coming.
-func (m *Model) listPane(ctx *screen.Context, w, h int) string {
-	st := ctx.Styles
+func (m *Model) listPane(state *screen.State, w, h int) string {
+	st := state.Styles
 	inner := w - 4 // border and padding
 	cols := layout(inner)
 
-	title := st.Focused.Render("s3://"+ctx.SrcBucket+"/"+text.Key(m.prefix)) + st.Subtle.Render(m.titleCounts())
+	title := st.Focused.Render("s3://"+state.SrcBucket+"/"+text.Key(m.prefix)) + st.Subtle.Render(m.titleCounts())
 	lines := []string{ansi.Truncate(title, inner, "…"), st.Subtle.Render(ansi.Truncate(m.heads(cols), inner, "…"))}
 
 	rowsH := h - 2 - len(lines) - 1 // border, and one line for the footer
@@ -105,12 +105,12 @@ func (m *Model) listPane(ctx *screen.Context, w, h int) string {
 		cover = m.cover(m.prefix + "x") // the level is inside a marked prefix
 	}
 	for i := start; i < end; i++ {
-		lines = append(lines, m.renderRow(ctx, i, cols, cover != ""))
+		lines = append(lines, m.renderRow(state, i, cols, cover != ""))
 	}
 	for len(lines) < h-3 {
 		lines = append(lines, "")
 	}
-	lines = append(lines, m.footer(ctx, inner, cover))
+	lines = append(lines, m.footer(state, inner, cover))
 	return st.FocusedPane.Width(w).Height(h).MaxHeight(h).Render(strings.Join(lines, "\n"))
 }
 
@@ -182,8 +182,8 @@ func (m *Model) titleCounts() string {
 // renderRow is "▸ ● name  size  modified  class". Prefixes ("▹ name/") have
 // no size, date or class: those belong to objects.
 // A counted prefix shows its size and object count in the object columns.
-func (m *Model) renderRow(ctx *screen.Context, i int, c columns, covered bool) string {
-	st := ctx.Styles
+func (m *Model) renderRow(state *screen.State, i int, c columns, covered bool) string {
+	st := state.Styles
 	k, obj := m.row(i)
 	cursor := "  "
 	if i == m.cursor {
@@ -202,14 +202,14 @@ func (m *Model) renderRow(ctx *screen.Context, i int, c columns, covered bool) s
 	name = text.Pad(ansi.Truncate(name, c.name, "…"), c.name)
 	mark := "  "
 	switch {
-	case m.marked(ctx, k):
+	case m.marked(state, k):
 		mark, name = st.Selected.Render("● "), st.Selected.Render(name)
 	case covered || (m.searching() && m.cover(k) != ""):
 		mark = st.Subtle.Render("● ")
 	}
 	row := cursor + mark + name
 	if obj == nil {
-		return row + m.prefixColumns(ctx, k, c)
+		return row + m.prefixColumns(state, k, c)
 	}
 	if c.size {
 		row += "  " + text.PadLeft(transfer.FormatBytes(obj.Size), sizeWidth)
@@ -229,12 +229,12 @@ func (m *Model) renderRow(ctx *screen.Context, i int, c columns, covered bool) s
 
 // prefixColumns are a counted prefix's size and object count (or how far
 // its count got), in the room the object columns leave.
-func (m *Model) prefixColumns(ctx *screen.Context, k string, c columns) string {
+func (m *Model) prefixColumns(state *screen.State, k string, c columns) string {
 	pc := m.counts[k]
 	if pc == nil || !c.size {
 		return ""
 	}
-	st := ctx.Styles
+	st := state.Styles
 	p := pc.prog
 	room := 2 // what is left after the size, for the object count
 	if c.date > 0 {
@@ -262,8 +262,8 @@ func (m *Model) prefixColumns(ctx *screen.Context, k string, c columns) string {
 }
 
 // footer says where the listing stands.
-func (m *Model) footer(ctx *screen.Context, inner int, cover string) string {
-	st := ctx.Styles
+func (m *Model) footer(state *screen.State, inner int, cover string) string {
+	st := state.Styles
 	var s string
 	switch {
 	case m.listErr != nil:
@@ -312,24 +312,24 @@ func (m *Model) countLine() string {
 
 // sidePane is the selection (its items, totals and destination), the
 // preview of the highlighted object, or what the destination holds for it.
-func (m *Model) sidePane(ctx *screen.Context, w, h int) string {
+func (m *Model) sidePane(state *screen.State, w, h int) string {
 	switch m.side {
 	case sidePreview:
-		return m.previewPane(ctx, w, h)
+		return m.previewPane(state, w, h)
 	case sideTarget:
-		return m.targetPane(ctx, w, h)
+		return m.targetPane(state, w, h)
 	}
-	st := ctx.Styles
+	st := state.Styles
 	inner := w - 4
 	lines := []string{st.Bold.Render("Selection")}
-	items := ctx.Items
+	items := state.Items
 	if len(items) == 0 {
 		lines = append(lines, st.Subtle.Render("nothing marked yet"))
 	} else {
 		lines = append(lines, st.Subtle.Render(plural(len(items), "item", "items")+" marked"))
 	}
 
-	bottom := m.totals(ctx, inner)
+	bottom := m.totals(state, inner)
 	room := h - 2 - len(lines) - len(bottom)
 	shown := items
 	if len(items) > room {
@@ -349,20 +349,20 @@ func (m *Model) sidePane(ctx *screen.Context, w, h int) string {
 }
 
 // totals is the bottom of the side pane: the count and the destination.
-func (m *Model) totals(ctx *screen.Context, inner int) []string {
-	st := ctx.Styles
+func (m *Model) totals(state *screen.State, inner int) []string {
+	st := state.Styles
 	var total string
 	switch {
 	case m.counting:
 		total = m.spin.View() + st.Subtle.Render("counting…")
 	case m.countErr != nil:
 		total = st.Error.Render(ansi.Truncate("✗ "+text.OneLine(m.countErr.Error()), inner, "…"))
-	case len(ctx.Items) == 0 || !m.counted:
+	case len(state.Items) == 0 || !m.counted:
 		total = st.Subtle.Render("—")
 	default:
 		total = plural(int(m.objects), "object", "objects") + " · " + transfer.FormatBytes(m.bytes)
 	}
-	dst := "s3://" + ctx.DstBucket + "/" + ctx.DstPrefix
+	dst := "s3://" + state.DstBucket + "/" + state.DstPrefix
 	return []string{"",
 		st.Bold.Render("Total"),
 		total,
@@ -374,7 +374,7 @@ func (m *Model) totals(ctx *screen.Context, inner int) []string {
 }
 
 // promptLine is the destination prefix input while it is open.
-func (m *Model) promptLine(ctx *screen.Context, width int) string {
+func (m *Model) promptLine(state *screen.State, width int) string {
 	switch m.mode {
 	case editingPrefix:
 		return m.input.View()
@@ -385,17 +385,17 @@ func (m *Model) promptLine(ctx *screen.Context, width int) string {
 }
 
 // messageLine is the last error (red) or, failing that, the last note.
-func (m *Model) messageLine(ctx *screen.Context, width int) string {
-	return style.MessageLine(ctx.Styles, m.errLine, m.note, width)
+func (m *Model) messageLine(state *screen.State, width int) string {
+	return style.MessageLine(state.Styles, m.errLine, m.note, width)
 }
 
 // marked reports whether key is in the selection. Before sync has run
-// after another screen changed ctx.Items, marks is stale: look there.
-func (m *Model) marked(ctx *screen.Context, key string) bool {
-	if sameSlice(ctx.Items, m.published) {
+// after another screen changed state.Items, marks is stale: look there.
+func (m *Model) marked(state *screen.State, key string) bool {
+	if sameSlice(state.Items, m.published) {
 		return m.marks[key]
 	}
-	return slices.Contains(ctx.Items, key)
+	return slices.Contains(state.Items, key)
 }
 
 func modified(o transfer.Object) string {

@@ -59,21 +59,21 @@ func (b *backend) CreateBucket(ctx context.Context, profile, name string, like s
 	return how, nil
 }
 
-func newCtx(b screen.Backend) *screen.Context {
-	return &screen.Context{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive"}
+func newState(b screen.Backend) *screen.State {
+	return &screen.State{Backend: b, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive"}
 }
 
 func start(t *testing.T) (*uitest.Driver, *backend) {
 	t.Helper()
 	b := newBackend()
-	return uitest.NewDriver(t, newCtx(b), New()), b
+	return uitest.NewDriver(t, newState(b), New()), b
 }
 
 func TestSpinnerUntilLoaded(t *testing.T) {
-	ctx := newCtx(newBackend())
+	state := newState(newBackend())
 	s := New()
-	_ = s.Init(ctx) // the loads are not run
-	v := (&uitest.Driver{T: t, Ctx: ctx, S: s}).View()
+	_ = s.Init(state) // the loads are not run
+	v := (&uitest.Driver{T: t, State: state, S: s}).View()
 	if strings.Count(v, "listing buckets…") != 2 {
 		t.Errorf("both panes should show the spinner while loading:\n%s", v)
 	}
@@ -101,13 +101,13 @@ func TestChooseBothThenContinue(t *testing.T) {
 	}
 
 	d.Press("down", "space")
-	if d.Ctx.SrcBucket != "origin-logs" {
-		t.Fatalf("SrcBucket = %q, want origin-logs", d.Ctx.SrcBucket)
+	if d.State.SrcBucket != "origin-logs" {
+		t.Fatalf("SrcBucket = %q, want origin-logs", d.State.SrcBucket)
 	}
 	// Choosing the origin hands the focus to the destination.
 	d.Press("enter")
-	if d.Ctx.DstBucket != "dest-archive" {
-		t.Fatalf("DstBucket = %q, want dest-archive", d.Ctx.DstBucket)
+	if d.State.DstBucket != "dest-archive" {
+		t.Fatalf("DstBucket = %q, want dest-archive", d.State.DstBucket)
 	}
 	if len(d.Nav) != 0 {
 		t.Fatalf("the enter that chose the destination also navigated: %v", d.Nav)
@@ -151,8 +151,8 @@ func TestFocusAndCursor(t *testing.T) {
 	}
 	// The cursor is per side: the origin's is where it was.
 	d.Press("space")
-	if d.Ctx.DstBucket != "dest-archive" || d.Ctx.SrcBucket != "" {
-		t.Errorf("space on the destination chose src=%q dst=%q", d.Ctx.SrcBucket, d.Ctx.DstBucket)
+	if d.State.DstBucket != "dest-archive" || d.State.SrcBucket != "" {
+		t.Errorf("space on the destination chose src=%q dst=%q", d.State.SrcBucket, d.State.DstBucket)
 	}
 }
 
@@ -182,8 +182,8 @@ func TestFilter(t *testing.T) {
 	}
 	uitest.Golden(t, "filtered", d.View())
 	d.Press("space")
-	if d.Ctx.SrcBucket != "origin-logs" {
-		t.Errorf("space in the filtered list chose %q, want origin-logs", d.Ctx.SrcBucket)
+	if d.State.SrcBucket != "origin-logs" {
+		t.Errorf("space in the filtered list chose %q, want origin-logs", d.State.SrcBucket)
 	}
 
 	// esc drops the filter.
@@ -224,7 +224,7 @@ func TestCreateBucket(t *testing.T) {
 	d.TypeText("archive-2026")
 	d.Press("enter")
 	v := d.View()
-	if !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive? y/n") {
+	if !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive?") {
 		t.Fatalf("enter should ask before creating:\n%s", v)
 	}
 	uitest.Golden(t, "confirm", v)
@@ -239,8 +239,8 @@ func TestCreateBucket(t *testing.T) {
 	if b.listCalls != calls+1 {
 		t.Errorf("the destination list should be reloaded once after a create: %d calls, want %d", b.listCalls, calls+1)
 	}
-	if d.Ctx.DstBucket != "archive-2026" {
-		t.Errorf("the new bucket should be chosen: DstBucket = %q", d.Ctx.DstBucket)
+	if d.State.DstBucket != "archive-2026" {
+		t.Errorf("the new bucket should be chosen: DstBucket = %q", d.State.DstBucket)
 	}
 	if v := d.View(); !strings.Contains(v, "● archive-2026") {
 		t.Errorf("the reloaded list should show the new bucket chosen:\n%s", v)
@@ -276,15 +276,15 @@ func TestCreateDeclinedAndFailed(t *testing.T) {
 	if line != "✗ create s3://archive-2026: AccessDenied: not allowed to create buckets" {
 		t.Errorf("a failed create should be one error line, got %q in:\n%s", line, v)
 	}
-	if d.Ctx.DstBucket != "" {
-		t.Errorf("a failed create chose %q", d.Ctx.DstBucket)
+	if d.State.DstBucket != "" {
+		t.Errorf("a failed create chose %q", d.State.DstBucket)
 	}
 }
 
 func TestLoadErrorShownAndRetried(t *testing.T) {
 	b := newBackend()
 	b.listErr["prod-origin"] = errors.New("ExpiredToken: the security token has expired")
-	d := uitest.NewDriver(t, newCtx(b), New())
+	d := uitest.NewDriver(t, newState(b), New())
 	v := d.View()
 	if !strings.Contains(v, "✗ list buckets (profile prod-origin): ExpiredToken") {
 		t.Errorf("the load error should show in the origin pane:\n%s", v)
@@ -304,7 +304,7 @@ func TestLoadErrorShownAndRetried(t *testing.T) {
 func TestLongLoadErrorShownWhole(t *testing.T) {
 	b := newBackend()
 	b.listErr["prod-origin"] = errors.New("operation error S3: ListBuckets, the endpoint http://127.0.0.1:9000 did not answer within 30s: check endpoint_url / the network")
-	d := uitest.NewDriver(t, newCtx(b), New())
+	d := uitest.NewDriver(t, newState(b), New())
 	var pane []string
 	for _, l := range strings.Split(d.View(), "\n") {
 		// The origin pane is the left half of the screen.
@@ -333,27 +333,27 @@ func TestStaleLoadIgnored(t *testing.T) {
 func TestNewOriginDropsItems(t *testing.T) {
 	d, _ := start(t)
 	d.Press("space")
-	d.Ctx.Items, d.Ctx.Where = []string{"logs/"}, "logs/"
+	d.State.Items, d.State.Where = []string{"logs/"}, "logs/"
 	d.Press("left", "space") // choose the same bucket again: keep
-	if len(d.Ctx.Items) != 1 {
+	if len(d.State.Items) != 1 {
 		t.Fatalf("choosing the same origin again dropped the items")
 	}
 	d.Press("left", "down", "space")
-	if d.Ctx.SrcBucket != "origin-logs" || d.Ctx.Items != nil || d.Ctx.Where != "" {
-		t.Errorf("a new origin should drop items: src=%q items=%v where=%q", d.Ctx.SrcBucket, d.Ctx.Items, d.Ctx.Where)
+	if d.State.SrcBucket != "origin-logs" || d.State.Items != nil || d.State.Where != "" {
+		t.Errorf("a new origin should drop items: src=%q items=%v where=%q", d.State.SrcBucket, d.State.Items, d.State.Where)
 	}
 }
 
 func TestEnteredAgainKeepsChoices(t *testing.T) {
 	b := newBackend()
-	ctx := newCtx(b)
-	ctx.SrcBucket, ctx.DstBucket = "origin-logs", "gone-bucket"
-	d := uitest.NewDriver(t, ctx, New())
-	if ctx.SrcBucket != "origin-logs" {
-		t.Errorf("an existing origin choice was dropped: %q", ctx.SrcBucket)
+	state := newState(b)
+	state.SrcBucket, state.DstBucket = "origin-logs", "gone-bucket"
+	d := uitest.NewDriver(t, state, New())
+	if state.SrcBucket != "origin-logs" {
+		t.Errorf("an existing origin choice was dropped: %q", state.SrcBucket)
 	}
-	if ctx.DstBucket != "" {
-		t.Errorf("a destination that no longer exists should be dropped: %q", ctx.DstBucket)
+	if state.DstBucket != "" {
+		t.Errorf("a destination that no longer exists should be dropped: %q", state.DstBucket)
 	}
 	if m := d.S.(*Model); m.lists[origin].cursor != 1 {
 		t.Errorf("the cursor should start on the chosen bucket, at %d", m.lists[origin].cursor)
@@ -390,7 +390,7 @@ func (b manyBuckets) Buckets(ctx context.Context, profile string) ([]screen.Buck
 }
 
 func TestLongListShowsWindowAroundCursor(t *testing.T) {
-	d := uitest.NewDriver(t, newCtx(manyBuckets{newBackend()}), New())
+	d := uitest.NewDriver(t, newState(manyBuckets{newBackend()}), New())
 	for range 120 {
 		d.Press("down")
 	}
@@ -399,8 +399,8 @@ func TestLongListShowsWindowAroundCursor(t *testing.T) {
 		t.Errorf("the rows around the cursor should show:\n%s", v)
 	}
 	d.Press("space")
-	if d.Ctx.SrcBucket != "bucket-120" {
-		t.Errorf("SrcBucket = %q", d.Ctx.SrcBucket)
+	if d.State.SrcBucket != "bucket-120" {
+		t.Errorf("SrcBucket = %q", d.State.SrcBucket)
 	}
 }
 
@@ -413,7 +413,8 @@ func TestCreateLikeOrigin(t *testing.T) {
 	d.Press("c")
 	d.TypeText("archive-2026")
 	d.Press("enter")
-	if v := d.View(); !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive, like s3://origin-data (region, Object Lock, versioning, ownership)? y/n") {
+	if v := d.View(); !strings.Contains(v, "Create bucket s3://archive-2026 as prod-archive?") ||
+		!strings.Contains(v, "Like s3://origin-data: its region, Object Lock, versioning and ownership.") {
 		t.Fatalf("the question should say the bucket is created like the origin:\n%s", v)
 	}
 	d.Press("y")

@@ -22,8 +22,6 @@ var (
 	keyInputDown = key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down"))
 	keyAccept    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "accept"))
 	keyCancel    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	keyYes       = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "create"))
-	keyNo        = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel"))
 )
 
 // Keys are shown in the help bar; they follow the mode so the bar never
@@ -36,7 +34,7 @@ func (m *Model) Keys() []key.Binding {
 	case naming:
 		return []key.Binding{keyAccept, keyCancel}
 	case confirming:
-		return []key.Binding{keyYes, keyNo}
+		return m.ask.Keys()
 	}
 	return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyFilter, keyCreate, keyReload, keyNext}
 }

@@ -7,11 +7,11 @@ package buckets
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/spinner"
 	"charm.land/bubbles/v2/textinput"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // side is which of the two lists has the focus.
@@ -77,19 +77,20 @@ type Model struct {
 	input textinput.Model
 	// newName is the bucket waiting for the y/n confirmation, then for
 	// CreateBucket's reply.
-	newName  string
+	newName string
+	// ask is the question before creating newName.
+	ask      widget.Confirm
 	creating bool
 	// errLine is the last failure, drawn as one red line; note is the last
 	// hint or confirmation, drawn as one subtle line.
 	errLine string
 	note    string
-	spin    spinner.Model
-	ticking bool
+	spin    widget.Spinner
 }
 
 // New builds the screen.
 func New() screen.Screen {
-	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &Model{spin: widget.NewSpinner()}
 }
 
 // Capturing is true while an input or a question has the keyboard, so the

@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // callTimeout bounds one ListBuckets or CreateBucket call, so an endpoint
@@ -19,30 +19,30 @@ import (
 const callTimeout = 30 * time.Second
 
 // Init loads both lists and starts the spinner. Choices already in the
-// context (the screen is entered again) are kept if the buckets still exist.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd {
-	m.input = newInput(ctx.Styles)
-	m.lists[origin].chosen = ctx.SrcBucket
-	m.lists[destination].chosen = ctx.DstBucket
-	return tea.Batch(m.load(ctx, origin), m.load(ctx, destination), m.startSpinner())
+// shared state (the screen is entered again) are kept if the buckets still exist.
+func (m *Model) Init(state *screen.State) tea.Cmd {
+	m.input = newInput(state.Styles)
+	m.lists[origin].chosen = state.SrcBucket
+	m.lists[destination].chosen = state.DstBucket
+	return tea.Batch(m.load(state, origin), m.load(state, destination), m.startSpinner())
 }
 
 // profile is the profile that lists (and creates) a side's buckets.
-func profile(ctx *screen.Context, s side) string {
+func profile(state *screen.State, s side) string {
 	if s == origin {
-		return ctx.SrcProfile
+		return state.SrcProfile
 	}
-	return ctx.DstProfile
+	return state.DstProfile
 }
 
 // load marks a side as loading and returns the command that lists it.
-func (m *Model) load(ctx *screen.Context, s side) tea.Cmd {
+func (m *Model) load(state *screen.State, s side) tea.Cmd {
 	l := &m.lists[s]
 	l.gen++
 	l.loading = true
-	gen, b, p := l.gen, ctx.Backend, profile(ctx, s)
+	ctx, gen, b, p := state.Context(), l.gen, state.Backend, profile(state, s)
 	return func() tea.Msg {
-		c, cancel := context.WithTimeout(context.Background(), callTimeout)
+		c, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		bs, err := b.Buckets(c, p)
 		if err != nil {
@@ -55,10 +55,12 @@ func (m *Model) load(ctx *screen.Context, s side) tea.Cmd {
 // create returns the command that creates the destination bucket: like
 // the origin bucket when one is chosen (its region, Object Lock,
 // versioning and ownership), so configurations that need them can move.
-func create(ctx *screen.Context, name string) tea.Cmd {
-	b, p := ctx.Backend, ctx.DstProfile
-	like := screen.BucketRef{Profile: ctx.SrcProfile, Bucket: ctx.SrcBucket}
+func create(state *screen.State, name string) tea.Cmd {
+	b, p := state.Backend, state.DstProfile
+	like := screen.BucketRef{Profile: state.SrcProfile, Bucket: state.SrcBucket}
 	return func() tea.Msg {
+		// Not the screen's context: a bucket the operator asked for is not
+		// left half-made because they left the screen.
 		c, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
 		how, err := b.CreateBucket(c, p, name, like)
@@ -68,19 +70,16 @@ func create(ctx *screen.Context, name string) tea.Cmd {
 
 // startSpinner starts the spinner unless its tick is already running; the
 // tick stops by itself once nothing is busy (see Update).
-func (m *Model) startSpinner() tea.Cmd {
-	if m.ticking {
-		return nil
-	}
-	m.ticking = true
-	return m.spin.Tick
-}
+func (m *Model) startSpinner() tea.Cmd { return m.spin.Start() }
 
 // Update handles keys and the background results.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if cmd, ok := m.spin.Update(msg, m.busy()); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case loadedMsg:
-		m.loaded(ctx, msg)
+		m.loaded(state, msg)
 		return m, nil
 	case createdMsg:
 		m.creating = false
@@ -91,22 +90,14 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		// The user created it to use it: choose it, and reload so it shows.
 		d := &m.lists[destination]
 		d.chosen, d.filter = msg.name, ""
-		m.publish(ctx)
+		m.publish(state)
 		m.note = "created s3://" + msg.name + " and chose it as the destination"
 		if msg.how != "" {
 			m.note = "created s3://" + msg.name + ", " + msg.how + "; chosen as the destination"
 		}
-		return m, tea.Batch(m.load(ctx, destination), m.startSpinner())
-	case spinner.TickMsg:
-		if !m.busy() {
-			m.ticking = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return m, tea.Batch(m.load(state, destination), m.startSpinner())
 	case tea.KeyPressMsg:
-		return m.key(ctx, msg)
+		return m.key(state, msg)
 	}
 	// Other input (a paste) belongs to the open text input, if any.
 	if m.mode == filtering || m.mode == naming {
@@ -116,7 +107,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 }
 
 // loaded stores one side's list and puts the cursor on its chosen bucket.
-func (m *Model) loaded(ctx *screen.Context, msg loadedMsg) {
+func (m *Model) loaded(state *screen.State, msg loadedMsg) {
 	l := &m.lists[msg.side]
 	if msg.gen != l.gen {
 		return // a newer load is on its way
@@ -130,7 +121,7 @@ func (m *Model) loaded(ctx *screen.Context, msg loadedMsg) {
 		// Chosen on an earlier visit, with what may have been other
 		// profiles: it is not there any more.
 		l.chosen = ""
-		m.publish(ctx)
+		m.publish(state)
 	}
 	if i := index(l.shown(), l.chosen); i >= 0 {
 		l.cursor = i
@@ -138,14 +129,14 @@ func (m *Model) loaded(ctx *screen.Context, msg loadedMsg) {
 	l.clamp()
 }
 
-func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 	switch m.mode {
 	case filtering:
 		return m, m.filterKey(msg)
 	case naming:
-		return m, m.nameKey(ctx, msg)
+		return m, m.nameKey(state, msg)
 	case confirming:
-		return m, m.confirmKey(ctx, msg)
+		return m, m.confirmKey(state, msg)
 	}
 	// A new key press makes the last message old news.
 	m.errLine, m.note = "", ""
@@ -172,7 +163,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 			return m, nil
 		}
 		l.chosen = shown[l.cursor].Name
-		m.publish(ctx)
+		m.publish(state)
 		if m.focus == origin {
 			m.focus = destination
 		}
@@ -192,7 +183,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 		m.input.Reset()
 		return m, m.input.Focus()
 	case key.Matches(msg, keyReload):
-		return m, tea.Batch(m.load(ctx, origin), m.load(ctx, destination), m.startSpinner())
+		return m, tea.Batch(m.load(state, origin), m.load(state, destination), m.startSpinner())
 	}
 	return m, nil
 }
@@ -238,7 +229,7 @@ func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // nameKey reads the new bucket's name; a name S3 would refuse is caught
 // here, before the question is asked.
-func (m *Model) nameKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) nameKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keyAccept):
 		name := strings.TrimSpace(m.input.Value())
@@ -251,7 +242,7 @@ func (m *Model) nameKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		m.errLine = ""
-		m.newName, m.mode = name, confirming
+		m.newName, m.mode, m.ask = name, confirming, createQuestion(state, name)
 		m.input.Blur()
 	case key.Matches(msg, keyCancel):
 		m.mode, m.errLine = browsing, ""
@@ -262,14 +253,24 @@ func (m *Model) nameKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// createQuestion asks before creating the destination bucket name: as
+// whom, and like which origin bucket.
+func createQuestion(state *screen.State, name string) widget.Confirm {
+	like := ""
+	if state.SrcBucket != "" {
+		like = "Like s3://" + state.SrcBucket + ": its region, Object Lock, versioning and ownership."
+	}
+	return widget.Confirm{Title: fmt.Sprintf("Create bucket s3://%s as %s?", name, orDefault(state.DstProfile)), Body: like, Yes: "create", No: "cancel"}
+}
+
 // confirmKey answers "create s3://name?".
-func (m *Model) confirmKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, keyYes):
+func (m *Model) confirmKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
+	switch m.ask.Answer(msg) {
+	case widget.Yes:
 		m.mode, m.creating = browsing, true
 		m.note = "creating s3://" + m.newName + "…"
-		return tea.Batch(create(ctx, m.newName), m.startSpinner())
-	case key.Matches(msg, keyNo):
+		return tea.Batch(create(state, m.newName), m.startSpinner())
+	case widget.No:
 		m.mode = browsing
 		m.note = "s3://" + m.newName + " was not created"
 	}
@@ -282,14 +283,14 @@ func (m *Model) updateInput(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// publish writes the choices into the shared context. A new origin bucket
+// publish writes the choices into the shared state. A new origin bucket
 // drops the items picked in the old one: their keys mean nothing there.
-func (m *Model) publish(ctx *screen.Context) {
+func (m *Model) publish(state *screen.State) {
 	src := m.lists[origin].chosen
-	if src != ctx.SrcBucket {
-		ctx.Items, ctx.Where = nil, ""
+	if src != state.SrcBucket {
+		state.Items, state.Where = nil, ""
 	}
-	ctx.SrcBucket, ctx.DstBucket = src, m.lists[destination].chosen
+	state.SrcBucket, state.DstBucket = src, m.lists[destination].chosen
 }
 
 func index(bs []screen.Bucket, name string) int {

@@ -10,6 +10,7 @@ import (
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Column widths of a bucket row after the name.
@@ -18,25 +19,30 @@ const (
 	dateWidth   = len("2006-01-02")
 )
 
-// View renders the two lists side by side, then the input or question line
-// and the message line. Both bottom lines are always drawn so the panes do
-// not jump when a message comes or goes.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
-	st := ctx.Styles
+// View renders the two lists side by side, then the input line and the
+// message line, and the question over them when one is open. Both bottom
+// lines are always drawn so the panes do not jump when a message comes or
+// goes.
+func (m *Model) View(state *screen.State, width, height int) string {
+	st := state.Styles
 	intro := st.Subtle.Render(ansi.Truncate("Choose the bucket to copy from and the bucket to copy into. Enter continues once both are chosen.", width, "…"))
 	paneW := (width - 1) / 2
 	paneH := max(height-3, 5)
-	left := m.pane(ctx, origin, paneW, paneH)
-	right := m.pane(ctx, destination, width-1-paneW, paneH)
-	return lipgloss.JoinVertical(lipgloss.Left, intro,
+	left := m.pane(state, origin, paneW, paneH)
+	right := m.pane(state, destination, width-1-paneW, paneH)
+	body := lipgloss.JoinVertical(lipgloss.Left, intro,
 		lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right),
-		m.promptLine(ctx, width), m.messageLine(ctx, width))
+		m.promptLine(state, width), m.messageLine(state, width))
+	if m.mode == confirming {
+		return widget.Overlay(body, m.ask.View(st, width-4), width, height)
+	}
+	return body
 }
 
 // pane draws one side: title, filter, then a window of rows around the
 // cursor (bucket lists can be long).
-func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
-	st := ctx.Styles
+func (m *Model) pane(state *screen.State, s side, w, h int) string {
+	st := state.Styles
 	l := &m.lists[s]
 	box, titleStyle := st.Pane, st.Blurred
 	if m.focus == s {
@@ -47,7 +53,7 @@ func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
 	if s == destination {
 		title = "Destination — copy into"
 	}
-	title += " · " + orDefault(profile(ctx, s))
+	title += " · " + orDefault(profile(state, s))
 	lines := []string{titleStyle.Render(ansi.Truncate(title, inner, "…"))}
 
 	switch {
@@ -87,7 +93,7 @@ func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
 		lines = append(lines, st.Subtle.Render("    "+text.Pad("name", nameW)+"  "+text.Pad("region", regionWidth)+"  created"))
 		start, end := window(l.cursor, len(shown), rowsH-1)
 		for i := start; i < end; i++ {
-			lines = append(lines, m.row(ctx, s, shown[i], i == l.cursor, nameW))
+			lines = append(lines, m.row(state, s, shown[i], i == l.cursor, nameW))
 		}
 	}
 	if l.loading && l.loaded {
@@ -99,8 +105,8 @@ func (m *Model) pane(ctx *screen.Context, s side, w, h int) string {
 
 // row is "▸ ● name  region  date": the cursor only in the focused pane, the
 // mark and bold on the chosen bucket.
-func (m *Model) row(ctx *screen.Context, s side, b screen.Bucket, atCursor bool, nameW int) string {
-	st := ctx.Styles
+func (m *Model) row(state *screen.State, s side, b screen.Bucket, atCursor bool, nameW int) string {
+	st := state.Styles
 	cursor := "  "
 	if atCursor && m.focus == s {
 		cursor = st.Cursor.Render("▸ ")
@@ -133,19 +139,12 @@ func nameWidth(bs []screen.Bucket, inner int) int {
 	return max(4, min(w, room))
 }
 
-// promptLine is the new-bucket input or its confirmation question.
-func (m *Model) promptLine(ctx *screen.Context, width int) string {
-	st := ctx.Styles
+// promptLine is the new-bucket input, or what is being created.
+func (m *Model) promptLine(state *screen.State, width int) string {
+	st := state.Styles
 	switch m.mode {
 	case naming:
 		return m.input.View()
-	case confirming:
-		like := ""
-		if ctx.SrcBucket != "" {
-			like = ", like s3://" + ctx.SrcBucket + " (region, Object Lock, versioning, ownership)"
-		}
-		return ansi.Truncate(st.Warn.Render(fmt.Sprintf("Create bucket s3://%s as %s%s? ", m.newName, orDefault(ctx.DstProfile), like))+
-			st.Key.Render("y")+"/"+st.Key.Render("n"), width, "…")
 	}
 	if m.creating {
 		return m.spin.View() + st.Subtle.Render("creating s3://"+m.newName+"…")
@@ -154,8 +153,8 @@ func (m *Model) promptLine(ctx *screen.Context, width int) string {
 }
 
 // messageLine is the last error (red) or, failing that, the last note.
-func (m *Model) messageLine(ctx *screen.Context, width int) string {
-	return style.MessageLine(ctx.Styles, m.errLine, m.note, width)
+func (m *Model) messageLine(state *screen.State, width int) string {
+	return style.MessageLine(state.Styles, m.errLine, m.note, width)
 }
 
 // window is the range of rows to draw so the cursor is visible. The cursor

@@ -47,7 +47,7 @@ type Options struct {
 	SaveDir string
 }
 
-// Run runs the TUI on the live backend until the user quits or ctx ends.
+// Run runs the TUI on the live backend until the user quits or state ends.
 // The SDK's log lines go to logw, never to the terminal.
 func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	mfa := app.NewMFA()
@@ -61,7 +61,7 @@ func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 		opts = append(opts, tea.WithOutput(out))
 	}
 	m := NewModel(b, style.FromEnv()).WithMFA(mfa)
-	m.Context().SaveDir = o.SaveDir
+	m.State().SaveDir = o.SaveDir
 	_, err := tea.NewProgram(m, opts...).Run()
 	if err == tea.ErrProgramKilled && ctx.Err() != nil {
 		return nil

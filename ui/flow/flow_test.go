@@ -117,9 +117,9 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 	if d.m.Current() != screen.Plan {
 		t.Fatalf("after browser: %v", d.m.Current())
 	}
-	ctx := d.m.Context()
-	if strings.Join(ctx.Items, ",") != "images/,reports/" {
-		t.Fatalf("selection %q", ctx.Items)
+	state := d.m.State()
+	if strings.Join(state.Items, ",") != "images/,reports/" {
+		t.Fatalf("selection %q", state.Items)
 	}
 	// In auto mode (the default) a missing grant only means relaying:
 	// Start is allowed, as on the command line.
@@ -140,7 +140,7 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 	if d.m.Current() != screen.Summary {
 		t.Fatalf("after start: %v\n%s", d.m.Current(), uitest.Plain(d.m.View().Content))
 	}
-	res := ctx.Result
+	res := state.Result
 	if res == nil || res.Err != nil || res.Result.Copied != 11 || len(res.Result.Failures) != 0 {
 		t.Fatalf("run result %+v", res)
 	}
@@ -224,14 +224,14 @@ func TestResumeFromJobsOnTheSandbox(t *testing.T) {
 	d.keys("J")
 	d.screenShows("Journaled migrations (1)", "interrupted", "s3://origin-data/reports/ → s3://dest-archive/resumed/reports/")
 	d.keys("R")
-	if d.m.Current() != screen.Plan || d.m.Context().Journal != path {
-		t.Fatalf("R on the jobs screen: %v, journal %q", d.m.Current(), d.m.Context().Journal)
+	if d.m.Current() != screen.Plan || d.m.State().Journal != path {
+		t.Fatalf("R on the jobs screen: %v, journal %q", d.m.Current(), d.m.State().Journal)
 	}
 	d.keys("S")
 	if d.m.Current() != screen.Summary {
 		t.Fatalf("after start: %v\n%s", d.m.Current(), uitest.Plain(d.m.View().Content))
 	}
-	res := d.m.Context().Result
+	res := d.m.State().Result
 	if res == nil || res.Err != nil || res.Journal != path || res.Result.Copied+res.Result.Stats.Count[transfer.ClassIdentical] != 5 { // 4 reports and the reports/ marker
 		t.Fatalf("resumed run %+v", res)
 	}
@@ -241,8 +241,8 @@ func TestResumeFromJobsOnTheSandbox(t *testing.T) {
 	}
 	// Back to the jobs screen: the list is read again.
 	d.keys("esc", "esc", "esc")
-	if d.m.Current() != screen.Jobs || d.m.Context().Journal != "" {
-		t.Fatalf("back: %v, journal %q", d.m.Current(), d.m.Context().Journal)
+	if d.m.Current() != screen.Jobs || d.m.State().Journal != "" {
+		t.Fatalf("back: %v, journal %q", d.m.Current(), d.m.State().Journal)
 	}
 	d.screenShows("done")
 }

@@ -32,8 +32,8 @@ func fakeWithJobs() *uitest.Fake {
 }
 
 func newDriver(t *testing.T, f *uitest.Fake) *uitest.Driver {
-	ctx := &screen.Context{Backend: f, Styles: style.New(true), SaveDir: "/home/op"}
-	return uitest.NewDriver(t, ctx, New())
+	state := &screen.State{Backend: f, Styles: style.New(true), SaveDir: "/home/op"}
+	return uitest.NewDriver(t, state, New())
 }
 
 // TestListShowsEveryJob: state (running with its holder), progress,
@@ -103,7 +103,7 @@ func TestReportAndFailures(t *testing.T) {
 }
 
 // TestResume picks the selected migration up the way R on the profiles
-// screen does (its journal, selection and identities into the context, then
+// screen does (its journal, selection and identities into the shared state, then
 // the plan); a running or finished one is refused with the reason.
 func TestResume(t *testing.T) {
 	f := fakeWithJobs()
@@ -120,7 +120,7 @@ func TestResume(t *testing.T) {
 	if len(d.Nav) != 1 || d.Nav[0] != (screen.Go{To: screen.Plan}) {
 		t.Fatalf("resume: nav %v", d.Nav)
 	}
-	c := d.Ctx
+	c := d.State
 	if c.Journal != interruptedJournal || c.SrcBucket != "origin-data" || c.DstBucket != "dest-archive" ||
 		!slices.Equal(c.Items, []string{"reports/"}) || c.SrcProfile != "prod-origin" || c.DstProfile != "prod-archive" {
 		t.Errorf("context after resume: %+v", c)
@@ -130,7 +130,7 @@ func TestResume(t *testing.T) {
 	}
 	// Back from its plan, the migration is let go and the list read again.
 	f.JobList[1].State = "done"
-	d.Run(d.S.(screen.Reenterer).Reenter(d.Ctx))
+	d.Run(d.S.(screen.Reenterer).Reenter(d.State))
 	if c.Journal != "" {
 		t.Errorf("the journal stays picked up after coming back: %q", c.Journal)
 	}
@@ -179,11 +179,11 @@ func TestEmptyAndFitsAnySize(t *testing.T) {
 		j.Migration.Items = []string{strings.Repeat("deep/", 30)}
 		f.JobList = append(f.JobList, j)
 	}
-	ctx := &screen.Context{Backend: f, Styles: style.New(true)}
-	s := uitest.NewDriver(t, ctx, New())
+	state := &screen.State{Backend: f, Styles: style.New(true)}
+	s := uitest.NewDriver(t, state, New())
 	s.Press("x")
 	for _, sz := range [][2]int{{80, 20}, {120, 26}, {200, 56}, {40, 5}} {
-		v := s.S.View(ctx, sz[0], sz[1])
+		v := s.S.View(state, sz[0], sz[1])
 		lines := strings.Split(v, "\n")
 		if len(lines) > sz[1] {
 			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
@@ -196,21 +196,21 @@ func TestEmptyAndFitsAnySize(t *testing.T) {
 	}
 	// Paging keeps the cursor in view.
 	s.Press("n", "pgdown", "pgdown", "down")
-	if v := uitest.Plain(s.S.View(ctx, 120, 26)); !strings.Contains(v, "▸ ") {
+	if v := uitest.Plain(s.S.View(state, 120, 26)); !strings.Contains(v, "▸ ") {
 		t.Errorf("the cursor left the view:\n%s", v)
 	}
 }
 
 func TestGoldenJobs(t *testing.T) {
 	d := newDriver(t, fakeWithJobs())
-	uitest.Golden(t, "jobs", d.S.View(d.Ctx, 120, 26))
-	uitest.Golden(t, "jobs_80x20", d.S.View(d.Ctx, 80, 20))
+	uitest.Golden(t, "jobs", d.S.View(d.State, 120, 26))
+	uitest.Golden(t, "jobs_80x20", d.S.View(d.State, 80, 20))
 	d.Press("j", "x")
-	uitest.Golden(t, "jobs_forget", d.S.View(d.Ctx, 120, 26))
+	uitest.Golden(t, "jobs_forget", d.S.View(d.State, 120, 26))
 	d.Press("n", "f")
-	uitest.Golden(t, "jobs_failures", d.S.View(d.Ctx, 120, 26))
+	uitest.Golden(t, "jobs_failures", d.S.View(d.State, 120, 26))
 	d.Press("enter")
-	uitest.Golden(t, "jobs_report", d.S.View(d.Ctx, 120, 26))
+	uitest.Golden(t, "jobs_report", d.S.View(d.State, 120, 26))
 }
 
 // TestForgetRealJournals runs the screen on the live backend over real
@@ -246,8 +246,8 @@ func TestForgetRealJournals(t *testing.T) {
 	}
 	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
 
-	ctx := &screen.Context{Backend: backend.New(), Styles: style.New(true), SaveDir: t.TempDir()}
-	d := uitest.NewDriver(t, ctx, New())
+	state := &screen.State{Backend: backend.New(), Styles: style.New(true), SaveDir: t.TempDir()}
+	d := uitest.NewDriver(t, state, New())
 	v := d.View()
 	if !strings.Contains(v, "Journaled migrations (2)") || !strings.Contains(v, "running  ") {
 		t.Fatalf("the real journals:\n%s", v)
@@ -303,7 +303,7 @@ func TestForgetRealJournals(t *testing.T) {
 		t.Errorf("failures of the real journal:\n%s", v)
 	}
 	d.Press("enter")
-	rep := filepath.Join(ctx.SaveDir, "s3migrate-"+strings.TrimSuffix(filepath.Base(freePath), ".db")+"-report.csv")
+	rep := filepath.Join(state.SaveDir, "s3migrate-"+strings.TrimSuffix(filepath.Base(freePath), ".db")+"-report.csv")
 	if b, err := os.ReadFile(rep); err != nil || !strings.Contains(string(b), "free-origin,logs/a,,failed,,,copy s3://free-origin/logs/a: AccessDenied,0,copy,2") {
 		t.Errorf("report %s: %q, %v\n%s", rep, b, err, d.View())
 	}

@@ -13,8 +13,6 @@ var (
 	keyForget   = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "forget"))
 	keyReload   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload"))
 	keyClose    = key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back to the list"))
-	keyYes      = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes, forget it"))
-	keyNo       = key.NewBinding(key.WithKeys("n", "N", "esc", "q"), key.WithHelp("n/esc", "no"))
 )
 
 // Keys are shown in the help bar: the question's, an open report's or
@@ -22,7 +20,7 @@ var (
 func (m *Model) Keys() []key.Binding {
 	switch {
 	case m.forget != nil:
-		return []key.Binding{keyYes, keyNo}
+		return forgetQuestion(*m.forget).Keys()
 	case m.mode == modeReport:
 		return []key.Binding{keyFailures, keyClose}
 	case m.mode == modeFailures:

@@ -7,24 +7,25 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Init reads the journals.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd { return m.load(ctx) }
+func (m *Model) Init(state *screen.State) tea.Cmd { return m.load(state) }
 
 // Reenter reads them again when the operator comes back (from a resumed
 // migration's plan or run): states and counts have moved. The migration
 // picked up is let go: what is chosen next is chosen afresh.
-func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
-	ctx.LetGo()
+func (m *Model) Reenter(state *screen.State) tea.Cmd {
+	state.LetGo()
 	m.mode, m.forget = modeList, nil
-	return m.load(ctx)
+	return m.load(state)
 }
 
 // load lists the journals in a command.
-func (m *Model) load(ctx *screen.Context) tea.Cmd {
+func (m *Model) load(state *screen.State) tea.Cmd {
 	m.gen++
-	gen, b := m.gen, ctx.Backend
+	gen, b := m.gen, state.Backend
 	return func() tea.Msg {
 		list, err := b.Jobs()
 		return jobsMsg{gen: gen, jobs: list, err: err}
@@ -32,7 +33,7 @@ func (m *Model) load(ctx *screen.Context) tea.Cmd {
 }
 
 // Update handles keys and the background results.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		// The router's title, status line and help bar take four rows.
@@ -48,9 +49,9 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 			m.busy, m.failures, m.failFor, m.failErr, m.failScroll = false, msg.failures, msg.journal, msg.err, 0
 		}
 	case forgotMsg:
-		return m, m.forgot(ctx, msg)
+		return m, m.forgot(state, msg)
 	case tea.KeyPressMsg:
-		return m, m.key(ctx, msg)
+		return m, m.key(state, msg)
 	}
 	return m, nil
 }
@@ -78,13 +79,13 @@ func (m *Model) takeList(msg jobsMsg) {
 	m.clamp()
 }
 
-func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	if m.forget != nil {
-		return m.answer(ctx, msg)
+		return m.answer(state, msg)
 	}
 	switch m.mode {
 	case modeReport, modeFailures:
-		return m.openKey(ctx, msg)
+		return m.openKey(state, msg)
 	}
 	m.note, m.noteErr = "", ""
 	switch {
@@ -97,13 +98,13 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyPgDown):
 		m.cursor += listRows(m.height)
 	case key.Matches(msg, keyReload):
-		return m.load(ctx)
+		return m.load(state)
 	case key.Matches(msg, keyReport):
-		return m.openReport(ctx)
+		return m.openReport(state)
 	case key.Matches(msg, keyFailures):
-		return m.openFailures(ctx)
+		return m.openFailures(state)
 	case key.Matches(msg, keyResume):
-		return m.resume(ctx)
+		return m.resume(state)
 	case key.Matches(msg, keyForget):
 		m.askForget()
 	}
@@ -112,14 +113,14 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // openKey handles the keys of an open report or failure list.
-func (m *Model) openKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) openKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keyClose):
 		m.mode = modeList
 	case m.mode == modeReport && key.Matches(msg, keyFailures):
-		return m.openFailures(ctx)
+		return m.openFailures(state)
 	case m.mode == modeFailures && key.Matches(msg, keyReport):
-		return m.openReport(ctx)
+		return m.openReport(state)
 	case m.mode == modeFailures && key.Matches(msg, keyUp):
 		m.failScroll--
 	case m.mode == modeFailures && key.Matches(msg, keyDown):
@@ -146,14 +147,14 @@ func usable(j *screen.Job) string {
 
 // openReport writes and shows the report of the selected journal, in the
 // directory the operator's other saved files go to.
-func (m *Model) openReport(ctx *screen.Context) tea.Cmd {
+func (m *Model) openReport(state *screen.State) tea.Cmd {
 	j := m.selected()
 	if why := usable(j); why != "" {
 		m.noteErr = why
 		return nil
 	}
 	m.mode, m.busy, m.reportFor, m.reportErr = modeReport, true, j.Migration.Journal, nil
-	b, path, dir := ctx.Backend, j.Migration.Journal, ctx.SaveDir
+	b, path, dir := state.Backend, j.Migration.Journal, state.SaveDir
 	return func() tea.Msg {
 		rep, err := b.JobReport(path, dir)
 		return reportMsg{journal: path, report: rep, err: err}
@@ -161,14 +162,14 @@ func (m *Model) openReport(ctx *screen.Context) tea.Cmd {
 }
 
 // openFailures reads the failed objects of the selected journal.
-func (m *Model) openFailures(ctx *screen.Context) tea.Cmd {
+func (m *Model) openFailures(state *screen.State) tea.Cmd {
 	j := m.selected()
 	if why := usable(j); why != "" {
 		m.noteErr = why
 		return nil
 	}
 	m.mode, m.busy, m.failFor, m.failErr, m.failures = modeFailures, true, j.Migration.Journal, nil, nil
-	b, path := ctx.Backend, j.Migration.Journal
+	b, path := state.Backend, j.Migration.Journal
 	return func() tea.Msg {
 		fs, err := b.JobFailures(path, maxFailures)
 		return failuresMsg{journal: path, failures: fs, err: err}
@@ -178,7 +179,7 @@ func (m *Model) openFailures(ctx *screen.Context) tea.Cmd {
 // resume picks the selected migration up the way R on the profiles
 // screen does: the plan checks everything again, and Start runs its
 // journal through the same lifecycle as `s3migrate resume`.
-func (m *Model) resume(ctx *screen.Context) tea.Cmd {
+func (m *Model) resume(state *screen.State) tea.Cmd {
 	j := m.selected()
 	switch {
 	case usable(j) != "":
@@ -188,7 +189,7 @@ func (m *Model) resume(ctx *screen.Context) tea.Cmd {
 	case j.State == "done":
 		m.noteErr = fmt.Sprintf("%s finished: there is nothing to resume (a new migration of the same folders skips what is identical)", j.ID)
 	default:
-		ctx.PickUp(j.Migration)
+		state.PickUp(j.Migration)
 		return screen.Navigate(screen.Plan)
 	}
 	return nil
@@ -209,14 +210,14 @@ func (m *Model) askForget() {
 }
 
 // answer handles the forget question's y or n.
-func (m *Model) answer(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) answer(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	j := m.forget
-	switch {
-	case key.Matches(msg, keyYes):
+	switch forgetQuestion(*j).Answer(msg) {
+	case widget.Yes:
 		m.forget = nil
-		b := ctx.Backend
+		b := state.Backend
 		return func() tea.Msg { return forgotMsg{job: *j, err: b.Forget(j.Migration.Journal)} }
-	case key.Matches(msg, keyNo):
+	case widget.No:
 		m.forget = nil
 		m.note = j.ID + " is kept"
 	}
@@ -225,7 +226,7 @@ func (m *Model) answer(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 
 // forgot records the outcome and reads the list again: a refused forget
 // (the journal was taken by a run since the list was read) shows why.
-func (m *Model) forgot(ctx *screen.Context, msg forgotMsg) tea.Cmd {
+func (m *Model) forgot(state *screen.State, msg forgotMsg) tea.Cmd {
 	if msg.err != nil {
 		// A LockedError names the holder: the run that took the journal
 		// since the list was read.
@@ -233,7 +234,7 @@ func (m *Model) forgot(ctx *screen.Context, msg forgotMsg) tea.Cmd {
 	} else {
 		m.note = fmt.Sprintf("forgot %s: its journal %s is deleted (the buckets are untouched)", msg.job.ID, msg.job.Migration.Journal)
 	}
-	return m.load(ctx)
+	return m.load(state)
 }
 
 // holder names the process that holds a journal.

@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
-// detailLines is the height of the selected job's details (and of the
-// forget question, which takes their place).
+// detailLines is the height of the selected job's details.
 const detailLines = 8
 
 // listRows is how many jobs the list shows in a body of height h: the
@@ -43,11 +42,11 @@ func window(off, cursor, rows, n int) int {
 
 // View renders the list with the selected job's details, or an open
 // report or failure list, in width × height.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
+func (m *Model) View(state *screen.State, width, height int) string {
 	if width <= 0 || height <= 0 {
 		return ""
 	}
-	st := ctx.Styles
+	st := state.Styles
 	var out []string
 	switch {
 	case !m.listed:
@@ -70,6 +69,9 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	}
 	for i, l := range out {
 		out[i] = text.Fit(l, width)
+	}
+	if m.forget != nil {
+		return widget.Overlay(strings.Join(out, "\n"), forgetQuestion(*m.forget).View(st, width-4), width, height)
 	}
 	return strings.Join(out, "\n")
 }
@@ -109,11 +111,7 @@ func (m *Model) listView(st style.Styles, width, height int) []string {
 		out = append(out, m.row(st, c, i))
 	}
 	out = append(out, "")
-	if m.forget != nil {
-		out = append(out, forgetQuestion(st, *m.forget, width)...)
-	} else {
-		out = append(out, m.details(st, width)...)
-	}
+	out = append(out, m.details(st, width)...)
 	return append(append(out, ""), m.message(st, width)...)
 }
 
@@ -141,7 +139,7 @@ func (m *Model) row(st style.Styles, c columns, i int) string {
 	if c.updated > 0 {
 		line += text.Pad(when(j.Updated), c.updated) + "  "
 	}
-	return line + text.Fit(mapping(j.Migration), c.route)
+	return line + text.Fit(j.Migration.Mapping(), c.route)
 }
 
 // stateStyle colours a state: running is live, interrupted and failed
@@ -197,18 +195,12 @@ func (m *Model) details(st style.Styles, width int) []string {
 }
 
 // forgetQuestion names the job and everything forgetting it deletes.
-func forgetQuestion(st style.Styles, j screen.Job, width int) []string {
-	inner := max(width-4, 20)
-	var lines []string
-	for _, l := range []string{
-		st.Bold.Render("Forget migration "+j.ID+"?") + "  " + mapping(j.Migration),
-		"This deletes its journal " + j.Migration.Journal + " (with its lock and WAL files): it can no longer be resumed, nor its report written. Nothing in the buckets changes.",
-	} {
-		lines = append(lines, text.Wrap(l, inner)...)
+func forgetQuestion(j screen.Job) widget.Confirm {
+	return widget.Confirm{
+		Title: "Forget migration " + j.ID + "?  " + j.Migration.Mapping(),
+		Body:  "This deletes its journal " + j.Migration.Journal + " (with its lock and WAL files): it can no longer be resumed, nor its report written. Nothing in the buckets changes.",
+		Yes:   "yes, forget it",
 	}
-	lines = append(lines, "", st.Key.Render("y")+" yes, forget it   "+st.Key.Render("n/esc")+" no")
-	box := st.FocusedPane.Render(strings.Join(lines, "\n"))
-	return strings.Split(box, "\n")
 }
 
 // message is the outcome of the last action, or what the keys do. An
@@ -239,7 +231,7 @@ func (m *Model) reportView(st style.Styles, width int) []string {
 	if j == nil {
 		return nil
 	}
-	out := []string{st.Bold.Render("Report of "+j.ID) + st.Subtle.Render("  "+mapping(j.Migration)), ""}
+	out := []string{st.Bold.Render("Report of "+j.ID) + st.Subtle.Render("  "+j.Migration.Mapping()), ""}
 	switch {
 	case m.busy:
 		return append(out, st.Subtle.Render("writing the report from the journal…"))
@@ -274,7 +266,7 @@ func (m *Model) failuresView(st style.Styles, width, height int) []string {
 	if j == nil {
 		return nil
 	}
-	title := st.Bold.Render("Failures of "+j.ID) + st.Subtle.Render("  "+mapping(j.Migration))
+	title := st.Bold.Render("Failures of "+j.ID) + st.Subtle.Render("  "+j.Migration.Mapping())
 	switch {
 	case m.busy:
 		return []string{title, st.Subtle.Render("reading the journal…")}
@@ -283,52 +275,20 @@ func (m *Model) failuresView(st style.Styles, width, height int) []string {
 	case len(m.failures) == 0:
 		return []string{title, "", st.OK.Render("no object failed in this migration")}
 	}
-	fs := m.failures
-	keyW := 3
-	for _, f := range fs {
-		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
+	fs := make([]widget.Failure, len(m.failures))
+	for i, f := range m.failures {
+		fs[i] = widget.JobFailure(f)
 	}
-	keyW = min(keyW, max(20, (width-4)*2/5))
-	out := []string{title, st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
 	rows := failRows(height)
 	from := max(0, min(m.failScroll, len(fs)-rows))
 	end := min(len(fs), from+rows)
-	for _, f := range fs[from:end] {
-		out = append(out, "  "+text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+text.PadLeft(fmt.Sprint(f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
-	}
+	out := append([]string{title}, widget.FailureTable(st, fs, from, end, width, "  ")...)
 	more := ""
 	if len(fs) >= maxFailures {
 		more = fmt.Sprintf(" (the first %d: the report lists them all)", maxFailures)
 	}
 	out = append(out, st.Subtle.Render(fmt.Sprintf("%d–%d of %d failed objects%s · enter writes the report · esc back", from+1, end, len(fs), more)))
 	return out
-}
-
-// failureText is the journal's error, led by its code when it does not
-// say it already.
-func failureText(f screen.JobFailure) string {
-	msg := text.OneLine(f.Error)
-	// "copy s3://bucket/key: " repeats the key column.
-	if i := strings.Index(msg, f.Key+": "); f.Key != "" && i >= 0 {
-		msg = msg[i+len(f.Key)+2:]
-	}
-	code := f.ErrorCode
-	if code != "" && f.HTTPStatus > 0 {
-		code += fmt.Sprintf(" (%d)", f.HTTPStatus)
-	}
-	switch {
-	case msg == "":
-		return orDash(code)
-	case f.ErrorCode != "" && !strings.Contains(msg, f.ErrorCode):
-		return code + ": " + msg
-	}
-	return msg
-}
-
-// mapping is where a migration's keys go, as the status line says it.
-func mapping(mg screen.Migration) string {
-	c := screen.Context{SrcBucket: mg.SrcBucket, SrcPrefix: mg.SrcPrefix, Items: mg.Items, DstBucket: mg.DstBucket, DstPrefix: mg.DstPrefix}
-	return c.Mapping()
 }
 
 // when is a time as `s3migrate jobs` prints it (local time), "—" if unknown.

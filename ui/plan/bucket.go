@@ -15,6 +15,7 @@ import (
 	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/internal/s3err"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // The Bucket tab: the destination bucket's configuration as the
@@ -53,11 +54,11 @@ type (
 )
 
 // loadBucket plans the destination's configuration in the background.
-func (m *Model) loadBucket(ctx *screen.Context) tea.Cmd {
+func (m *Model) loadBucket(state *screen.State) tea.Cmd {
 	gen := m.bucket.start()
-	b, mig := ctx.Backend, ctx.Migration()
+	ctx, b, mig := state.Context(), state.Backend, state.Migration()
 	return func() tea.Msg {
-		c, cancel := context.WithTimeout(context.Background(), bucketTimeout)
+		c, cancel := context.WithTimeout(ctx, bucketTimeout)
 		defer cancel()
 		res, err := b.BucketConfig(c, mig)
 		return bucketMsg{gen: gen, res: res, err: err}
@@ -87,10 +88,12 @@ func (t *bucketTab) render() {
 }
 
 // applyBucket writes the plan the dialog showed.
-func (m *Model) applyBucket(ctx *screen.Context, plan *bucketconfig.Result) tea.Cmd {
+func (m *Model) applyBucket(state *screen.State, plan *bucketconfig.Result) tea.Cmd {
 	m.bucket.applying, m.bucket.note, m.bucket.noteErr = true, "", false
-	b, mig := ctx.Backend, ctx.Migration()
+	b, mig := state.Backend, state.Migration()
 	return m.withSpin(func() tea.Msg {
+		// Not the screen's context: a write the operator confirmed is not
+		// cut off halfway because they left the screen.
 		c, cancel := context.WithTimeout(context.Background(), bucketTimeout)
 		defer cancel()
 		res, err := b.ApplyBucketConfig(c, mig, plan)
@@ -100,7 +103,7 @@ func (m *Model) applyBucket(ctx *screen.Context, plan *bucketconfig.Result) tea.
 
 // bucketApplied says what was written and what failed, then reads both
 // buckets again: what was applied now reads as the same on both.
-func (m *Model) bucketApplied(ctx *screen.Context, msg bucketAppliedMsg) tea.Cmd {
+func (m *Model) bucketApplied(state *screen.State, msg bucketAppliedMsg) tea.Cmd {
 	t := &m.bucket
 	t.applying = false
 	var applied, failed []string
@@ -130,7 +133,7 @@ func (m *Model) bucketApplied(ctx *screen.Context, msg bucketAppliedMsg) tea.Cmd
 		return nil
 	}
 	t.askPolicy = false
-	return m.withSpin(m.loadBucket(ctx))
+	return m.withSpin(m.loadBucket(state))
 }
 
 func orNone(s []string) string {
@@ -140,7 +143,7 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
-func (m *Model) bucketKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) bucketKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	t := &m.bucket
 	if scrollBy(msg, &t.scroll, m.bucketMaxScroll(), bucketRows(contentHeight(m.height))) {
 		return nil
@@ -149,7 +152,7 @@ func (m *Model) bucketKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyReread):
 		if !t.loading && !t.applying {
 			t.note = ""
-			return m.withSpin(m.loadBucket(ctx))
+			return m.withSpin(m.loadBucket(state))
 		}
 	case key.Matches(msg, keyApply, keyAskPolicy) && (!t.loaded || t.loading):
 		t.note, t.noteErr = "no plan yet: wait for it (r reads both buckets again)", false
@@ -169,7 +172,7 @@ func (m *Model) bucketKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 			t.note, t.noteErr = "nothing to apply: "+nothingWhy(t.res), false
 		default:
 			plan := t.res.Clone() // what the dialog shows is what is written
-			m.dialogs = append(m.dialogs, dialog{kind: dialogBucket, bucket: plan, prompt: bucketPrompt(ctx, plan)})
+			m.dialogs = append(m.dialogs, dialog{kind: dialogBucket, bucket: plan, ask: bucketQuestion(state, plan)})
 		}
 	}
 	return nil
@@ -193,9 +196,9 @@ func nothingWhy(r *bucketconfig.Result) string {
 	return "the destination has everything that can move"
 }
 
-// bucketPrompt asks before writing: what, where, as whom, and the rule
+// bucketQuestion asks before writing: what, where, as whom, and the rule
 // that protects a configuration changed meanwhile.
-func bucketPrompt(ctx *screen.Context, plan *bucketconfig.Result) string {
+func bucketQuestion(state *screen.State, plan *bucketconfig.Result) widget.Confirm {
 	var kinds []string
 	if plan.Create != nil {
 		kinds = append(kinds, "create the bucket "+plan.Create.Summary())
@@ -205,7 +208,7 @@ func bucketPrompt(ctx *screen.Context, plan *bucketconfig.Result) string {
 			kinds = append(kinds, string(it.Kind))
 		}
 	}
-	who := ctx.DstProfile
+	who := state.DstProfile
 	if who == "" {
 		who = "the environment credentials"
 	}
@@ -214,8 +217,10 @@ func bucketPrompt(ctx *screen.Context, plan *bucketconfig.Result) string {
 	if n == 1 {
 		noun = "configuration"
 	}
-	return fmt.Sprintf("Write %d %s to s3://%s as %s?\n  %s\nEach is read again first and left alone if it changed since this preview.",
-		n, noun, plan.Sides.DstBucket, who, strings.Join(kinds, ", "))
+	return widget.Confirm{
+		Title: fmt.Sprintf("Write %d %s to s3://%s as %s?", n, noun, plan.Sides.DstBucket, who),
+		Body:  "  " + strings.Join(kinds, ", ") + "\nEach is read again first and left alone if it changed since this preview.",
+	}
 }
 
 // bucketRows is how many plan lines fit in a tab content of height h: the
@@ -227,16 +232,16 @@ func (m *Model) bucketMaxScroll() int {
 }
 
 // bucketView is the Bucket tab's content, height rows tall.
-func (m *Model) bucketView(ctx *screen.Context, width, height int) string {
-	st, t := ctx.Styles, &m.bucket
+func (m *Model) bucketView(state *screen.State, width, height int) string {
+	st, t := state.Styles, &m.bucket
 	switch {
 	case t.err != nil:
 		return oneLine(st.Error, "✗ cannot read the bucket configuration: "+s3err.Summary(t.err), width) + "\n" +
 			st.Subtle.Render("r reads both buckets again")
 	case !t.loaded:
-		return m.spin.View() + " reading the configuration of s3://" + ctx.SrcBucket + " and s3://" + ctx.DstBucket + "…"
+		return m.spin.View() + " reading the configuration of s3://" + state.SrcBucket + " and s3://" + state.DstBucket + "…"
 	}
-	title := st.Bold.Render("Bucket configuration: s3://"+ctx.SrcBucket+" → s3://"+ctx.DstBucket+":") +
+	title := st.Bold.Render("Bucket configuration: s3://"+state.SrcBucket+" → s3://"+state.DstBucket+":") +
 		" " + t.res.Counts()
 	if t.loading {
 		title += " " + m.spin.View()
@@ -246,7 +251,7 @@ func (m *Model) bucketView(ctx *screen.Context, width, height int) string {
 	end := min(off+rows, len(t.lines))
 	out := []string{cut(title, width)}
 	for _, l := range t.lines[off:end] {
-		out = append(out, bucketLine(ctx, l, width))
+		out = append(out, bucketLine(state, l, width))
 	}
 	for i := end - off; i < rows; i++ {
 		out = append(out, "")
@@ -260,12 +265,12 @@ func (m *Model) bucketView(ctx *screen.Context, width, height int) string {
 	hint := ""
 	if held(t.res) {
 		hint = fmt.Sprintf("held back items need a mapping: $ s3migrate bucket-config s3://%s s3://%s --source-profile %s --dest-profile %s --map-kms|--map-bucket|--map-arn OLD=NEW",
-			ctx.SrcBucket, ctx.DstBucket, ctx.SrcProfile, ctx.DstProfile)
+			state.SrcBucket, state.DstBucket, state.SrcProfile, state.DstProfile)
 	}
 	out = append(out, cut(st.Warn.Render(hint), width))
 	switch {
 	case t.applying:
-		out = append(out, m.spin.View()+" writing the configuration of s3://"+ctx.DstBucket+"…")
+		out = append(out, m.spin.View()+" writing the configuration of s3://"+state.DstBucket+"…")
 	case t.note != "" && t.noteErr:
 		out = append(out, oneLine(st.Error, "✗ "+t.note, width))
 	case t.note != "":
@@ -289,8 +294,8 @@ func held(r *bucketconfig.Result) bool {
 // bucketLine styles one line of the plan's text, so it reads as the
 // command's does with colour on top: +/- lines of a diff, configuration
 // names, held-back parts.
-func bucketLine(ctx *screen.Context, l string, width int) string {
-	st := ctx.Styles
+func bucketLine(state *screen.State, l string, width int) string {
+	st := state.Styles
 	text := ansi.Truncate(l, width, "…")
 	trimmed := strings.TrimLeft(l, " ")
 	switch {

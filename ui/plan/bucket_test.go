@@ -3,10 +3,11 @@ package plan
 import (
 	"errors"
 
-	tea "charm.land/bubbletea/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // TestBucketTabReadOnFirstSight: the bucket configuration is not read
@@ -102,7 +103,7 @@ func TestBucketApplyFailure(t *testing.T) {
 func TestBucketScroll(t *testing.T) {
 	h := started(t, nil)
 	h.press("5")
-	h.s.Update(h.ctx, tea.WindowSizeMsg{Width: 120, Height: 24})
+	h.s.Update(h.state, tea.WindowSizeMsg{Width: 120, Height: 24})
 	first := h.view()
 	h.press("pgdown")
 	if h.model().bucket.scroll == 0 || h.view() == first {

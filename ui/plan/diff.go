@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,11 +22,11 @@ var compareModes = []transfer.CompareMode{transfer.CompareSizeETag, transfer.Com
 
 // loadDiff diffs the selection in the background with the current compare
 // mode.
-func (m *Model) loadDiff(ctx *screen.Context) tea.Cmd {
+func (m *Model) loadDiff(state *screen.State) tea.Cmd {
 	gen := m.diff.start()
-	b, mig := ctx.Backend, ctx.Migration()
+	ctx, b, mig := state.Context(), state.Backend, state.Migration()
 	return func() tea.Msg {
-		sum, err := b.Diff(context.Background(), mig, diffKeep)
+		sum, err := b.Diff(ctx, mig, diffKeep)
 		return diffMsg{gen: gen, sum: sum, err: err}
 	}
 }
@@ -41,11 +40,11 @@ func (m *Model) diffLoaded(msg diffMsg) {
 }
 
 // compareMode is the current mode ("" means the default, size-etag).
-func compareMode(ctx *screen.Context) transfer.CompareMode {
-	if ctx.Options.Compare == "" {
+func compareMode(state *screen.State) transfer.CompareMode {
+	if state.Options.Compare == "" {
 		return transfer.CompareSizeETag
 	}
-	return transfer.CompareMode(ctx.Options.Compare)
+	return transfer.CompareMode(state.Options.Compare)
 }
 
 // nextCompareMode is the mode after cur; an unknown one goes to the first.
@@ -65,11 +64,11 @@ func (m *Model) diffMaxScroll() int {
 	return max(len(m.diff.sum.Entries[m.selected()])-diffRows(contentHeight(m.height)), 0)
 }
 
-func (m *Model) diffKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) diffKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	d := &m.diff
 	if key.Matches(msg, keyCompare) {
-		ctx.Options.Compare = string(nextCompareMode(compareMode(ctx)))
-		return m.withSpin(m.loadDiff(ctx))
+		state.Options.Compare = string(nextCompareMode(compareMode(state)))
+		return m.withSpin(m.loadDiff(state))
 	}
 	if d.drilled {
 		if key.Matches(msg, keyUndrill) {
@@ -91,15 +90,15 @@ func (m *Model) diffKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // classAction is what the run does with a class.
-func classAction(ctx *screen.Context, c transfer.Class) string {
+func classAction(state *screen.State, c transfer.Class) string {
 	switch c {
 	case transfer.ClassNew, transfer.ClassChanged:
 		return "copied"
 	case transfer.ClassIdentical:
 		return "skipped"
 	case transfer.ClassExtra:
-		if ctx.Options.Delete {
-			return ctx.Styles.Fail.Render("DELETED (delete extras is on)")
+		if state.Options.Delete {
+			return state.Styles.Fail.Render("DELETED (delete extras is on)")
 		}
 		return "kept (delete extras is off)"
 	}
@@ -107,20 +106,20 @@ func classAction(ctx *screen.Context, c transfer.Class) string {
 }
 
 // diffView is the class list, or the drill-down of the selected class.
-func (m *Model) diffView(ctx *screen.Context, width, height int) string {
-	st, d := ctx.Styles, &m.diff
+func (m *Model) diffView(state *screen.State, width, height int) string {
+	st, d := state.Styles, &m.diff
 	switch {
 	case d.err != nil:
 		return oneLine(st.Error, "✗ cannot diff the selection: "+d.err.Error(), width)
 	case !d.loaded:
-		return m.spin.View() + " listing both sides and diffing (compare: " + string(compareMode(ctx)) + ")…"
+		return m.spin.View() + " listing both sides and diffing (compare: " + string(compareMode(state)) + ")…"
 	}
 	if d.drilled {
-		return m.drillView(ctx, width, height)
+		return m.drillView(state, width, height)
 	}
-	dst := "s3://" + ctx.DstBucket + "/" + ctx.DstPrefix
-	title := st.Bold.Render("Diff of the selection in s3://"+ctx.SrcBucket+" against "+dst) +
-		"   compare: " + st.Key.Render(string(compareMode(ctx))) + st.Subtle.Render(" (m cycles)")
+	dst := "s3://" + state.DstBucket + "/" + state.DstPrefix
+	title := st.Bold.Render("Diff of the selection in s3://"+state.SrcBucket+" against "+dst) +
+		"   compare: " + st.Key.Render(string(compareMode(state))) + st.Subtle.Render(" (m cycles)")
 	out := []string{cut(title, width), ""}
 	if d.loading {
 		// On its own line: a long title must not cut it off.
@@ -134,7 +133,7 @@ func (m *Model) diffView(ctx *screen.Context, width, height int) string {
 		} else {
 			row = "  " + row
 		}
-		out = append(out, row+"   "+classAction(ctx, c))
+		out = append(out, row+"   "+classAction(state, c))
 	}
 	out = append(out, "", st.Subtle.Render("↑↓ select a class · enter lists its keys"))
 	return strings.Join(out, "\n")
@@ -142,8 +141,8 @@ func (m *Model) diffView(ctx *screen.Context, width, height int) string {
 
 // drillView lists the kept entries of the selected class from the scroll
 // offset on; only the visible rows are rendered.
-func (m *Model) drillView(ctx *screen.Context, width, height int) string {
-	st, d := ctx.Styles, &m.diff
+func (m *Model) drillView(state *screen.State, width, height int) string {
+	st, d := state.Styles, &m.diff
 	c := m.selected()
 	entries := d.sum.Entries[c]
 	title := st.Bold.Render(fmt.Sprintf("%s: %d objects, %s", c, d.sum.Stats.Count[c], transfer.FormatBytes(d.sum.Stats.Bytes[c]))) +

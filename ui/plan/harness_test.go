@@ -83,11 +83,11 @@ func (r *recorder) Diff(ctx context.Context, m screen.Migration, keep int) (scre
 // harness drives the screen as the router would, running every command
 // synchronously and feeding its messages back.
 type harness struct {
-	t    *testing.T
-	ctx  *screen.Context
-	s    screen.Screen
-	b    *recorder
-	init tea.Cmd
+	t     *testing.T
+	state *screen.State
+	s     screen.Screen
+	b     *recorder
+	init  tea.Cmd
 }
 
 // newHarness builds the screen on a recorder; setup may change the
@@ -98,7 +98,7 @@ func newHarness(t *testing.T, setup func(*recorder)) *harness {
 	if setup != nil {
 		setup(b)
 	}
-	ctx := &screen.Context{
+	state := &screen.State{
 		Backend: b, Styles: style.New(true),
 		SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcIdentity: "prod-origin (111122223333)", DstIdentity: "prod-archive (444455556666)",
@@ -106,8 +106,8 @@ func newHarness(t *testing.T, setup func(*recorder)) *harness {
 		Items:   []string{"logs/2026/", "reports/", "README.txt"},
 		Options: screen.RunOptions{Concurrency: 32, Verify: true, Compare: "size-etag"},
 	}
-	h := &harness{t: t, ctx: ctx, b: b, s: New()}
-	h.init = h.s.Init(ctx)
+	h := &harness{t: t, state: state, b: b, s: New()}
+	h.init = h.s.Init(state)
 	return h
 }
 
@@ -140,7 +140,7 @@ func (h *harness) run(cmd tea.Cmd) []tea.Msg {
 			queue = append(queue, msg...)
 		case policyMsg, preflightMsg, diffMsg, appliedMsg, savedMsg, bucketMsg, bucketAppliedMsg:
 			var next tea.Cmd
-			h.s, next = h.s.Update(h.ctx, msg)
+			h.s, next = h.s.Update(h.state, msg)
 			queue = append(queue, next)
 		default:
 			out = append(out, msg)
@@ -155,14 +155,14 @@ func (h *harness) press(keys ...string) []tea.Msg {
 	var out []tea.Msg
 	for _, k := range keys {
 		var cmd tea.Cmd
-		h.s, cmd = h.s.Update(h.ctx, keyOf(k))
+		h.s, cmd = h.s.Update(h.state, keyOf(k))
 		out = append(out, h.run(cmd)...)
 	}
 	return out
 }
 
 // view renders at the golden size without ANSI sequences.
-func (h *harness) view() string { return ansi.Strip(h.s.View(h.ctx, 120, 30)) }
+func (h *harness) view() string { return ansi.Strip(h.s.View(h.state, 120, 30)) }
 
 // keyOf builds the key press whose String() is s.
 func keyOf(s string) tea.KeyPressMsg { return uitest.Key(s) }

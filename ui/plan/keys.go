@@ -37,16 +37,12 @@ var (
 	// Bucket tab (a applies, as on the Policy tab).
 	keyAskPolicy = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "include policy"))
 	keyReread    = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
-
-	// Dialog.
-	keyYes = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
-	keyNo  = key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "no"))
 )
 
 // Keys are shown in the help bar: the tab's own keys first.
 func (m *Model) Keys() []key.Binding {
-	if len(m.dialogs) > 0 {
-		return []key.Binding{keyYes, keyNo}
+	if n := len(m.dialogs); n > 0 {
+		return m.dialogs[n-1].ask.Keys()
 	}
 	nav := []key.Binding{keyNextTab, keyTabN}
 	switch m.tab {

@@ -6,11 +6,10 @@
 package plan
 
 import (
-	"charm.land/bubbles/v2/spinner"
-
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // tab is which of the five tabs is shown.
@@ -120,7 +119,7 @@ const (
 	numFields
 )
 
-// optionsTab is the Options tab; the values live in ctx.Options.
+// optionsTab is the Options tab; the values live in state.Options.
 type optionsTab struct {
 	cursor field
 }
@@ -137,15 +136,14 @@ type Model struct {
 	dialogs []dialog
 	// refused is set when Start was pressed while blocked, so the footer
 	// says so loudly until the next key.
-	refused  bool
-	spin     spinner.Model
-	spinning bool
-	height   int // body height, for paging
+	refused bool
+	spin    widget.Spinner
+	height  int // body height, for paging
 }
 
 // New builds the screen.
 func New() screen.Screen {
-	return &Model{spin: spinner.New(spinner.WithSpinner(spinner.Dot)), height: defaultHeight}
+	return &Model{spin: widget.NewSpinner(), height: defaultHeight}
 }
 
 // Capturing is true while a dialog is open or a diff class is drilled

@@ -48,7 +48,7 @@ func cycle(vals []string, cur string, up bool) string {
 	return vals[(i+len(vals)-1)%len(vals)]
 }
 
-func (m *Model) optionsKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) optionsKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	o := &m.options
 	switch {
 	case key.Matches(msg, keyUp):
@@ -56,19 +56,19 @@ func (m *Model) optionsKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyDown):
 		o.cursor = field(clamp(int(o.cursor)+1, 0, int(numFields)-1))
 	case key.Matches(msg, keyInc):
-		m.change(ctx, true, false)
+		m.change(state, true, false)
 	case key.Matches(msg, keyDec):
-		m.change(ctx, false, false)
+		m.change(state, false, false)
 	case key.Matches(msg, keyToggle):
-		m.change(ctx, true, true)
+		m.change(state, true, true)
 	}
 	return nil
 }
 
 // change moves the field under the cursor up or down; toggle is space,
 // which flips a switch and cycles a choice but leaves the number alone.
-func (m *Model) change(ctx *screen.Context, up, toggle bool) {
-	opt := &ctx.Options
+func (m *Model) change(state *screen.State, up, toggle bool) {
+	opt := &state.Options
 	switch m.options.cursor {
 	case fieldMode:
 		opt.Mode = cycle(modes, modeOf(opt), up)
@@ -122,8 +122,8 @@ func onOff(b bool) string {
 }
 
 // optionsView is the form.
-func (m *Model) optionsView(ctx *screen.Context, width, height int) string {
-	st, opt := ctx.Styles, ctx.Options
+func (m *Model) optionsView(state *screen.State, width, height int) string {
+	st, opt := state.Styles, state.Options
 	acl := opt.ACL
 	if acl == "" {
 		acl = "none (the destination bucket's default)"
@@ -138,7 +138,7 @@ func (m *Model) optionsView(ctx *screen.Context, width, height int) string {
 		if m.diff.loaded {
 			n = fmt.Sprint(m.diff.sum.Stats.Count[transfer.ClassExtra])
 		}
-		scope := deleteScope(ctx)
+		scope := deleteScope(state)
 		where := scope[0]
 		if len(scope) > 1 {
 			where = fmt.Sprintf("the %d selected folders", len(scope))

@@ -79,7 +79,7 @@ func TestBroadToggleReloadsTheBroadPolicy(t *testing.T) {
 	h := started(t, nil)
 	scoped := h.model().policy.change.After
 	h.press("b")
-	if !h.ctx.Options.Broad {
+	if !h.state.Options.Broad {
 		t.Fatal("b did not set Options.Broad")
 	}
 	if got := h.b.broad; !slices.Equal(got, []bool{false, true}) {
@@ -93,7 +93,7 @@ func TestBroadToggleReloadsTheBroadPolicy(t *testing.T) {
 		t.Error("the view does not say the policy is broad")
 	}
 	h.press("b")
-	if h.ctx.Options.Broad || h.model().policy.change.After != scoped {
+	if h.state.Options.Broad || h.model().policy.change.After != scoped {
 		t.Error("a second b did not return to the scoped policy")
 	}
 }
@@ -102,8 +102,8 @@ func TestStaleResultIsDropped(t *testing.T) {
 	h := started(t, nil)
 	scoped := h.model().policy.change.After
 	var first, second tea.Cmd
-	h.s, first = h.s.Update(h.ctx, keyOf("b"))  // broad
-	h.s, second = h.s.Update(h.ctx, keyOf("b")) // scoped again
+	h.s, first = h.s.Update(h.state, keyOf("b"))  // broad
+	h.s, second = h.s.Update(h.state, keyOf("b")) // scoped again
 	h.run(second)
 	h.run(first) // the broad result arrives last and must be ignored
 	if got := h.model().policy.change.After; got != scoped {
@@ -143,7 +143,7 @@ func TestPolicyScrollRendersOnlyVisibleLines(t *testing.T) {
 	if want := len(m.policy.lines) - rows; m.policy.scroll != want {
 		t.Fatalf("scroll = %d after paging to the end, want %d", m.policy.scroll, want)
 	}
-	v := h.s.View(h.ctx, 120, m.height)
+	v := h.s.View(h.state, 120, m.height)
 	if !strings.Contains(v, fmt.Sprintf("of %d", len(m.policy.lines))) || !strings.Contains(v, last) {
 		t.Errorf("the end of the policy is not shown:\n%s", v)
 	}
@@ -169,11 +169,11 @@ func TestApplyDialog(t *testing.T) {
 	if len(m.dialogs) != 1 || !h.s.Capturing() {
 		t.Fatal("a did not open the dialog (or Capturing is false)")
 	}
-	if v := h.view(); !strings.Contains(v, "Apply this policy to s3://origin-data as prod-origin? y/n") {
+	if v := h.view(); !strings.Contains(v, "Apply this policy to s3://origin-data as prod-origin?") {
 		t.Errorf("the dialog is not drawn:\n%s", v)
 	}
-	h.press("q", "b") // swallowed by the dialog
-	if len(m.dialogs) != 1 || h.ctx.Options.Broad {
+	h.press("b", "4") // swallowed by the dialog
+	if len(m.dialogs) != 1 || h.state.Options.Broad || m.tab != tabPolicy {
 		t.Fatal("keys under the dialog reached the screen")
 	}
 	h.press("n")
@@ -302,8 +302,8 @@ func TestCompareModeCycles(t *testing.T) {
 	want := []string{"size", "size-mtime", "checksum", "size-etag"}
 	for _, w := range want {
 		h.press("m")
-		if h.ctx.Options.Compare != w {
-			t.Fatalf("compare = %q, want %q", h.ctx.Options.Compare, w)
+		if h.state.Options.Compare != w {
+			t.Fatalf("compare = %q, want %q", h.state.Options.Compare, w)
 		}
 		if !strings.Contains(h.view(), "compare: "+w+" ") {
 			t.Errorf("the view does not show compare mode %s", w)
@@ -316,7 +316,7 @@ func TestCompareModeCycles(t *testing.T) {
 
 func TestOptions(t *testing.T) {
 	h := started(t, nil)
-	o := &h.ctx.Options
+	o := &h.state.Options
 	if o.Delete {
 		t.Fatal("delete extras is on by default")
 	}
@@ -507,10 +507,10 @@ func TestPolicyTabPointsToTheOtherGrants(t *testing.T) {
 		fake    *uitest.Fake
 		wantKMS bool
 	}{{plain, false}, {kms, true}} {
-		ctx := &screen.Context{Backend: c.fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+		state := &screen.State{Backend: c.fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
 			SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"}, Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag"}}
-		d := uitest.NewDriver(t, ctx, New())
-		v := uitest.Plain(d.S.View(ctx, 120, 30))
+		d := uitest.NewDriver(t, state, New())
+		v := uitest.Plain(d.S.View(state, 120, 30))
 		// Complete commands, which run as printed.
 		if got := strings.Contains(v, "$ s3migrate policy s3://origin-data --kms-key ARN --source-profile prod-origin --grantee-profile prod-archive\n"); got != c.wantKMS {
 			t.Errorf("KMS hint shown = %v, want %v:\n%s", got, c.wantKMS, v)
@@ -524,15 +524,15 @@ func TestPolicyTabPointsToTheOtherGrants(t *testing.T) {
 // TestStartWithDeleteAsksFirst: with delete extras on, Start asks before a
 // run that deletes; n stays, y starts. A dry run does not ask.
 func TestStartWithDeleteAsksFirst(t *testing.T) {
-	ctx := &screen.Context{Backend: uitest.New(), Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+	state := &screen.State{Backend: uitest.New(), Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"},
 		Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag", Delete: true}}
-	d := uitest.NewDriver(t, ctx, New())
+	d := uitest.NewDriver(t, state, New())
 	d.Press("S")
 	if len(d.Nav) != 0 {
 		t.Fatalf("started without asking: %v", d.Nav)
 	}
-	if v := uitest.Plain(d.S.View(ctx, 120, 30)); !strings.Contains(v, "DELETE 1 object (2.0 KiB) found only in the destination, inside:") || !strings.Contains(v, "  s3://dest-archive/logs/ ") {
+	if v := uitest.Plain(d.S.View(state, 120, 30)); !strings.Contains(v, "DELETE 1 object (2.0 KiB) found only in the destination, inside:") || !strings.Contains(v, "  s3://dest-archive/logs/ ") {
 		t.Fatalf("no delete confirmation:\n%s", v)
 	}
 	d.Press("n")
@@ -543,8 +543,8 @@ func TestStartWithDeleteAsksFirst(t *testing.T) {
 	if len(d.Nav) != 1 || d.Nav[0] != (screen.Go{To: screen.Running}) {
 		t.Fatalf("y did not start: %v", d.Nav)
 	}
-	ctx.Options.DryRun = true
-	d2 := uitest.NewDriver(t, ctx, New())
+	state.Options.DryRun = true
+	d2 := uitest.NewDriver(t, state, New())
 	d2.Press("S")
 	if len(d2.Nav) != 1 {
 		t.Fatalf("a dry run asked about deleting: %v", d2.Nav)

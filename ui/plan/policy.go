@@ -17,17 +17,18 @@ import (
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // policyTimeout bounds reading and writing a bucket policy.
 const policyTimeout = 2 * time.Minute
 
 // loadPolicy plans the policy change in the background.
-func (m *Model) loadPolicy(ctx *screen.Context) tea.Cmd {
+func (m *Model) loadPolicy(state *screen.State) tea.Cmd {
 	gen := m.policy.start()
-	b, mig, broad := ctx.Backend, ctx.Migration(), ctx.Options.Broad
+	ctx, b, mig, broad := state.Context(), state.Backend, state.Migration(), state.Options.Broad
 	return func() tea.Msg {
-		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
+		c, cancel := context.WithTimeout(ctx, policyTimeout)
 		defer cancel()
 		change, err := b.PolicyChange(c, mig, broad)
 		return policyMsg{gen: gen, change: change, err: err}
@@ -44,10 +45,12 @@ func (m *Model) policyLoaded(msg policyMsg) {
 }
 
 // apply writes the change the dialog showed, as the origin bucket's owner.
-func (m *Model) apply(ctx *screen.Context, change bucketpolicy.Change) tea.Cmd {
+func (m *Model) apply(state *screen.State, change bucketpolicy.Change) tea.Cmd {
 	m.policy.applying, m.policy.note, m.policy.noteErr = true, "", false
-	b, mig := ctx.Backend, ctx.Migration()
+	b, mig := state.Backend, state.Migration()
 	return m.withSpin(func() tea.Msg {
+		// Not the screen's context: a write the operator confirmed is not
+		// cut off halfway because they left the screen.
 		c, cancel := context.WithTimeout(context.Background(), policyTimeout)
 		defer cancel()
 		return appliedMsg{err: b.ApplyPolicy(c, mig, change)}
@@ -58,18 +61,18 @@ func (m *Model) apply(ctx *screen.Context, change bucketpolicy.Change) tea.Cmd {
 // should now be unchanged) and the preflight checks run again. When the
 // policy changed after the preview, nothing was written: the new diff is
 // loaded for the operator to read before applying again.
-func (m *Model) applied(ctx *screen.Context, msg appliedMsg) tea.Cmd {
+func (m *Model) applied(state *screen.State, msg appliedMsg) tea.Cmd {
 	m.policy.applying = false
 	if errors.Is(msg.err, bucketpolicy.ErrChanged) {
-		m.policy.note, m.policy.noteErr = "the bucket policy of s3://"+m.policyBucket(ctx)+" changed since the preview: nothing written; new diff below, a applies it", true
-		return m.withSpin(m.loadPolicy(ctx))
+		m.policy.note, m.policy.noteErr = "the bucket policy of s3://"+m.policyBucket(state)+" changed since the preview: nothing written; new diff below, a applies it", true
+		return m.withSpin(m.loadPolicy(state))
 	}
 	if msg.err != nil {
 		m.policy.note, m.policy.noteErr = "apply failed: "+msg.err.Error(), true
 		return nil
 	}
 	m.policy.note, m.policy.noteErr = "✓ applied: the preflight checks are running again", false
-	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx))
+	return m.withSpin(m.loadPolicy(state), m.loadPreflight(state))
 }
 
 // savePolicy writes the proposed policy to <bucket>-policy.json in dir (the
@@ -99,23 +102,23 @@ func (m *Model) saved(msg savedMsg) {
 }
 
 // policyBucket is the origin bucket the policy is for.
-func (m *Model) policyBucket(ctx *screen.Context) string {
+func (m *Model) policyBucket(state *screen.State) string {
 	if m.policy.change.Bucket != "" {
 		return m.policy.change.Bucket
 	}
-	return ctx.SrcBucket
+	return state.SrcBucket
 }
 
-func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) policyKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	p := &m.policy
 	if scrollBy(msg, &p.scroll, m.policyMaxScroll(), policyRows(contentHeight(m.height))) {
 		return nil
 	}
 	switch {
 	case key.Matches(msg, keyBroad):
-		ctx.Options.Broad = !ctx.Options.Broad
+		state.Options.Broad = !state.Options.Broad
 		p.note = ""
-		return m.withSpin(m.loadPolicy(ctx))
+		return m.withSpin(m.loadPolicy(state))
 	case key.Matches(msg, keyApply, keySave, keyCopy) && (!p.loaded || p.loading):
 		p.note, p.noteErr = "no proposed policy yet: wait for it (b reloads it)", false
 	case key.Matches(msg, keyApply):
@@ -127,15 +130,15 @@ func (m *Model) policyKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 		case p.change.Unchanged():
 			p.note, p.noteErr = "nothing to apply: the policy already grants what the migration needs", false
 		default:
-			who := ctx.SrcProfile
+			who := state.SrcProfile
 			if who == "" {
 				who = "the environment credentials"
 			}
 			m.dialogs = append(m.dialogs, dialog{kind: dialogApply, change: p.change,
-				prompt: fmt.Sprintf("Apply this policy to s3://%s as %s? y/n", m.policyBucket(ctx), who)})
+				ask: widget.Confirm{Title: fmt.Sprintf("Apply this policy to s3://%s as %s?", m.policyBucket(state), who)}})
 		}
 	case key.Matches(msg, keySave):
-		return savePolicy(ctx.SaveDir, m.policyBucket(ctx), p.change.After)
+		return savePolicy(state.SaveDir, m.policyBucket(state), p.change.After)
 	case key.Matches(msg, keyCopy):
 		p.note, p.noteErr = "copied the proposed policy to the clipboard (OSC 52: the terminal must allow it)", false
 		return tea.SetClipboard(p.change.After)
@@ -159,9 +162,9 @@ func (m *Model) policyMaxScroll() int {
 
 // policyView is the Policy tab's content, height rows tall; only the
 // visible diff lines are rendered.
-func (m *Model) policyView(ctx *screen.Context, width, height int) string {
-	st, p := ctx.Styles, &m.policy
-	bucket := m.policyBucket(ctx)
+func (m *Model) policyView(state *screen.State, width, height int) string {
+	st, p := state.Styles, &m.policy
+	bucket := m.policyBucket(state)
 	switch {
 	case p.err != nil:
 		return oneLine(st.Error, "✗ cannot plan the policy of s3://"+bucket+": "+p.err.Error(), width)
@@ -169,7 +172,7 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 		return m.spin.View() + " reading the bucket policy of s3://" + bucket + "…"
 	}
 	scope := "scoped to the selected prefixes"
-	if ctx.Options.Broad {
+	if state.Options.Broad {
 		scope = "broad: the whole bucket"
 	}
 	var title string
@@ -185,7 +188,7 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 	if p.loading {
 		title += " " + m.spin.View()
 	}
-	hints := m.policyHints(ctx, width)
+	hints := m.policyHints(state, width)
 	rows := policyRows(height)
 	off := clamp(p.scroll, 0, max(len(p.lines)-rows, 0))
 	end := min(off+rows, len(p.lines))
@@ -193,7 +196,7 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 	// loses, so a new selection never withdraws old ones unnoticed.
 	out := []string{cut(title, width), cut(st.Subtle.Render(p.change.ScopeSummary()), width)}
 	for _, l := range p.lines[off:end] {
-		out = append(out, diffLine(ctx, l, width))
+		out = append(out, diffLine(state, l, width))
 	}
 	pos := fmt.Sprintf("lines %d–%d of %d", off+1, end, len(p.lines))
 	if len(p.lines) > rows {
@@ -229,13 +232,13 @@ func (m *Model) policyView(ctx *screen.Context, width, height int) string {
 
 // diffLine renders one policy line with its +/- marker, so the change
 // reads without colour too.
-func diffLine(ctx *screen.Context, l bucketpolicy.DiffLine, width int) string {
+func diffLine(state *screen.State, l bucketpolicy.DiffLine, width int) string {
 	text := ansi.Truncate(l.Text, max(width-2, 1), "…")
 	switch l.Op {
 	case '+':
-		return ctx.Styles.Added.Render("+ " + text)
+		return state.Styles.Added.Render("+ " + text)
 	case '-':
-		return ctx.Styles.Removed.Render("- " + text)
+		return state.Styles.Removed.Render("- " + text)
 	}
 	return "  " + text
 }
@@ -243,24 +246,24 @@ func diffLine(ctx *screen.Context, l bucketpolicy.DiffLine, width int) string {
 // policyHints are the one-line pointers to the grants this tab does not
 // write: the KMS key policy when preflight found SSE-KMS objects, and the
 // reverse direction. The policy command prints both statements.
-func (m *Model) policyHints(ctx *screen.Context, width int) []string {
+func (m *Model) policyHints(state *screen.State, width int) []string {
 	var hints []string
 	for _, c := range m.preflight.checks {
 		if c.Name == "source encryption" && c.Status == preflight.StatusWarn {
 			hints = append(hints, cut("⚠ SSE-KMS objects need kms:Decrypt in their key's policy; this prints the statement:", width),
 				cut(fmt.Sprintf("  $ s3migrate policy s3://%s --kms-key ARN --source-profile %s --grantee-profile %s",
-					ctx.SrcBucket, ctx.SrcProfile, ctx.DstProfile), width))
+					state.SrcBucket, state.SrcProfile, state.DstProfile), width))
 		}
 	}
 	// Complete commands, so they run as printed: the destination bucket's
 	// owner writes the reverse grant.
-	dst := ctx.DstPrefix
+	dst := state.DstPrefix
 	if dst != "" && !strings.HasSuffix(dst, "/") {
 		dst += "/"
 	}
 	hints = append(hints, cut("Origin identity writing instead? The destination bucket's grant:", width),
 		cut(fmt.Sprintf("  $ s3migrate policy s3://%s/%s --reverse --source-profile %s --grantee-profile %s",
-			ctx.DstBucket, dst, ctx.DstProfile, ctx.SrcProfile), width))
+			state.DstBucket, dst, state.DstProfile, state.SrcProfile), width))
 	return hints
 }
 

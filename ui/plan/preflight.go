@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -14,12 +13,12 @@ import (
 )
 
 // loadPreflight runs the checks in the background with the current options.
-func (m *Model) loadPreflight(ctx *screen.Context) tea.Cmd {
+func (m *Model) loadPreflight(state *screen.State) tea.Cmd {
 	gen := m.preflight.start()
 	m.preflight.stale = false
-	b, mig, opt := ctx.Backend, ctx.Migration(), ctx.Options
+	ctx, b, mig, opt := state.Context(), state.Backend, state.Migration(), state.Options
 	return func() tea.Msg {
-		checks, err := b.Preflight(context.Background(), mig, opt)
+		checks, err := b.Preflight(ctx, mig, opt)
 		return preflightMsg{gen: gen, checks: checks, err: err}
 	}
 }
@@ -32,20 +31,20 @@ func (m *Model) preflightLoaded(msg preflightMsg) {
 	m.preflight.scroll = clamp(m.preflight.scroll, 0, max(len(msg.checks)-1, 0))
 }
 
-func (m *Model) preflightKey(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) preflightKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	p := &m.preflight
 	if scrollBy(msg, &p.scroll, max(len(p.checks)-1, 0), 3) {
 		return nil
 	}
 	if key.Matches(msg, keyRerun) && !p.loading {
-		return m.withSpin(m.loadPreflight(ctx))
+		return m.withSpin(m.loadPreflight(state))
 	}
 	return nil
 }
 
 // mark is a check's verdict as a symbol, readable without colour.
-func mark(ctx *screen.Context, s preflight.Status) string {
-	st := ctx.Styles
+func mark(state *screen.State, s preflight.Status) string {
+	st := state.Styles
 	switch s {
 	case preflight.StatusPass:
 		return st.OK.Render("✓")
@@ -59,8 +58,8 @@ func mark(ctx *screen.Context, s preflight.Status) string {
 
 // preflightView lists the checks from the scroll offset on, as many as
 // fit: the verdict, name and reason, then the fix on its own line.
-func (m *Model) preflightView(ctx *screen.Context, width, height int) string {
-	st, p := ctx.Styles, &m.preflight
+func (m *Model) preflightView(state *screen.State, width, height int) string {
+	st, p := state.Styles, &m.preflight
 	switch {
 	case p.err != nil:
 		return oneLine(st.Error, "✗ the preflight checks could not run: "+p.err.Error(), width)
@@ -91,7 +90,7 @@ func (m *Model) preflightView(ctx *screen.Context, width, height int) string {
 	off := clamp(p.scroll, 0, max(len(p.checks)-1, 0))
 	shown := off
 	for _, c := range p.checks[off:] {
-		lines := checkLines(ctx, c, width)
+		lines := checkLines(state, c, width)
 		if len(lines) > room {
 			break
 		}
@@ -107,8 +106,8 @@ func (m *Model) preflightView(ctx *screen.Context, width, height int) string {
 
 // checkLines renders one check: "✓ name — reason", wrapped under the name,
 // and "fix: …" indented below it.
-func checkLines(ctx *screen.Context, c preflight.Check, width int) []string {
-	st := ctx.Styles
+func checkLines(state *screen.State, c preflight.Check, width int) []string {
+	st := state.Styles
 	name := c.Name
 	if c.Status == preflight.StatusFail {
 		name = st.Fail.Render(name)
@@ -116,7 +115,7 @@ func checkLines(ctx *screen.Context, c preflight.Check, width int) []string {
 		name = st.Bold.Render(name)
 	}
 	const indent = "    "
-	head := mark(ctx, c.Status) + " " + name + " — " + c.Reason
+	head := mark(state, c.Status) + " " + name + " — " + c.Reason
 	lines := strings.Split(ansi.Wrap(head, width, ""), "\n")
 	if c.Fix != "" {
 		fix := ansi.Wrap("fix: "+c.Fix, max(width-len(indent), 10), "")

@@ -41,9 +41,9 @@ func (a *afterRun) Diff(ctx context.Context, m screen.Migration, keep int) (scre
 func TestPlanRefreshesAfterARun(t *testing.T) {
 	h := newHarness(t, nil)
 	b := &afterRun{recorder: h.b}
-	h.ctx.Backend = b
+	h.state.Backend = b
 	h.s = New()
-	h.run(h.s.Init(h.ctx))
+	h.run(h.s.Init(h.state))
 	h.press("3")
 	if v := h.view(); !strings.Contains(lineWith(v, "new"), " 14 ") {
 		t.Fatalf("before the run:\n%s", v)
@@ -53,7 +53,7 @@ func TestPlanRefreshesAfterARun(t *testing.T) {
 	if !ok {
 		t.Fatal("the plan does not refresh when the router comes back to it")
 	}
-	cmd := r.Reenter(h.ctx)
+	cmd := r.Reenter(h.state)
 	if v := h.view(); !strings.Contains(v, "diffing again") {
 		t.Errorf("no sign of the refresh while it runs:\n%s", v)
 	}

@@ -5,16 +5,16 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Init starts the three background loads.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd {
-	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx), m.loadDiff(ctx))
+func (m *Model) Init(state *screen.State) tea.Cmd {
+	return m.withSpin(m.loadPolicy(state), m.loadPreflight(state), m.loadDiff(state))
 }
 
 // Reenter reads everything again when the operator comes back from a run
@@ -22,29 +22,21 @@ func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 // changed, and the Summary may have revoked the grant the Policy tab shows,
 // so nothing is left stale until m or r is pressed. The numbers shown stay
 // until the new ones arrive, marked as being read again.
-func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
+func (m *Model) Reenter(state *screen.State) tea.Cmd {
 	m.refused = false
-	return m.withSpin(m.loadPolicy(ctx), m.loadPreflight(ctx), m.loadDiff(ctx))
+	return m.withSpin(m.loadPolicy(state), m.loadPreflight(state), m.loadDiff(state))
 }
 
 // Update handles keys and the background results.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if cmd, ok := m.spin.Update(msg, m.busy()); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		// The router's title, status line and help bar take four rows.
 		m.height = max(msg.Height-4, 8)
 		m.clampScroll()
-	case spinner.TickMsg:
-		if msg.ID != m.spin.ID() {
-			return m, nil
-		}
-		if !m.busy() {
-			m.spinning = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
 	case policyMsg:
 		m.policyLoaded(msg)
 	case preflightMsg:
@@ -52,16 +44,16 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 	case diffMsg:
 		m.diffLoaded(msg)
 	case appliedMsg:
-		return m, m.applied(ctx, msg)
+		return m, m.applied(state, msg)
 	case savedMsg:
 		m.saved(msg)
 	case bucketMsg:
 		m.bucketLoaded(msg)
 		m.bucket.scroll = clamp(m.bucket.scroll, 0, m.bucketMaxScroll())
 	case bucketAppliedMsg:
-		return m, m.bucketApplied(ctx, msg)
+		return m, m.bucketApplied(state, msg)
 	case tea.KeyPressMsg:
-		return m, m.key(ctx, msg)
+		return m, m.key(state, msg)
 	}
 	return m, nil
 }
@@ -75,23 +67,22 @@ func (m *Model) busy() bool {
 // withSpin batches cmds with a spinner tick when the spinner is not
 // already running (a second tick chain would spin it twice as fast).
 func (m *Model) withSpin(cmds ...tea.Cmd) tea.Cmd {
-	if !m.spinning && m.busy() {
-		m.spinning = true
-		cmds = append(cmds, m.spin.Tick)
+	if m.busy() {
+		cmds = append(cmds, m.spin.Start())
 	}
 	return tea.Batch(cmds...)
 }
 
 // key routes a key press: the top dialog first, then the keys of every
 // tab, then the current tab's.
-func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	if n := len(m.dialogs); n > 0 {
 		d := m.dialogs[n-1]
-		switch d.update(msg) {
-		case actionYes:
+		switch d.ask.Answer(msg) {
+		case widget.Yes:
 			m.dialogs = m.dialogs[:n-1]
-			return m.confirmed(ctx, d)
-		case actionNo:
+			return m.confirmed(state, d)
+		case widget.No:
 			m.dialogs = m.dialogs[:n-1]
 		}
 		return nil
@@ -99,53 +90,53 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) tea.Cmd {
 	m.refused = false
 	switch {
 	case key.Matches(msg, keyNextTab):
-		return m.switchTab(ctx, (m.tab+1)%numTabs)
+		return m.switchTab(state, (m.tab+1)%numTabs)
 	case key.Matches(msg, keyPrevTab):
-		return m.switchTab(ctx, (m.tab+numTabs-1)%numTabs)
+		return m.switchTab(state, (m.tab+numTabs-1)%numTabs)
 	case key.Matches(msg, keyTabN):
-		return m.switchTab(ctx, tab(msg.String()[0]-'1'))
+		return m.switchTab(state, tab(msg.String()[0]-'1'))
 	case key.Matches(msg, keyStartShift),
 		key.Matches(msg, keyStart) && m.tab != tabDiff:
-		return m.start(ctx)
+		return m.start(state)
 	}
 	switch m.tab {
 	case tabPolicy:
-		return m.policyKey(ctx, msg)
+		return m.policyKey(state, msg)
 	case tabPreflight:
-		return m.preflightKey(ctx, msg)
+		return m.preflightKey(state, msg)
 	case tabDiff:
-		return m.diffKey(ctx, msg)
+		return m.diffKey(state, msg)
 	case tabOptions:
-		return m.optionsKey(ctx, msg)
+		return m.optionsKey(state, msg)
 	case tabBucket:
-		return m.bucketKey(ctx, msg)
+		return m.bucketKey(state, msg)
 	}
 	return nil
 }
 
 // confirmed carries out what a dialog was answered yes to.
-func (m *Model) confirmed(ctx *screen.Context, d dialog) tea.Cmd {
+func (m *Model) confirmed(state *screen.State, d dialog) tea.Cmd {
 	switch d.kind {
 	case dialogApply:
-		return m.apply(ctx, d.change)
+		return m.apply(state, d.change)
 	case dialogDelete:
 		return screen.Navigate(screen.Running)
 	case dialogBucket:
-		return m.applyBucket(ctx, d.bucket)
+		return m.applyBucket(state, d.bucket)
 	}
 	return nil
 }
 
 // switchTab shows another tab; leaving Options re-runs a preflight that an
 // option change made stale.
-func (m *Model) switchTab(ctx *screen.Context, t tab) tea.Cmd {
+func (m *Model) switchTab(state *screen.State, t tab) tea.Cmd {
 	leaving := m.tab
 	m.tab = t
 	if t == tabBucket && !m.bucket.loaded && !m.bucket.loading && m.bucket.err == nil {
-		return m.withSpin(m.loadBucket(ctx)) // read on first sight
+		return m.withSpin(m.loadBucket(state)) // read on first sight
 	}
 	if leaving == tabOptions && t != tabOptions && m.preflight.stale {
-		return m.withSpin(m.loadPreflight(ctx))
+		return m.withSpin(m.loadPreflight(state))
 	}
 	return nil
 }
@@ -168,22 +159,24 @@ func (m *Model) blocked() string {
 }
 
 // start goes to the Running screen unless a preflight check blocks it.
-func (m *Model) start(ctx *screen.Context) tea.Cmd {
+func (m *Model) start(state *screen.State) tea.Cmd {
 	if m.preflight.stale {
 		m.refused = true
-		return m.withSpin(m.loadPreflight(ctx))
+		return m.withSpin(m.loadPreflight(state))
 	}
 	if m.blocked() != "" {
 		m.refused = true
 		return nil
 	}
-	if ctx.Options.Delete && !ctx.Options.DryRun {
+	if state.Options.Delete && !state.Options.DryRun {
 		// Deleting is the one thing a run cannot undo: ask once more.
 		st := m.diff.sum.Stats
 		n := st.Count[transfer.ClassExtra]
-		prompt := fmt.Sprintf("Start, and after the copies DELETE %s (%s) found only in the destination, inside:\n  %s\nNothing outside these folders is read or deleted.",
-			objects(n), transfer.FormatBytes(st.Bytes[transfer.ClassExtra]), strings.Join(deleteScope(ctx), "\n  "))
-		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete, prompt: prompt})
+		m.dialogs = append(m.dialogs, dialog{kind: dialogDelete, ask: widget.Confirm{
+			Title: fmt.Sprintf("Start, and after the copies DELETE %s (%s) found only in the destination, inside:",
+				objects(n), transfer.FormatBytes(st.Bytes[transfer.ClassExtra])),
+			Body: "  " + strings.Join(deleteScope(state), "\n  ") + "\nNothing outside these folders is read or deleted.",
+		}})
 		return nil
 	}
 	return screen.Navigate(screen.Running)
@@ -243,19 +236,19 @@ func objects(n int64) string {
 
 // deleteScope names the destination folders a delete stays inside: the
 // destination folder, or each selected folder's counterpart there.
-func deleteScope(ctx *screen.Context) []string {
-	dst := ctx.DstPrefix
+func deleteScope(state *screen.State) []string {
+	dst := state.DstPrefix
 	if dst != "" && !strings.HasSuffix(dst, "/") {
 		dst += "/"
 	}
-	root := "s3://" + ctx.DstBucket + "/" + dst
+	root := "s3://" + state.DstBucket + "/" + dst
 	var out []string
-	for _, it := range ctx.Items {
+	for _, it := range state.Items {
 		if strings.HasSuffix(it, "/") {
 			out = append(out, root+it)
 		}
 	}
-	if len(ctx.Items) == 0 {
+	if len(state.Items) == 0 {
 		out = append(out, root)
 	}
 	if len(out) == 0 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // contentHeight is the height of a tab's content in a body of height h:
@@ -16,48 +17,39 @@ func contentHeight(h int) int { return max(h-4, 1) }
 
 // View renders the tab bar, the current tab, the start line, and the top
 // dialog over them.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
-	st := ctx.Styles
+func (m *Model) View(state *screen.State, width, height int) string {
+	st := state.Styles
 	ch := contentHeight(height)
 	var content string
 	switch m.tab {
 	case tabPolicy:
-		content = m.policyView(ctx, width, ch)
+		content = m.policyView(state, width, ch)
 	case tabPreflight:
-		content = m.preflightView(ctx, width, ch)
+		content = m.preflightView(state, width, ch)
 	case tabDiff:
-		content = m.diffView(ctx, width, ch)
+		content = m.diffView(state, width, ch)
 	case tabOptions:
-		content = m.optionsView(ctx, width, ch)
+		content = m.optionsView(state, width, ch)
 	case tabBucket:
-		content = m.bucketView(ctx, width, ch)
+		content = m.bucketView(state, width, ch)
 	}
 	content = lipgloss.NewStyle().Height(ch).MaxHeight(ch).Render(content)
 	rule := st.Subtle.Render(strings.Repeat("─", width))
-	body := strings.Join([]string{m.tabBar(ctx, width), rule, content, "", m.startLine(ctx, width)}, "\n")
+	body := strings.Join([]string{m.tabBar(state, width), rule, content, "", m.startLine(state, width)}, "\n")
 	if n := len(m.dialogs); n > 0 {
-		body = overlay(body, m.dialogs[n-1].view(st, width-4), width, height)
+		body = widget.Overlay(body, m.dialogs[n-1].ask.View(st, width-4), width, height)
 	}
 	return body
 }
 
-// overlay draws box centred over base.
-func overlay(base, box string, width, height int) string {
-	x := max((width-lipgloss.Width(box))/2, 0)
-	y := max((height-lipgloss.Height(box))/2, 0)
-	return lipgloss.NewCanvas(width, height).
-		Compose(lipgloss.NewCompositor(lipgloss.NewLayer(base), lipgloss.NewLayer(box).X(x).Y(y).Z(1))).
-		Render()
-}
-
 // tabBar names the tabs with their number; the current one is marked ▸
 // and each shows the state of its load.
-func (m *Model) tabBar(ctx *screen.Context, width int) string {
-	st := ctx.Styles
+func (m *Model) tabBar(state *screen.State, width int) string {
+	st := state.Styles
 	var parts []string
 	for t := tabPolicy; t < numTabs; t++ {
 		label := fmt.Sprintf("%d %s", t+1, t)
-		if b := m.badge(ctx, t); b != "" {
+		if b := m.badge(state, t); b != "" {
 			label += " " + b
 		}
 		if t == m.tab {
@@ -71,7 +63,7 @@ func (m *Model) tabBar(ctx *screen.Context, width int) string {
 
 // badge is a tab's state in the tab bar: a spinner while it loads, ✗ on
 // an error or a failing check.
-func (m *Model) badge(ctx *screen.Context, t tab) string {
+func (m *Model) badge(state *screen.State, t tab) string {
 	var l *load
 	switch t {
 	case tabPolicy:
@@ -103,8 +95,8 @@ func (m *Model) badge(ctx *screen.Context, t tab) string {
 }
 
 // startLine says how to start, or why Start is refused.
-func (m *Model) startLine(ctx *screen.Context, width int) string {
-	st := ctx.Styles
+func (m *Model) startLine(state *screen.State, width int) string {
+	st := state.Styles
 	if reason := m.blocked(); reason != "" {
 		if m.refused {
 			return cut(st.Fail.Render("✗ cannot start: "+reason), width)
@@ -121,11 +113,11 @@ func (m *Model) startLine(ctx *screen.Context, width int) string {
 		n := sum.Count[transfer.ClassNew] + sum.Count[transfer.ClassChanged]
 		b := sum.Bytes[transfer.ClassNew] + sum.Bytes[transfer.ClassChanged]
 		s += fmt.Sprintf(" — copies %d objects (%s)", n, transfer.FormatBytes(b))
-		if ctx.Options.Delete {
+		if state.Options.Delete {
 			s += st.Fail.Render(fmt.Sprintf(", deletes %d", sum.Count[transfer.ClassExtra]))
 		}
 	}
-	if ctx.Options.DryRun {
+	if state.Options.DryRun {
 		s += " · dry run: nothing is copied"
 	}
 	return cut(s, width)

@@ -13,11 +13,11 @@ import (
 // TestJobsKey: J opens the jobs screen, also before any profile is
 // listed; it is in the help bar.
 func TestJobsKey(t *testing.T) {
-	ctx, s := setup(t)
-	if _, nav := press(ctx, s, "J"); len(nav) != 1 || nav[0] != (screen.Go{To: screen.Jobs}) {
+	state, s := setup(t)
+	if _, nav := press(state, s, "J"); len(nav) != 1 || nav[0] != (screen.Go{To: screen.Jobs}) {
 		t.Errorf("J: %v", nav)
 	}
-	if _, nav := press(ctx, s, "j"); len(nav) != 0 {
+	if _, nav := press(state, s, "j"); len(nav) != 0 {
 		t.Errorf("j (down) navigated: %v", nav)
 	}
 	var help []string
@@ -27,7 +27,7 @@ func TestJobsKey(t *testing.T) {
 	if !strings.Contains(strings.Join(help, ","), "J jobs") {
 		t.Errorf("help: %q", help)
 	}
-	empty := &screen.Context{Backend: noProfiles{uitest.New()}, Styles: style.New(true)}
+	empty := &screen.State{Backend: noProfiles{uitest.New()}, Styles: style.New(true)}
 	var e screen.Screen = New()
 	e, _ = uitest.Drive(empty, e, e.Init(empty))
 	if _, nav := press(empty, e, "J"); len(nav) != 1 {
@@ -42,19 +42,19 @@ func TestBackLetsTheResumedMigrationGo(t *testing.T) {
 	fake := uitest.New()
 	fake.Unfinished = []screen.Resumable{{ID: "20261127-101500-ab12", State: "interrupted",
 		Migration: screen.Migration{SrcBucket: "origin-data", SrcPrefix: "data/", DstBucket: "dest-archive", Journal: "/state/j.db"}}}
-	ctx := &screen.Context{Backend: fake, Styles: style.New(true)}
+	state := &screen.State{Backend: fake, Styles: style.New(true)}
 	var s screen.Screen = New()
-	s, _ = uitest.Drive(ctx, s, s.Init(ctx))
-	s, _ = press(ctx, s, "R")
-	if ctx.Journal != "/state/j.db" || ctx.SrcPrefix != "data/" {
-		t.Fatalf("R: %+v", ctx)
+	s, _ = uitest.Drive(state, s, s.Init(state))
+	s, _ = press(state, s, "R")
+	if state.Journal != "/state/j.db" || state.SrcPrefix != "data/" {
+		t.Fatalf("R: %+v", state)
 	}
 	fake.Unfinished = nil // it finished
-	s, _ = uitest.Drive(ctx, s, s.(screen.Reenterer).Reenter(ctx))
-	if ctx.Journal != "" || ctx.SrcPrefix != "" {
-		t.Errorf("the journal is still picked up: %+v", ctx)
+	s, _ = uitest.Drive(state, s, s.(screen.Reenterer).Reenter(state))
+	if state.Journal != "" || state.SrcPrefix != "" {
+		t.Errorf("the journal is still picked up: %+v", state)
 	}
-	if v := uitest.Plain(s.View(ctx, 120, 20)); strings.Contains(v, "did not finish") {
+	if v := uitest.Plain(s.View(state, 120, 20)); strings.Contains(v, "did not finish") {
 		t.Errorf("a finished migration is still offered:\n%s", v)
 	}
 }

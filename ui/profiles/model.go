@@ -3,10 +3,9 @@
 package profiles
 
 import (
-	"charm.land/bubbles/v2/spinner"
-
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // side is which of the two lists has the focus.
@@ -33,7 +32,7 @@ type Model struct {
 	focus   side
 	cursor  [2]int
 	chosen  [2]int // -1 until chosen
-	spin    spinner.Model
+	spin    widget.Spinner
 	// resumable is the newest journaled migration that did not finish,
 	// offered first.
 	resumable *screen.Resumable
@@ -44,7 +43,7 @@ type resumableMsg struct{ list []screen.Resumable }
 
 // New builds the screen.
 func New() screen.Screen {
-	return &Model{chosen: [2]int{-1, -1}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &Model{chosen: [2]int{-1, -1}, spin: widget.NewSpinner()}
 }
 
 // loadedMsg carries the profile list.

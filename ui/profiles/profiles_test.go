@@ -11,20 +11,20 @@ import (
 	"github.com/s3migrate/s3migrate/ui/uitest"
 )
 
-func setup(t *testing.T) (*screen.Context, screen.Screen) {
+func setup(t *testing.T) (*screen.State, screen.Screen) {
 	t.Helper()
-	ctx := &screen.Context{Backend: uitest.New(), Styles: style.New(true)}
+	state := &screen.State{Backend: uitest.New(), Styles: style.New(true)}
 	s := New()
-	s, _ = uitest.Drive(ctx, s, s.Init(ctx))
-	return ctx, s
+	s, _ = uitest.Drive(state, s, s.Init(state))
+	return state, s
 }
 
-func press(ctx *screen.Context, s screen.Screen, keys ...string) (screen.Screen, []any) {
+func press(state *screen.State, s screen.Screen, keys ...string) (screen.Screen, []any) {
 	var navs []any
 	for _, k := range keys {
-		next, cmd := s.Update(ctx, uitest.Key(k))
+		next, cmd := s.Update(state, uitest.Key(k))
 		var nav []tea.Msg
-		s, nav = uitest.Drive(ctx, next, cmd)
+		s, nav = uitest.Drive(state, next, cmd)
 		for _, n := range nav {
 			navs = append(navs, n)
 		}
@@ -36,23 +36,23 @@ func press(ctx *screen.Context, s screen.Screen, keys ...string) (screen.Screen,
 // space chooses on the focused side and moves to the other; enter goes on
 // to the buckets once both are chosen.
 func TestChooseBothAndContinue(t *testing.T) {
-	ctx, s := setup(t)
-	uitest.Golden(t, "resolved", s.View(ctx, 120, 20))
+	state, s := setup(t)
+	uitest.Golden(t, "resolved", s.View(state, 120, 20))
 
-	s, nav := press(ctx, s, "n")
+	s, nav := press(state, s, "n")
 	if len(nav) != 0 {
 		t.Fatalf("n before choosing navigated: %v", nav)
 	}
 	// Origin: prod-origin (second row); destination: prod-archive (first).
-	s, _ = press(ctx, s, "down", "space", "up", "space")
-	if ctx.SrcProfile != "prod-origin" || ctx.DstProfile != "prod-archive" {
-		t.Fatalf("chose %q → %q", ctx.SrcProfile, ctx.DstProfile)
+	s, _ = press(state, s, "down", "space", "up", "space")
+	if state.SrcProfile != "prod-origin" || state.DstProfile != "prod-archive" {
+		t.Fatalf("chose %q → %q", state.SrcProfile, state.DstProfile)
 	}
-	if ctx.SrcIdentity != "prod-origin (111122223333)" || ctx.DstIdentity != "prod-archive (444455556666)" {
-		t.Errorf("status line identities %q / %q", ctx.SrcIdentity, ctx.DstIdentity)
+	if state.SrcIdentity != "prod-origin (111122223333)" || state.DstIdentity != "prod-archive (444455556666)" {
+		t.Errorf("status line identities %q / %q", state.SrcIdentity, state.DstIdentity)
 	}
-	uitest.Golden(t, "chosen", s.View(ctx, 120, 20))
-	_, nav = press(ctx, s, "enter")
+	uitest.Golden(t, "chosen", s.View(state, 120, 20))
+	_, nav = press(state, s, "enter")
 	if len(nav) != 1 || nav[0] != (screen.Go{To: screen.Buckets}) {
 		t.Fatalf("enter with both chosen: %v", nav)
 	}
@@ -60,12 +60,12 @@ func TestChooseBothAndContinue(t *testing.T) {
 
 // TestSameProfileBothSides: one identity may do both (a same-account move).
 func TestSameProfileBothSides(t *testing.T) {
-	ctx, s := setup(t)
-	s, _ = press(ctx, s, "down", "space", "space")
-	if ctx.SrcProfile != "prod-origin" || ctx.DstProfile != "prod-origin" {
-		t.Fatalf("chose %q → %q", ctx.SrcProfile, ctx.DstProfile)
+	state, s := setup(t)
+	s, _ = press(state, s, "down", "space", "space")
+	if state.SrcProfile != "prod-origin" || state.DstProfile != "prod-origin" {
+		t.Fatalf("chose %q → %q", state.SrcProfile, state.DstProfile)
 	}
-	_, nav := press(ctx, s, "n")
+	_, nav := press(state, s, "n")
 	if len(nav) != 1 {
 		t.Fatal("n did not continue")
 	}
@@ -79,18 +79,18 @@ func TestResumableOfferedFirst(t *testing.T) {
 	fake.Unfinished = []screen.Resumable{{ID: "20261127-101500-ab12", State: "interrupted", Done: 120, Planned: 400,
 		Migration: screen.Migration{SrcProfile: "prod-origin", DstProfile: "prod-archive", SrcBucket: "origin-data", DstBucket: "dest-archive",
 			DstPrefix: "2026/", Items: []string{"logs/", "images/cats/"}}}}
-	ctx := &screen.Context{Backend: fake, Styles: style.New(true)}
+	state := &screen.State{Backend: fake, Styles: style.New(true)}
 	var s screen.Screen = New()
-	s, _ = uitest.Drive(ctx, s, s.Init(ctx))
-	v := uitest.Plain(s.View(ctx, 120, 20))
+	s, _ = uitest.Drive(state, s, s.Init(state))
+	v := uitest.Plain(s.View(state, 120, 20))
 	if !strings.Contains(v, "Migration 20261127-101500-ab12 did not finish (interrupted, 120 of 400 done)") || !strings.Contains(v, "Press R") {
 		t.Fatalf("no resume offer:\n%s", v)
 	}
-	_, nav := press(ctx, s, "R")
+	_, nav := press(state, s, "R")
 	if len(nav) != 1 || nav[0] != (screen.Go{To: screen.Plan}) {
 		t.Fatalf("R: %v", nav)
 	}
-	if ctx.SrcBucket != "origin-data" || ctx.DstPrefix != "2026/" || len(ctx.Items) != 2 || ctx.DstProfile != "prod-archive" {
-		t.Errorf("context not restored: %+v", ctx)
+	if state.SrcBucket != "origin-data" || state.DstPrefix != "2026/" || len(state.Items) != 2 || state.DstProfile != "prod-archive" {
+		t.Errorf("context not restored: %+v", state)
 	}
 }

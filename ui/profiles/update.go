@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/awsauth"
@@ -12,9 +11,9 @@ import (
 )
 
 // Init loads the profile list.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd {
-	b := ctx.Backend
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+func (m *Model) Init(state *screen.State) tea.Cmd {
+	b := state.Backend
+	return tea.Batch(m.spin.Start(), func() tea.Msg {
 		ps, err := b.Profiles()
 		return loadedMsg{rows: ps, err: err}
 	}, func() tea.Msg {
@@ -27,9 +26,9 @@ func (m *Model) Init(ctx *screen.Context) tea.Cmd {
 // picked up with R is let go (choosing buckets and keys from here makes a
 // new one), and the unfinished migrations are read again (the one picked
 // up may have finished meanwhile).
-func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
-	ctx.LetGo()
-	b := ctx.Backend
+func (m *Model) Reenter(state *screen.State) tea.Cmd {
+	state.LetGo()
+	b := state.Backend
 	return func() tea.Msg {
 		list, _ := b.Resumable()
 		return resumableMsg{list: list}
@@ -37,10 +36,10 @@ func (m *Model) Reenter(ctx *screen.Context) tea.Cmd {
 }
 
 // resolve asks for one identity in the background, bounded by the
-// identity timeout.
-func resolve(b screen.Backend, name string) tea.Cmd {
+// identity timeout and the screen's context.
+func resolve(ctx context.Context, b screen.Backend, name string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), awsauth.IdentityTimeout+2e9)
+		ctx, cancel := context.WithTimeout(ctx, awsauth.IdentityTimeout+2e9)
 		defer cancel()
 		id, err := b.Identity(ctx, name)
 		return identityMsg{name: name, id: id, err: err}
@@ -48,7 +47,10 @@ func resolve(b screen.Backend, name string) tea.Cmd {
 }
 
 // Update handles keys and the background results.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
+	if cmd, ok := m.spin.Update(msg, !m.allResolved()); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case loadedMsg:
 		m.loaded, m.loadErr = true, msg.err
@@ -59,7 +61,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 			if p.Kind == awsauth.KindEnv {
 				name = ""
 			}
-			cmds = append(cmds, resolve(ctx.Backend, name))
+			cmds = append(cmds, resolve(state.Context(), state.Backend, name))
 		}
 		return m, tea.Batch(cmds...)
 	case resumableMsg:
@@ -79,17 +81,10 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 				m.rows[i].id, m.rows[i].err, m.rows[i].resolved = msg.id, msg.err, true
 			}
 		}
-		m.publish(ctx)
+		m.publish(state)
 		return m, nil
-	case spinner.TickMsg:
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		if m.allResolved() {
-			return m, nil
-		}
-		return m, cmd
 	case tea.KeyPressMsg:
-		return m.key(ctx, msg)
+		return m.key(state, msg)
 	}
 	return m, nil
 }
@@ -106,7 +101,7 @@ func (m *Model) allResolved() bool {
 	return true
 }
 
-func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 	if key.Matches(msg, keyJobs) {
 		// History needs no profile: the journals name their own.
 		return m, screen.Navigate(screen.Jobs)
@@ -118,7 +113,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 	if key.Matches(msg, keyResume) && m.resumable != nil {
 		// Pick up where the journal left off: same identities, buckets and
 		// selection; the plan screen checks everything again before Start.
-		ctx.PickUp(m.resumable.Migration)
+		state.PickUp(m.resumable.Migration)
 		return m, screen.Navigate(screen.Plan)
 	}
 	c := &m.cursor[m.focus]
@@ -135,7 +130,7 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 		}
 	case key.Matches(msg, keyChoose):
 		m.chosen[m.focus] = *c
-		m.publish(ctx)
+		m.publish(state)
 		if m.focus == origin {
 			m.focus = destination
 			if m.chosen[destination] < 0 {
@@ -146,13 +141,13 @@ func (m *Model) key(ctx *screen.Context, msg tea.KeyPressMsg) (screen.Screen, te
 	return m, nil
 }
 
-// publish writes the choices into the shared context.
-func (m *Model) publish(ctx *screen.Context) {
+// publish writes the choices into the shared state.
+func (m *Model) publish(state *screen.State) {
 	if i := m.chosen[origin]; i >= 0 {
-		ctx.SrcProfile, ctx.SrcIdentity = profileName(m.rows[i]), m.rows[i].label()
+		state.SrcProfile, state.SrcIdentity = profileName(m.rows[i]), m.rows[i].label()
 	}
 	if i := m.chosen[destination]; i >= 0 {
-		ctx.DstProfile, ctx.DstIdentity = profileName(m.rows[i]), m.rows[i].label()
+		state.DstProfile, state.DstIdentity = profileName(m.rows[i]), m.rows[i].label()
 	}
 }
 

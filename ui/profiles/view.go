@@ -10,8 +10,8 @@ import (
 )
 
 // View renders the two lists side by side.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
-	st := ctx.Styles
+func (m *Model) View(state *screen.State, width, height int) string {
+	st := state.Styles
 	if !m.loaded {
 		return m.spin.View() + " reading AWS profiles…"
 	}
@@ -22,8 +22,8 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		return st.Warn.Render("no AWS profiles found: run `aws configure`, or try `s3migrate demo`")
 	}
 	paneW := (width - 4) / 2
-	left := m.pane(ctx, origin, "Origin — reads the source", paneW, height-4)
-	right := m.pane(ctx, destination, "Destination — writes the copies", paneW, height-4)
+	left := m.pane(state, origin, "Origin — reads the source", paneW, height-4)
+	right := m.pane(state, destination, "Destination — writes the copies", paneW, height-4)
 	intro := st.Subtle.Render("Pick the origin and destination identities (the same profile may do both). Enter continues.")
 	if r := m.resumable; r != nil {
 		intro = st.Warn.Render(fmt.Sprintf("↺ Migration %s did not finish (%s, %d of %d done): s3://%s → s3://%s/%s. Press R to pick it up.",
@@ -32,8 +32,8 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	return intro + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right)
 }
 
-func (m *Model) pane(ctx *screen.Context, s side, title string, w, h int) string {
-	st := ctx.Styles
+func (m *Model) pane(state *screen.State, s side, title string, w, h int) string {
+	st := state.Styles
 	box := st.Pane
 	if m.focus == s {
 		box = st.FocusedPane
@@ -55,15 +55,15 @@ func (m *Model) pane(ctx *screen.Context, s side, title string, w, h int) string
 			name = st.Selected.Render(name)
 		}
 		lines = append(lines, cursor+mark+name+st.Subtle.Render("  "+string(r.info.Kind)))
-		lines = append(lines, "     "+m.detail(ctx, r, inner-5))
+		lines = append(lines, "     "+m.detail(state, r, inner-5))
 	}
 	body := strings.Join(lines, "\n")
 	return box.Width(w).Height(h).MaxHeight(h + 2).Render(body)
 }
 
 // detail is the identity line under a profile: account, region, status.
-func (m *Model) detail(ctx *screen.Context, r row, w int) string {
-	st := ctx.Styles
+func (m *Model) detail(state *screen.State, r row, w int) string {
+	st := state.Styles
 	region := r.info.Region
 	if region == "" {
 		region = "default region"

@@ -14,15 +14,13 @@ var (
 	keyCancel  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel run"))
 	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed"))
 	keySummary = key.NewBinding(key.WithKeys("enter", "s"), key.WithHelp("enter", "summary"))
-	keyYes     = key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes"))
-	keyNo      = key.NewBinding(key.WithKeys("n", "N", "esc", "q"), key.WithHelp("n", "no"))
 )
 
 // Keys are shown in the help bar; only the ones that act in the current
 // state are enabled.
 func (m *Model) Keys() []key.Binding {
 	if m.dialog != dialogNone {
-		return []key.Binding{keyYes, keyNo}
+		return m.dialog.question().Keys()
 	}
 	running := m.state == stateRunning
 	pause, more, rate, cancel := keyPause, keyMore, keyRate, keyCancel

@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // state is where the run is in its life.
@@ -28,7 +29,7 @@ const (
 	stateFinished
 )
 
-// dialog is the confirmation overlay on top of the screen, if any.
+// dialog is the question on top of the screen, if any.
 type dialog int
 
 const (
@@ -38,6 +39,19 @@ const (
 	// dialogQuit asks before cancelling and quitting (q).
 	dialogQuit
 )
+
+// question is what the dialog asks.
+func (d dialog) question() widget.Confirm {
+	c := widget.Confirm{
+		Title: "Cancel the run?",
+		Body:  "The objects in flight are abandoned. What is\ncopied stays copied: running the migration\nagain copies only what is missing.",
+		Yes:   "cancel the run", No: "keep running",
+	}
+	if d == dialogQuit {
+		c.Title, c.Yes = "Cancel the run and quit?", "cancel and quit"
+	}
+	return c
+}
 
 // Defaults of the screen.
 const (

@@ -37,32 +37,6 @@ func paneWith(border, titleStyle lipgloss.Style, title string, lines []string, w
 	return append(out, border.Render("╰"+strings.Repeat("─", max(0, w-2))+"╯"))
 }
 
-// overlay draws box centred over lines, a third of the way down.
-func overlay(lines, box []string, w, h int) []string {
-	bw := 0
-	for _, l := range box {
-		bw = max(bw, ansi.StringWidth(l))
-	}
-	x := max(0, (w-bw)/2)
-	y := max(0, min(h-len(box), h/3))
-	for len(lines) < min(h, y+len(box)) {
-		lines = append(lines, "")
-	}
-	for i, b := range box {
-		if y+i >= len(lines) {
-			break
-		}
-		base := lines[y+i]
-		left := text.Pad(ansi.Truncate(base, x, ""), x)
-		right := ansi.TruncateLeft(base, x+bw, "")
-		if ansi.StringWidth(base) <= x+bw {
-			right = ""
-		}
-		lines[y+i] = left + b + right
-	}
-	return lines
-}
-
 // bar is a progress bar of w cells that reads without colour.
 func bar(st style.Styles, f float64, w int) string {
 	if w <= 0 {

@@ -25,12 +25,12 @@ func golden(t *testing.T, name, got string) {
 }
 
 // setup is a screen on the fake backend whose Start returns fr.
-func setup(t *testing.T) (*Model, *screen.Context, *uitest.Fake, *uitest.FakeRun) {
+func setup(t *testing.T) (*Model, *screen.State, *uitest.Fake, *uitest.FakeRun) {
 	t.Helper()
 	fake := uitest.New()
 	fr := uitest.NewRun(uitest.FixedSnapshot(false))
 	fake.Run = fr
-	ctx := &screen.Context{
+	state := &screen.State{
 		Backend: fake, Styles: style.New(true),
 		SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcBucket: "origin-data", DstBucket: "dest-archive",
@@ -38,27 +38,27 @@ func setup(t *testing.T) (*Model, *screen.Context, *uitest.Fake, *uitest.FakeRun
 		Options: screen.RunOptions{Concurrency: 32, Compare: "size-etag", Verify: true},
 	}
 	// A 1 ms tick so the tests that run the real tick Cmd do not wait.
-	return newModel(time.Millisecond), ctx, fake, fr
+	return newModel(time.Millisecond), state, fake, fr
 }
 
 // start runs Init's Cmd and hands its message to Update.
-func start(t *testing.T, m *Model, ctx *screen.Context) tea.Cmd {
+func start(t *testing.T, m *Model, state *screen.State) tea.Cmd {
 	t.Helper()
-	msg := m.Init(ctx)()
+	msg := m.Init(state)()
 	if _, ok := msg.(startedMsg); !ok {
 		t.Fatalf("Init's Cmd returned %T, want startedMsg", msg)
 	}
-	_, cmd := m.Update(ctx, msg)
+	_, cmd := m.Update(state, msg)
 	return cmd
 }
 
 // tick delivers what the tick Cmd delivers: the run's snapshot now.
-func tick(m *Model, ctx *screen.Context, r screen.Run) tea.Cmd {
-	_, cmd := m.Update(ctx, poll(r, m.gen))
+func tick(m *Model, state *screen.State, r screen.Run) tea.Cmd {
+	_, cmd := m.Update(state, poll(r, m.gen))
 	return cmd
 }
 
-func press(m *Model, ctx *screen.Context, k string) tea.Cmd {
+func press(m *Model, state *screen.State, k string) tea.Cmd {
 	var msg tea.KeyPressMsg
 	switch k {
 	case "esc":
@@ -68,15 +68,15 @@ func press(m *Model, ctx *screen.Context, k string) tea.Cmd {
 	default:
 		msg = tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
 	}
-	_, cmd := m.Update(ctx, msg)
+	_, cmd := m.Update(state, msg)
 	return cmd
 }
 
-func view(m *Model, ctx *screen.Context) string { return ansi.Strip(m.View(ctx, 120, 40)) }
+func view(m *Model, state *screen.State) string { return ansi.Strip(m.View(state, 120, 40)) }
 
 func TestInitStartsTheChosenMigration(t *testing.T) {
-	m, ctx, fake, _ := setup(t)
-	if cmd := start(t, m, ctx); cmd == nil {
+	m, state, fake, _ := setup(t)
+	if cmd := start(t, m, state); cmd == nil {
 		t.Fatal("started: no Cmd, want the tick and the wait on Done")
 	}
 	want := []screen.Migration{{SrcProfile: "prod-origin", DstProfile: "prod-archive", SrcBucket: "origin-data", DstBucket: "dest-archive",
@@ -90,13 +90,13 @@ func TestInitStartsTheChosenMigration(t *testing.T) {
 }
 
 func TestStartErrorIsShownAndEscGoesBack(t *testing.T) {
-	m, ctx, _, _ := setup(t)
-	m.Init(ctx)
-	m.Update(ctx, startedMsg{err: errors.New("no access to s3://origin-data: AccessDenied")})
-	if v := view(m, ctx); !strings.Contains(v, "AccessDenied") {
+	m, state, _, _ := setup(t)
+	m.Init(state)
+	m.Update(state, startedMsg{err: errors.New("no access to s3://origin-data: AccessDenied")})
+	if v := view(m, state); !strings.Contains(v, "AccessDenied") {
 		t.Errorf("view does not show the start error:\n%s", v)
 	}
-	cmd := press(m, ctx, "esc")
+	cmd := press(m, state, "esc")
 	if cmd == nil {
 		t.Fatal("esc: no Cmd")
 	}
@@ -108,8 +108,8 @@ func TestStartErrorIsShownAndEscGoesBack(t *testing.T) {
 // TestCommandsPollThenWaitForDone runs the real Cmds: the start gives two
 // (tick, wait); the tick brings a snapshot; Finish brings the result.
 func TestCommandsPollThenWaitForDone(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	batch, ok := start(t, m, ctx)().(tea.BatchMsg)
+	m, state, _, fr := setup(t)
+	batch, ok := start(t, m, state)().(tea.BatchMsg)
 	if !ok || len(batch) != 2 {
 		t.Fatalf("start Cmd = %#v, want a batch of the tick and the wait", batch)
 	}
@@ -130,7 +130,7 @@ func TestCommandsPollThenWaitForDone(t *testing.T) {
 	if !ok || tm.snap.Copied != 640 {
 		t.Fatalf("first message %#v, want a tick with the run's snapshot", tm)
 	}
-	if cmd := func() tea.Cmd { _, c := m.Update(ctx, tm); return c }(); cmd == nil {
+	if cmd := func() tea.Cmd { _, c := m.Update(state, tm); return c }(); cmd == nil {
 		t.Error("a tick does not schedule the next one")
 	}
 	res := screen.RunResult{Result: &transfer.Result{Copied: 1198}, Journal: "/tmp/j.db"}
@@ -142,14 +142,14 @@ func TestCommandsPollThenWaitForDone(t *testing.T) {
 }
 
 func TestTicksRenderTheLatestSnapshot(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
 
 	a := uitest.FixedSnapshot(false)
 	a.Copied, a.ToCopy, a.ObjectsPerSec, a.BytesPerSec, a.ETA, a.Elapsed = 10, 100, 3.5, 2<<20, 90*time.Second, 5*time.Second
 	fr.Set(a)
-	tick(m, ctx, fr)
-	v := view(m, ctx)
+	tick(m, state, fr)
+	v := view(m, state)
 	for _, want := range []string{"10 of 100 copied", "now 3.5 obj/s · 2.0 MiB/s", "elapsed     5.0s  ETA 1m30s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("after snapshot A the view lacks %q:\n%s", want, v)
@@ -160,8 +160,8 @@ func TestTicksRenderTheLatestSnapshot(t *testing.T) {
 	b.Copied, b.ObjectsPerSec, b.BytesPerSec, b.ETA, b.Elapsed, b.Failed = 75, 41.2, 12<<20, 12*time.Second, 65*time.Second, 3
 	b.Notices = []string{"s3://dest-archive is BucketOwnerEnforced: ACLs are not copied"}
 	fr.Set(b)
-	tick(m, ctx, fr)
-	v = view(m, ctx)
+	tick(m, state, fr)
+	v = view(m, state)
 	for _, want := range []string{"75 of 100 copied", "now 41.2 obj/s · 12.0 MiB/s", "elapsed     1m05s  ETA 12s",
 		"3 failed", "BucketOwnerEnforced: ACLs are not copied"} {
 		if !strings.Contains(v, want) {
@@ -174,93 +174,93 @@ func TestTicksRenderTheLatestSnapshot(t *testing.T) {
 }
 
 func TestPauseToggles(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
-	press(m, ctx, "p")
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
+	press(m, state, "p")
 	if !fr.Paused {
 		t.Fatal("p did not pause the run")
 	}
-	tick(m, ctx, fr)
-	if v := view(m, ctx); !strings.Contains(v, "PAUSED") {
+	tick(m, state, fr)
+	if v := view(m, state); !strings.Contains(v, "PAUSED") {
 		t.Errorf("paused run not shown as paused:\n%s", v)
 	}
-	press(m, ctx, "p")
+	press(m, state, "p")
 	if fr.Paused {
 		t.Fatal("second p did not resume the run")
 	}
 }
 
 func TestPlusMinusChangeConcurrencyWithinBounds(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr) // concurrency 32
-	press(m, ctx, "+")
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr) // concurrency 32
+	press(m, state, "+")
 	if fr.Concurrency != 36 {
 		t.Errorf("+ from 32: concurrency %d, want 36", fr.Concurrency)
 	}
-	press(m, ctx, "-")
+	press(m, state, "-")
 	if fr.Concurrency != 32 {
 		t.Errorf("- from 36: concurrency %d, want 32", fr.Concurrency)
 	}
 	fr.SetConcurrency(MaxConcurrency)
-	tick(m, ctx, fr)
-	press(m, ctx, "+")
+	tick(m, state, fr)
+	press(m, state, "+")
 	if fr.Concurrency != MaxConcurrency {
 		t.Errorf("+ at the maximum: %d", fr.Concurrency)
 	}
 	fr.SetConcurrency(1)
-	tick(m, ctx, fr)
-	press(m, ctx, "-")
+	tick(m, state, fr)
+	press(m, state, "-")
 	if fr.Concurrency != 1 {
 		t.Errorf("- at 1: %d", fr.Concurrency)
 	}
-	press(m, ctx, "+")
+	press(m, state, "+")
 	if fr.Concurrency != 2 {
 		t.Errorf("+ from 1: %d, want 2", fr.Concurrency)
 	}
 }
 
 func TestCancelAsksFirst(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
 
-	press(m, ctx, "c")
-	if !m.Capturing() || !strings.Contains(view(m, ctx), "Cancel the run?") {
-		t.Fatalf("c did not open the confirmation:\n%s", view(m, ctx))
+	press(m, state, "c")
+	if !m.Capturing() || !strings.Contains(view(m, state), "Cancel the run?") {
+		t.Fatalf("c did not open the confirmation:\n%s", view(m, state))
 	}
-	press(m, ctx, "n")
+	press(m, state, "n")
 	if fr.Cancelled {
 		t.Fatal("c then n cancelled the run")
 	}
-	if m.Capturing() || strings.Contains(view(m, ctx), "Cancel the run?") {
+	if m.Capturing() || strings.Contains(view(m, state), "Cancel the run?") {
 		t.Fatal("n did not close the confirmation")
 	}
 
-	press(m, ctx, "c")
-	press(m, ctx, "y")
+	press(m, state, "c")
+	press(m, state, "y")
 	if !fr.Cancelled {
 		t.Fatal("c then y did not cancel the run")
 	}
-	if v := view(m, ctx); !strings.Contains(v, "Cancelling") {
+	if v := view(m, state); !strings.Contains(v, "Cancelling") {
 		t.Errorf("cancelling not shown:\n%s", v)
 	}
 }
 
 func TestQuitCancelsThenQuitsWhenDone(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
-	if cmd := press(m, ctx, "q"); cmd != nil {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
+	if cmd := press(m, state, "q"); cmd != nil {
 		t.Fatal("q quit at once while the run goes on")
 	}
-	press(m, ctx, "y")
+	press(m, state, "y")
 	if !fr.Cancelled {
 		t.Fatal("q then y did not cancel")
 	}
 	fr.Finish(screen.RunResult{Err: errors.New("context canceled")})
-	_, cmd := m.Update(ctx, wait(fr, m.gen)())
+	_, cmd := m.Update(state, wait(fr, m.gen)())
 	if cmd == nil {
 		t.Fatal("done after q: no Cmd")
 	}
@@ -270,14 +270,14 @@ func TestQuitCancelsThenQuitsWhenDone(t *testing.T) {
 }
 
 func TestDoneStoresResultAndGoesToSummary(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
 	res := screen.RunResult{Result: &transfer.Result{Copied: 1198, Bytes: 220 << 20}, Journal: "/var/tmp/s3migrate/run.db", Snapshot: uitest.FixedSnapshot(true)}
 	fr.Finish(res)
-	_, cmd := m.Update(ctx, wait(fr, m.gen)())
-	if ctx.Result == nil || ctx.Result.Journal != res.Journal || ctx.Result.Result.Copied != 1198 {
-		t.Fatalf("ctx.Result = %+v, want the run's result", ctx.Result)
+	_, cmd := m.Update(state, wait(fr, m.gen)())
+	if state.Result == nil || state.Result.Journal != res.Journal || state.Result.Result.Copied != 1198 {
+		t.Fatalf("state.Result = %+v, want the run's result", state.Result)
 	}
 	if cmd == nil {
 		t.Fatal("done: no Cmd")
@@ -285,19 +285,19 @@ func TestDoneStoresResultAndGoesToSummary(t *testing.T) {
 	if msg := cmd(); msg != (screen.Go{To: screen.Summary}) {
 		t.Errorf("done sent %#v, want screen.Go{To: screen.Summary}", msg)
 	}
-	if cmd := tick(m, ctx, fr); cmd != nil {
+	if cmd := tick(m, state, fr); cmd != nil {
 		t.Error("ticks go on after the run is done")
 	}
-	if cmd := press(m, ctx, "enter"); cmd == nil || cmd() != (screen.Go{To: screen.Summary}) {
+	if cmd := press(m, state, "enter"); cmd == nil || cmd() != (screen.Go{To: screen.Summary}) {
 		t.Error("enter after the run does not open the summary")
 	}
 }
 
 func TestRetryFailedAfterTheRun(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
-	if cmd := press(m, ctx, "r"); cmd != nil || fr.Retried != 0 {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
+	if cmd := press(m, state, "r"); cmd != nil || fr.Retried != 0 {
 		t.Fatal("r during the run retried")
 	}
 	fails := []transfer.Failure{
@@ -305,14 +305,14 @@ func TestRetryFailedAfterTheRun(t *testing.T) {
 		{Key: "images/cats/img-007.jpg", Op: "copy", Err: errors.New("copy s3://origin-data/images/cats/img-007.jpg: InvalidObjectState: restore it first"), Attempts: 1},
 	}
 	fr.Finish(screen.RunResult{Result: &transfer.Result{Copied: 1198, Failures: fails}, Snapshot: uitest.FixedSnapshot(true)})
-	m.Update(ctx, wait(fr, m.gen)())
-	v := view(m, ctx)
+	m.Update(state, wait(fr, m.gen)())
+	v := view(m, state)
 	for _, want := range []string{"logs/2026/02/03/events.json", "InvalidObjectState: restore it first", "r retries"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("finished view lacks %q:\n%s", want, v)
 		}
 	}
-	cmd := press(m, ctx, "r")
+	cmd := press(m, state, "r")
 	if cmd == nil {
 		t.Fatal("r after a run with failures: no Cmd")
 	}
@@ -321,17 +321,17 @@ func TestRetryFailedAfterTheRun(t *testing.T) {
 		t.Fatalf("RetryFailed called %d times, want 1", fr.Retried)
 	}
 	gen := m.gen
-	if _, cmd := m.Update(ctx, msg); cmd == nil || m.state != stateRunning || m.gen != gen+1 {
+	if _, cmd := m.Update(state, msg); cmd == nil || m.state != stateRunning || m.gen != gen+1 {
 		t.Errorf("after the retry started: state %v gen %d, want running and a new generation with Cmds", m.state, m.gen)
 	}
 }
 
 func TestRetryNeedsFailures(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
 	fr.Finish(screen.RunResult{Result: &transfer.Result{Copied: 3}})
-	m.Update(ctx, wait(fr, m.gen)())
-	if cmd := press(m, ctx, "r"); cmd != nil || fr.Retried != 0 {
+	m.Update(state, wait(fr, m.gen)())
+	if cmd := press(m, state, "r"); cmd != nil || fr.Retried != 0 {
 		t.Error("r retried a run without failures")
 	}
 }
@@ -340,8 +340,8 @@ func TestRetryNeedsFailures(t *testing.T) {
 // screen gets one message per tick and nothing else, and the in-flight
 // table renders only the rows that fit.
 func TestNoMessagePerObject(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	batch := start(t, m, ctx)().(tea.BatchMsg)
+	m, state, _, fr := setup(t)
+	batch := start(t, m, state)().(tea.BatchMsg)
 	s := uitest.FixedSnapshot(false)
 	s.Copied, s.ToCopy, s.InFlight = 0, 100_000, nil
 	for i := range 10_000 {
@@ -359,7 +359,7 @@ func TestNoMessagePerObject(t *testing.T) {
 		if !ok {
 			t.Fatalf("round %d: the Cmd produced %T, want one tickMsg", round, msg)
 		}
-		_, cmd = m.Update(ctx, tm)
+		_, cmd = m.Update(state, tm)
 		if cmd == nil {
 			t.Fatalf("round %d: no next tick", round)
 		}
@@ -367,7 +367,7 @@ func TestNoMessagePerObject(t *testing.T) {
 	if messages != 5 || m.snap.Copied != 50_000 {
 		t.Errorf("%d messages carried %d copies, want 5 ticks and 50,000", messages, m.snap.Copied)
 	}
-	v := m.View(ctx, 120, 40)
+	v := m.View(state, 120, 40)
 	if n := strings.Count(v, "\n") + 1; n > 40 {
 		t.Errorf("view has %d lines for 40", n)
 	}
@@ -378,15 +378,15 @@ func TestNoMessagePerObject(t *testing.T) {
 
 // TestViewFitsAnySize renders every state in small and large terminals.
 func TestViewFitsAnySize(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
 	s := uitest.FixedSnapshot(false)
 	s.Notices = []string{strings.Repeat("a long notice ", 20)}
 	fr.Set(s)
-	tick(m, ctx, fr)
+	tick(m, state, fr)
 	check := func(name string) {
 		for _, sz := range [][2]int{{80, 20}, {80, 10}, {120, 40}, {200, 60}, {40, 5}} {
-			v := m.View(ctx, sz[0], sz[1])
+			v := m.View(state, sz[0], sz[1])
 			lines := strings.Split(v, "\n")
 			if len(lines) > sz[1] {
 				t.Errorf("%s at %dx%d: %d lines", name, sz[0], sz[1], len(lines))
@@ -399,11 +399,11 @@ func TestViewFitsAnySize(t *testing.T) {
 		}
 	}
 	check("running")
-	press(m, ctx, "c")
+	press(m, state, "c")
 	check("dialog")
-	press(m, ctx, "n")
+	press(m, state, "n")
 	fr.Finish(screen.RunResult{Result: &transfer.Result{Failures: []transfer.Failure{{Key: strings.Repeat("x/", 300), Err: errors.New(strings.Repeat("boom ", 100)), Attempts: 3}}}})
-	m.Update(ctx, wait(fr, m.gen)())
+	m.Update(state, wait(fr, m.gen)())
 	check("finished")
 }
 
@@ -432,35 +432,35 @@ func TestSparkline(t *testing.T) {
 
 // midRun feeds the history a few seconds of rates, ending with the fixed
 // mid-run snapshot (elapsed 3 s).
-func midRun(t *testing.T) (*Model, *screen.Context) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
+func midRun(t *testing.T) (*Model, *screen.State) {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
 	for i, bps := range []float64{4, 18, 27} {
 		s := uitest.FixedSnapshot(false)
 		s.Elapsed, s.BytesPerSec = time.Duration(i)*time.Second, bps*(1<<20)
 		fr.Set(s)
-		tick(m, ctx, fr)
+		tick(m, state, fr)
 	}
 	fr.Set(uitest.FixedSnapshot(false))
-	tick(m, ctx, fr)
-	return m, ctx
+	tick(m, state, fr)
+	return m, state
 }
 
 func TestGoldenMidRun(t *testing.T) {
-	m, ctx := midRun(t)
-	golden(t, "run_midrun", m.View(ctx, 120, 40))
+	m, state := midRun(t)
+	golden(t, "run_midrun", m.View(state, 120, 40))
 }
 
 func TestGoldenCancelDialog(t *testing.T) {
-	m, ctx := midRun(t)
-	press(m, ctx, "c")
-	golden(t, "run_cancel", m.View(ctx, 120, 40))
+	m, state := midRun(t)
+	press(m, state, "c")
+	golden(t, "run_cancel", m.View(state, 120, 40))
 }
 
 func TestGoldenFinishedWithFailures(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	tick(m, ctx, fr)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
 	fr.Finish(screen.RunResult{
 		Result: &transfer.Result{Copied: 1198, Bytes: 220 << 20, Elapsed: 6 * time.Second, Failures: []transfer.Failure{
 			{Key: "logs/2026/02/03/events.json", Op: "copy", Err: errors.New("copy s3://origin-data/logs/2026/02/03/events.json: AccessDenied: kms:Decrypt is missing in the key policy"), Attempts: 4},
@@ -468,21 +468,21 @@ func TestGoldenFinishedWithFailures(t *testing.T) {
 		}},
 		Snapshot: uitest.FixedSnapshot(true),
 	})
-	m.Update(ctx, wait(fr, m.gen)())
-	golden(t, "run_finished", m.View(ctx, 120, 40))
+	m.Update(state, wait(fr, m.gen)())
+	golden(t, "run_finished", m.View(state, 120, 40))
 }
 
 // While the plan is still being listed the screen says so, with the keys
 // listed and the rate, instead of a total that is still growing; then the
 // phases after the copy are named.
 func TestListingAndPhasesAreShown(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
+	m, state, _, fr := setup(t)
+	start(t, m, state)
 	s := uitest.FixedSnapshot(false)
 	s.Listed, s.Phase, s.ListedKeys, s.ListRate, s.Copied, s.ToCopy = false, transfer.PhaseListing, 4200, 2100, 0, 900
 	fr.Set(s)
-	tick(m, ctx, fr)
-	v := view(m, ctx)
+	tick(m, state, fr)
+	v := view(m, state)
 	for _, want := range []string{"Listing", "4,200 keys so far, 2,100 keys/s", "0 of ? (listing) copied"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("listing view lacks %q:\n%s", want, v)
@@ -495,8 +495,8 @@ func TestListingAndPhasesAreShown(t *testing.T) {
 		s := uitest.FixedSnapshot(false)
 		s.Phase = phase
 		fr.Set(s)
-		tick(m, ctx, fr)
-		if v := view(m, ctx); !strings.Contains(v, want) {
+		tick(m, state, fr)
+		if v := view(m, state); !strings.Contains(v, want) {
 			t.Errorf("phase %s: view lacks %q", phase, want)
 		}
 	}
@@ -505,20 +505,20 @@ func TestListingAndPhasesAreShown(t *testing.T) {
 // TestLimitsKeys: l and b step the pace limits while running, the run gets
 // them, and the pane shows them once the run reports them.
 func TestLimitsKeys(t *testing.T) {
-	m, ctx, _, fr := setup(t)
-	start(t, m, ctx)
-	press(m, ctx, "l")
-	press(m, ctx, "l")
-	press(m, ctx, "b")
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	press(m, state, "l")
+	press(m, state, "l")
+	press(m, state, "b")
 	if fr.MaxObjects != 500 || fr.MaxBytes != 1<<30 {
 		t.Fatalf("after l l b: %v obj/s, %d B/s; want 500 and 1 GiB", fr.MaxObjects, fr.MaxBytes)
 	}
-	tick(m, ctx, fr)
-	if v := view(m, ctx); !strings.Contains(v, "limits      500 obj/s · 1.0 GiB/s") {
+	tick(m, state, fr)
+	if v := view(m, state); !strings.Contains(v, "limits      500 obj/s · 1.0 GiB/s") {
 		t.Errorf("the pane does not show the limits:\n%s", v)
 	}
 	for range 3 { // 500 → 100 → 10 → none
-		press(m, ctx, "l")
+		press(m, state, "l")
 	}
 	if fr.MaxObjects != 0 {
 		t.Errorf("l did not wrap back to no limit: %v", fr.MaxObjects)

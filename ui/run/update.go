@@ -8,14 +8,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Init starts the migration in the background.
-func (m *Model) Init(ctx *screen.Context) tea.Cmd {
+func (m *Model) Init(state *screen.State) tea.Cmd {
 	m.state = stateStarting
-	m.concurrency = ctx.Options.Concurrency
-	b, mig, opt := ctx.Backend, ctx.Migration(), ctx.Options
+	m.concurrency = state.Options.Concurrency
+	b, mig, opt := state.Backend, state.Migration(), state.Options
 	return func() tea.Msg {
+		// Not the screen's context: a run has its own lifecycle (Cancel,
+		// the journal), and the router does not leave this screen while
+		// it runs.
 		r, err := b.Start(context.Background(), mig, opt)
 		return startedMsg{run: r, err: err}
 	}
@@ -56,7 +60,7 @@ func (m *Model) attach(r screen.Run) tea.Cmd {
 }
 
 // Update handles the run's messages and the keys.
-func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd) {
+func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case startedMsg:
 		if msg.err != nil || msg.run == nil {
@@ -93,7 +97,7 @@ func (m *Model) Update(ctx *screen.Context, msg tea.Msg) (screen.Screen, tea.Cmd
 		if res.Snapshot.Phase != "" {
 			m.snap, m.polled = res.Snapshot, true
 		}
-		ctx.Result = &res
+		state.Result = &res
 		if m.quitWhenDone {
 			return m, screen.QuitApp()
 		}
@@ -168,10 +172,10 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 	return m, nil
 }
 
-// confirm answers the y/n overlay.
+// confirm answers the y/n question.
 func (m *Model) confirm(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
-	switch {
-	case key.Matches(msg, keyYes):
+	switch m.dialog.question().Answer(msg) {
+	case widget.Yes:
 		if m.dialog == dialogQuit {
 			m.quitWhenDone = true
 		}
@@ -180,7 +184,7 @@ func (m *Model) confirm(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 			m.run.Cancel()
 			m.state = stateCancelling
 		}
-	case key.Matches(msg, keyNo):
+	case widget.No:
 		m.dialog = dialogNone
 	}
 	return m, nil

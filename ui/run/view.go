@@ -5,20 +5,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // View renders the panes that fit in width × height: the headline and the
 // two progress bars always, then the throughput and run panes, the errors
 // line and the notices, and the in-flight table (or, after the run, the
 // failures) in what is left.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
-	st := ctx.Styles
+func (m *Model) View(state *screen.State, width, height int) string {
+	st := state.Styles
 	if width <= 0 || height <= 0 {
 		return ""
 	}
@@ -42,7 +41,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		out[i] = text.Fit(l, width)
 	}
 	if m.dialog != dialogNone {
-		out = overlay(out, m.dialogBox(st, width), width, height)
+		return widget.Overlay(strings.Join(out, "\n"), m.dialog.question().View(st, width), width, height)
 	}
 	return strings.Join(out, "\n")
 }
@@ -312,53 +311,15 @@ func (m *Model) failures(st style.Styles, w, h int) []string {
 	if len(fs) == 0 {
 		return []string{"Errors  " + st.OK.Render("none")}
 	}
-	inner := w - 4
-	keyW := 3
-	for _, f := range fs {
-		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
-	}
-	keyW = min(keyW, max(20, inner*2/5))
 	rows := min(len(fs), h-3)
 	more := len(fs) - rows
 	if more > 0 {
 		rows--
 		more++
 	}
-	lines := []string{st.Subtle.Render(text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
-	for _, f := range fs[:max(0, rows)] {
-		lines = append(lines, text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(text.OneLine(failureText(f))))
-	}
+	lines := widget.FailureTable(st, widget.RunFailures(fs), 0, max(0, rows), w, "")
 	if more > 0 {
 		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", text.Count(int64(more)))))
 	}
 	return pane(st, fmt.Sprintf("Failed (%s) — r retries them", text.Count(int64(len(fs)))), lines, w, len(lines)+2)
-}
-
-// dialogBox is the confirmation overlay.
-func (m *Model) dialogBox(st style.Styles, w int) []string {
-	title, yes := "Cancel the run?", "cancel the run"
-	if m.dialog == dialogQuit {
-		title, yes = "Cancel the run and quit?", "cancel and quit"
-	}
-	body := []string{
-		"The objects in flight are abandoned. What is",
-		"copied stays copied: running the migration",
-		"again copies only what is missing.",
-		"",
-		st.Key.Render("y") + " " + yes + "    " + st.Key.Render("n") + " keep running",
-	}
-	bw := min(w, 52)
-	return paneWith(st.Focused, st.Focused, title, body, bw, len(body)+2)
-}
-
-// failureText is the error without its "copy s3://bucket/key: " prefix,
-// since the key is in its own column.
-func failureText(f transfer.Failure) string {
-	msg := errText(f.Err)
-	if f.Key != "" {
-		if i := strings.Index(msg, f.Key+": "); i >= 0 {
-			return msg[i+len(f.Key)+2:]
-		}
-	}
-	return msg
 }

@@ -2,7 +2,9 @@ package screen
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"strings"
 	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
@@ -42,6 +44,24 @@ type Migration struct {
 	// profiles screen): Start runs that journal again, with its own
 	// definition, instead of starting a new migration.
 	Journal string
+}
+
+// Mapping says where the selection goes, with the key mapping the
+// migration uses: a source key root+rel is written to dst-folder+rel.
+func (m Migration) Mapping() string {
+	dst := m.DstPrefix
+	if dst != "" && !strings.HasSuffix(dst, "/") {
+		dst += "/"
+	}
+	src := "s3://" + m.SrcBucket + "/" + m.SrcPrefix
+	to := "s3://" + m.DstBucket + "/" + dst
+	switch len(m.Items) {
+	case 0:
+		return src + " → " + to
+	case 1:
+		return src + m.Items[0] + " → " + to + m.Items[0]
+	}
+	return fmt.Sprintf("%s → %s (%d items, same keys below)", src, to, len(m.Items))
 }
 
 // Run is a migration in progress.

@@ -1,12 +1,11 @@
 // Package screen is the contract between the TUI's root router and its
-// screens: the Screen interface, the shared Context, navigation messages,
+// screens: the Screen interface, the shared State, navigation messages,
 // and the Backend the screens call (only from tea.Cmds, never in Update).
 package screen
 
 import (
-	"fmt"
+	"context"
 	"slices"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -35,14 +34,16 @@ func (id ID) String() string {
 }
 
 // Screen is one step of the flow. Update must not do I/O: it returns
-// tea.Cmds that call the Backend, and handles their result messages.
+// tea.Cmds that call the Backend, and handles their result messages. Those
+// Cmds run on state.Context(), which the router cancels when the screen is
+// left.
 type Screen interface {
 	// Init starts the screen's background work when it is entered.
-	Init(ctx *Context) tea.Cmd
+	Init(state *State) tea.Cmd
 	// Update handles a message; the returned Cmd may be nil.
-	Update(ctx *Context, msg tea.Msg) (Screen, tea.Cmd)
+	Update(state *State, msg tea.Msg) (Screen, tea.Cmd)
 	// View renders the screen's body in width × height cells.
-	View(ctx *Context, width, height int) string
+	View(state *State, width, height int) string
 	// Keys are the bindings the help bar shows for this screen.
 	Keys() []key.Binding
 	// Capturing reports that the screen is taking text input (a filter, a
@@ -50,9 +51,10 @@ type Screen interface {
 	Capturing() bool
 }
 
-// Context is the state the screens share: the choices made so far. The
-// root router owns it; screens change it only in Update.
-type Context struct {
+// State is what the screens share: the backend, the styles and the
+// choices made so far. The root router owns it; screens change it only in
+// Update.
+type State struct {
 	Backend Backend
 	Styles  style.Styles
 
@@ -80,7 +82,26 @@ type Context struct {
 	Options RunOptions
 	// Result is the finished run, for the summary.
 	Result *RunResult
+
+	// work is the context of the screen on top (see Context).
+	work context.Context
 }
+
+// Context is the context of the screen on top: the router derives one for
+// each screen it enters and cancels it when that screen is left, so the
+// screen's background work (a diff, a search, a verify) stops with it.
+// Read it in Init or Update and hand it to the tea.Cmd; a Cmd must not read
+// it, since by then another screen may be on top.
+func (s *State) Context() context.Context {
+	if s.work == nil {
+		return context.Background()
+	}
+	return s.work
+}
+
+// SetContext is for the router: it installs the context of the screen it
+// is about to call.
+func (s *State) SetContext(ctx context.Context) { s.work = ctx }
 
 // RunOptions are the Plan screen's options tab.
 type RunOptions struct {
@@ -102,7 +123,7 @@ type RunOptions struct {
 // (Esc from a screen it led to): what it shows may have changed meanwhile,
 // e.g. a run copied objects the plan's diff counted as new.
 type Reenterer interface {
-	Reenter(ctx *Context) tea.Cmd
+	Reenter(state *State) tea.Cmd
 }
 
 // Go asks the router to switch to a screen (entering it afresh).
@@ -124,50 +145,36 @@ type Quit struct{}
 // QuitApp returns the command that sends Quit.
 func QuitApp() tea.Cmd { return func() tea.Msg { return Quit{} } }
 
-// Migration is what the Backend needs, copied out of the context so a
-// command never reads state Update may change.
-func (c *Context) Migration() Migration {
+// Migration is what the Backend needs, copied out of the state (the
+// selection cloned) so a command never reads what Update may change. It is
+// the one way a screen derives the migration.
+func (s *State) Migration() Migration {
 	return Migration{
-		SrcProfile: c.SrcProfile, DstProfile: c.DstProfile,
-		SrcBucket: c.SrcBucket, DstBucket: c.DstBucket, SrcPrefix: c.SrcPrefix,
-		Items: slices.Clone(c.Items), DstPrefix: c.DstPrefix,
-		Compare: c.Options.Compare, Journal: c.Journal,
+		SrcProfile: s.SrcProfile, DstProfile: s.DstProfile,
+		SrcBucket: s.SrcBucket, DstBucket: s.DstBucket, SrcPrefix: s.SrcPrefix,
+		Items: slices.Clone(s.Items), DstPrefix: s.DstPrefix,
+		Compare: s.Options.Compare, Journal: s.Journal,
 	}
 }
 
 // PickUp makes a journaled migration the current one (R on the profiles
 // screen, R on the jobs screen): its identities, buckets, selection and
 // journal, so that Start runs that journal again with its own definition.
-func (c *Context) PickUp(r Migration) {
-	c.SrcProfile, c.DstProfile, c.SrcIdentity, c.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
-	c.SrcBucket, c.DstBucket, c.Items, c.DstPrefix = r.SrcBucket, r.DstBucket, slices.Clone(r.Items), r.DstPrefix
-	c.SrcPrefix, c.Journal = r.SrcPrefix, r.Journal
+func (s *State) PickUp(r Migration) {
+	s.SrcProfile, s.DstProfile, s.SrcIdentity, s.DstIdentity = r.SrcProfile, r.DstProfile, r.SrcProfile, r.DstProfile
+	s.SrcBucket, s.DstBucket, s.Items, s.DstPrefix = r.SrcBucket, r.DstBucket, slices.Clone(r.Items), r.DstPrefix
+	s.SrcPrefix, s.Journal = r.SrcPrefix, r.Journal
 }
 
 // LetGo forgets a migration picked up with PickUp once the operator
 // goes back before its plan (to the jobs or profiles screen): a selection
 // made from there is a new migration, and Start must not run the old
 // journal with it.
-func (c *Context) LetGo() {
-	if c.Journal != "" {
-		c.Journal, c.SrcPrefix = "", ""
+func (s *State) LetGo() {
+	if s.Journal != "" {
+		s.Journal, s.SrcPrefix = "", ""
 	}
 }
 
-// Mapping says where the selection goes, with the key mapping the
-// migration uses: a source key root+rel is written to dst-folder+rel.
-func (c *Context) Mapping() string {
-	dst := c.DstPrefix
-	if dst != "" && !strings.HasSuffix(dst, "/") {
-		dst += "/"
-	}
-	src := "s3://" + c.SrcBucket + "/" + c.SrcPrefix
-	to := "s3://" + c.DstBucket + "/" + dst
-	switch len(c.Items) {
-	case 0:
-		return src + " → " + to
-	case 1:
-		return src + c.Items[0] + " → " + to + c.Items[0]
-	}
-	return fmt.Sprintf("%s → %s (%d items, same keys below)", src, to, len(c.Items))
-}
+// Mapping says where the selection goes (see Migration.Mapping).
+func (s *State) Mapping() string { return s.Migration().Mapping() }

@@ -9,13 +9,13 @@ import (
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
-// Model is the summary screen. The run's figures are in ctx.Result; the
+// Model is the summary screen. The run's figures are in state.Result; the
 // model only tracks a verification started here with v.
 type Model struct {
 	verifying bool
 	verifyErr error
 	// verified is set once a verification started with v has ended well:
-	// its result is in ctx.Result.Verify.
+	// its result is in state.Result.Verify.
 	verified bool
 
 	// The revocation of the grant, started with g (see revoke.go).

@@ -12,6 +12,7 @@ import (
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Least privilege ends with the migration: g plans removing the
@@ -38,17 +39,17 @@ type (
 )
 
 // startRevoke plans the revocation in a command.
-func (m *Model) startRevoke(ctx *screen.Context) tea.Cmd {
+func (m *Model) startRevoke(state *screen.State) tea.Cmd {
 	m.revoke, m.revokeNote, m.revokeErr = revokePlanning, "", nil
-	b, mig := ctx.Backend, ctx.Migration()
+	ctx, b, mig := state.Context(), state.Backend, state.Migration()
 	return func() tea.Msg {
-		c, err := b.RevokeChange(context.Background(), mig)
+		c, err := b.RevokeChange(ctx, mig)
 		return revokePlannedMsg{change: c, err: err}
 	}
 }
 
 // revokeUpdate handles the revocation's messages and its y/n question.
-func (m *Model) revokeUpdate(ctx *screen.Context, msg tea.Msg) (bool, tea.Cmd) {
+func (m *Model) revokeUpdate(state *screen.State, msg tea.Msg) (bool, tea.Cmd) {
 	switch msg := msg.(type) {
 	case revokePlannedMsg:
 		m.revoke = revokeIdle
@@ -76,12 +77,14 @@ func (m *Model) revokeUpdate(ctx *screen.Context, msg tea.Msg) (bool, tea.Cmd) {
 		if m.revoke != revokeConfirm {
 			return false, nil
 		}
-		switch msg.String() {
-		case "y":
+		switch revokeQuestion(m.revokeChange).Answer(msg) {
+		case widget.Yes:
 			m.revoke = revokeApplying
-			b, mig, c := ctx.Backend, ctx.Migration(), m.revokeChange
+			// Not the screen's context: a write the operator confirmed is
+			// not cut off halfway because they left the screen.
+			b, mig, c := state.Backend, state.Migration(), m.revokeChange
 			return true, func() tea.Msg { return revokeAppliedMsg{err: b.ApplyPolicy(context.Background(), mig, c)} }
-		case "n", "esc":
+		case widget.No:
 			m.revoke, m.revokeNote = revokeIdle, "the grant stays"
 		}
 		return true, nil
@@ -96,18 +99,24 @@ func (m *Model) revokeView(st style.Styles, width int) []string {
 		return []string{st.Warn.Render("reading the origin bucket policy…")}
 	case m.revoke == revokeApplying:
 		return []string{st.Warn.Render("removing the grant…")}
-	case m.revoke == revokeConfirm:
-		c := m.revokeChange
-		what := "all of s3://" + c.Bucket
-		if len(c.Withdrawn) > 0 && !(len(c.Withdrawn) == 1 && c.Withdrawn[0] == "") {
-			what = strings.Join(c.Withdrawn, ", ")
-		}
-		lines := text.Wrap(fmt.Sprintf("Remove the read grant of %s on s3://%s (%s)? Other statements stay as they are.", c.Grantee, c.Bucket, what), width)
-		return append(lines, st.Key.Render("y")+" remove   "+st.Key.Render("n")+" keep it")
 	case m.revokeErr != nil:
 		return text.Wrap(st.Error.Render("revoke: "+text.OneLine(m.revokeErr.Error())), width)
 	case m.revokeNote != "":
 		return text.Wrap(st.OK.Render(m.revokeNote), width)
 	}
 	return []string{st.Subtle.Render("g revokes the migration's read grant on the origin bucket (least privilege ends with the migration)")}
+}
+
+// revokeQuestion asks before removing the grant: whose, on which bucket,
+// and what of it.
+func revokeQuestion(c bucketpolicy.Change) widget.Confirm {
+	what := "all of s3://" + c.Bucket
+	if len(c.Withdrawn) > 0 && !(len(c.Withdrawn) == 1 && c.Withdrawn[0] == "") {
+		what = strings.Join(c.Withdrawn, ", ")
+	}
+	return widget.Confirm{
+		Title: fmt.Sprintf("Remove the read grant of %s on s3://%s (%s)?", c.Grantee, c.Bucket, what),
+		Body:  "Other statements stay as they are.",
+		Yes:   "remove", No: "keep it",
+	}
 }

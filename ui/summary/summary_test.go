@@ -25,8 +25,8 @@ func golden(t *testing.T, name, got string) {
 
 const journalPath = "/home/op/.local/state/s3migrate/journals/20261101-093000-origin-data.db"
 
-func testContext(res *screen.RunResult) *screen.Context {
-	return &screen.Context{
+func testState(res *screen.RunResult) *screen.State {
+	return &screen.State{
 		Backend: uitest.New(), Styles: style.New(true),
 		SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcBucket: "origin-data", DstBucket: "dest-archive",
@@ -69,11 +69,11 @@ func verifiedClean() *screen.RunResult {
 	}
 }
 
-func plain(m screen.Screen, ctx *screen.Context) string { return ansi.Strip(m.View(ctx, 120, 40)) }
+func plain(m screen.Screen, state *screen.State) string { return ansi.Strip(m.View(state, 120, 40)) }
 
 func TestSummaryShowsTheResult(t *testing.T) {
-	ctx := testContext(withFailures())
-	v := plain(New(), ctx)
+	state := testState(withFailures())
+	v := plain(New(), state)
 	for _, want := range []string{
 		"finished with 2 failed",
 		"copied           1,198   220.0 MiB", "640 server-side, 0 relayed",
@@ -93,7 +93,7 @@ func TestSummaryShowsTheResult(t *testing.T) {
 }
 
 func TestSummaryVerified(t *testing.T) {
-	v := plain(New(), testContext(verifiedClean()))
+	v := plain(New(), testState(verifiedClean()))
 	for _, want := range []string{"✓ Migration finished", "verified         1,235", "of 1,235 checked: all match", "duration    2m05s"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
@@ -107,20 +107,20 @@ func TestSummaryVerified(t *testing.T) {
 func TestSummaryMismatchesAndStopped(t *testing.T) {
 	rr := verifiedClean()
 	rr.Verify = &transfer.VerifyResult{Checked: 10, Verified: 9, Mismatches: []transfer.Mismatch{{Rel: "reports/2025/q1.csv", What: "content-type", Detail: "text/csv → binary/octet-stream"}}}
-	v := plain(New(), testContext(rr))
+	v := plain(New(), testState(rr))
 	for _, want := range []string{"verification found 1 mismatches", "reports/2025/q1.csv", "text/csv → binary/octet-stream"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("summary lacks %q:\n%s", want, v)
 		}
 	}
 	stopped := &screen.RunResult{Err: errors.New("list s3://origin-data/logs/: AccessDenied")}
-	if v := plain(New(), testContext(stopped)); !strings.Contains(v, "stopped: list s3://origin-data/logs/: AccessDenied") {
+	if v := plain(New(), testState(stopped)); !strings.Contains(v, "stopped: list s3://origin-data/logs/: AccessDenied") {
 		t.Errorf("a stopped run does not say why:\n%s", v)
 	}
 }
 
 func TestVerifyHintNamesTheLocations(t *testing.T) {
-	v := uitest.Plain(New().View(testContext(verifiedClean()), 120, 40))
+	v := uitest.Plain(New().View(testState(verifiedClean()), 120, 40))
 	for _, want := range []string{
 		"$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ \\\n      --source-profile prod-origin --dest-profile prod-archive\n",
 		"$ s3migrate verify s3://origin-data/logs/2026/ s3://dest-archive/copy/logs/2026/ \\\n",
@@ -132,7 +132,7 @@ func TestVerifyHintNamesTheLocations(t *testing.T) {
 }
 
 func TestSummaryWithoutResult(t *testing.T) {
-	if v := plain(New(), testContext(nil)); !strings.Contains(v, "no run has finished") {
+	if v := plain(New(), testState(nil)); !strings.Contains(v, "no run has finished") {
 		t.Errorf("view without a result: %q", v)
 	}
 }
@@ -142,9 +142,9 @@ func TestSummaryFitsAnySize(t *testing.T) {
 	for i := range 50 {
 		rr.Result.Failures = append(rr.Result.Failures, transfer.Failure{Key: strings.Repeat("deep/", 40) + "k", Err: errors.New(strings.Repeat("boom ", 60)), Attempts: i})
 	}
-	ctx := testContext(rr)
+	state := testState(rr)
 	for _, sz := range [][2]int{{80, 20}, {80, 10}, {120, 40}, {40, 5}} {
-		v := New().View(ctx, sz[0], sz[1])
+		v := New().View(state, sz[0], sz[1])
 		lines := strings.Split(v, "\n")
 		if len(lines) > sz[1] {
 			t.Errorf("%dx%d: %d lines", sz[0], sz[1], len(lines))
@@ -160,7 +160,7 @@ func TestSummaryFitsAnySize(t *testing.T) {
 // TestRouterQuitsOnQ: the summary does not capture q, so the router quits.
 func TestRouterQuitsOnQ(t *testing.T) {
 	root := app.New(uitest.New(), style.New(true), map[screen.ID]app.Factory{screen.Summary: New}, screen.Summary)
-	root.Context().Result = withFailures()
+	root.State().Result = withFailures()
 	root.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	_, cmd := root.Update(tea.KeyPressMsg{Code: 'q', Text: "q"})
 	if cmd == nil {
@@ -172,15 +172,15 @@ func TestRouterQuitsOnQ(t *testing.T) {
 }
 
 func TestGoldenSummaryWithFailures(t *testing.T) {
-	golden(t, "summary_failures", New().View(testContext(withFailures()), 120, 40))
+	golden(t, "summary_failures", New().View(testState(withFailures()), 120, 40))
 }
 
 func TestGoldenSummaryVerified(t *testing.T) {
-	golden(t, "summary_verified", New().View(testContext(verifiedClean()), 120, 40))
+	golden(t, "summary_verified", New().View(testState(verifiedClean()), 120, 40))
 }
 
 func TestVerifyHintOnOneLineWhenItFits(t *testing.T) {
-	v := uitest.Plain(New().View(testContext(verifiedClean()), 200, 40))
+	v := uitest.Plain(New().View(testState(verifiedClean()), 200, 40))
 	want := "$ s3migrate verify s3://origin-data/backups/ s3://dest-archive/copy/backups/ --source-profile prod-origin --dest-profile prod-archive\n"
 	if !strings.Contains(v, want) {
 		t.Errorf("summary at 200 columns lacks %q:\n%s", want, v)
@@ -192,12 +192,12 @@ func TestVerifyHintOnOneLineWhenItFits(t *testing.T) {
 func TestVerifyNow(t *testing.T) {
 	fake := uitest.New()
 	fake.VerifyMismatch = []transfer.Mismatch{{Rel: "reports/2025/q1.csv", What: "tags", Detail: "map[a:1] in the source, map[] in the destination"}}
-	ctx := &screen.Context{Backend: fake, Styles: style.New(true), SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"reports/"},
+	state := &screen.State{Backend: fake, Styles: style.New(true), SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"reports/"},
 		Result: &screen.RunResult{Result: &transfer.Result{Copied: 3}}}
-	d := uitest.NewDriver(t, ctx, New())
+	d := uitest.NewDriver(t, state, New())
 	d.Press("v")
-	if ctx.Result.Verify == nil || ctx.Result.Verify.Checked != 3 || len(ctx.Result.Verify.Mismatches) != 1 {
-		t.Fatalf("verify result %+v", ctx.Result.Verify)
+	if state.Result.Verify == nil || state.Result.Verify.Checked != 3 || len(state.Result.Verify.Mismatches) != 1 {
+		t.Fatalf("verify result %+v", state.Result.Verify)
 	}
 	if v := d.View(); !strings.Contains(v, "reports/2025/q1.csv") || !strings.Contains(v, "tags") {
 		t.Errorf("the mismatch is not shown:\n%s", v)
@@ -209,12 +209,12 @@ func TestVerifyNow(t *testing.T) {
 func TestVerifyNoteIsHonest(t *testing.T) {
 	rr := verifiedClean()
 	rr.Verify.Verified, rr.Verify.Unreadable = 1230, 5
-	if v := plain(New(), testContext(rr)); !strings.Contains(v, "of 1,235 checked: 5 could not be read") || strings.Contains(v, "all match") {
+	if v := plain(New(), testState(rr)); !strings.Contains(v, "of 1,235 checked: 5 could not be read") || strings.Contains(v, "all match") {
 		t.Errorf("unreadable objects:\n%s", v)
 	}
 	rr = verifiedClean()
 	rr.Verify, rr.Result.Copied = nil, 0
-	if v := plain(New(), testContext(rr)); !strings.Contains(v, "nothing copied: nothing to check") {
+	if v := plain(New(), testState(rr)); !strings.Contains(v, "nothing copied: nothing to check") {
 		t.Errorf("nothing copied:\n%s", v)
 	}
 }
@@ -224,7 +224,7 @@ func TestVerifyNoteIsHonest(t *testing.T) {
 // object to the folder it went into; a destination prefix without a slash
 // is still a folder.
 func TestVerifyCommandMapsLikeTheMigration(t *testing.T) {
-	ctx := &screen.Context{SrcBucket: "o", DstBucket: "d", DstPrefix: "in", SrcPrefix: "data/"}
+	state := &screen.State{SrcBucket: "o", DstBucket: "d", DstPrefix: "in", SrcPrefix: "data/"}
 	cases := map[string]string{
 		"logs/":     "s3migrate verify s3://o/data/logs/ s3://d/in/logs/",
 		"top.txt":   "s3migrate verify s3://o/data/top.txt s3://d/in/",
@@ -232,7 +232,7 @@ func TestVerifyCommandMapsLikeTheMigration(t *testing.T) {
 		"":          "s3migrate verify s3://o/data/ s3://d/in/",
 	}
 	for item, want := range cases {
-		if got := verifyCommand(ctx, item); got != want {
+		if got := verifyCommand(state, item); got != want {
 			t.Errorf("verifyCommand(%q) = %q, want %q", item, got, want)
 		}
 	}
@@ -243,10 +243,10 @@ func TestVerifyCommandMapsLikeTheMigration(t *testing.T) {
 // says so and asks nothing.
 func TestRevokeTheGrant(t *testing.T) {
 	fake := uitest.New()
-	ctx := &screen.Context{Backend: fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
+	state := &screen.State{Backend: fake, Styles: style.New(true), SrcProfile: "prod-origin", DstProfile: "prod-archive",
 		SrcBucket: "origin-data", DstBucket: "dest-archive", Items: []string{"logs/"},
 		Result: &screen.RunResult{Result: &transfer.Result{Copied: 3}}}
-	d := uitest.NewDriver(t, ctx, New())
+	d := uitest.NewDriver(t, state, New())
 	if v := d.View(); !strings.Contains(v, "g revokes the migration's read grant") {
 		t.Fatalf("no revoke hint:\n%s", v)
 	}
@@ -275,31 +275,31 @@ func TestRevokeTheGrant(t *testing.T) {
 // mismatches, or why it failed.
 func TestVerifyGivesFeedback(t *testing.T) {
 	fake := uitest.New()
-	ctx := testContext(verifiedClean())
-	ctx.Backend = fake
+	state := testState(verifiedClean())
+	state.Backend = fake
 	m := New()
-	_, cmd := m.Update(ctx, uitest.Key("v"))
+	_, cmd := m.Update(state, uitest.Key("v"))
 	if cmd == nil {
 		t.Fatal("v started nothing")
 	}
-	small := func() string { return uitest.Plain(m.View(ctx, 80, 6)) }
+	small := func() string { return uitest.Plain(m.View(state, 80, 6)) }
 	if v := small(); !strings.Contains(v, "verifying…") {
 		t.Fatalf("no feedback while verifying (80x6):\n%s", v)
 	}
-	if _, again := m.Update(ctx, uitest.Key("v")); again != nil {
+	if _, again := m.Update(state, uitest.Key("v")); again != nil {
 		t.Error("a second v started a second verification")
 	}
-	m.Update(ctx, cmd())
+	m.Update(state, cmd())
 	if v := small(); strings.Contains(v, "verifying…") || !strings.Contains(v, "✓ verified again: 13 checked, all match") {
 		t.Fatalf("no result after the verification:\n%s", v)
 	}
 	fake.VerifyMismatch = []transfer.Mismatch{{Rel: "logs/2026/01/01/events.json", What: "size", Detail: "1001 → 1000"}}
-	_, cmd = m.Update(ctx, uitest.Key("v"))
-	m.Update(ctx, cmd())
+	_, cmd = m.Update(state, uitest.Key("v"))
+	m.Update(state, cmd())
 	if v := small(); !strings.Contains(v, "■ verified again: 1 of 13 checked differ") {
 		t.Errorf("mismatches not said:\n%s", v)
 	}
-	m.Update(ctx, verifiedMsg{err: errors.New("list s3://dest-archive/copy/: AccessDenied")})
+	m.Update(state, verifiedMsg{err: errors.New("list s3://dest-archive/copy/: AccessDenied")})
 	if v := small(); !strings.Contains(v, "✗ verify failed: list s3://dest-archive/copy/: AccessDenied") {
 		t.Errorf("a failed verification not said:\n%s", v)
 	}

@@ -10,17 +10,18 @@ import (
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/style"
 	"github.com/s3migrate/s3migrate/ui/text"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // View renders the report in width × height: the headline and the figures
 // always, then notices, the verify hint, and the failures (and verify
 // mismatches) in the rows left.
-func (m *Model) View(ctx *screen.Context, width, height int) string {
-	st := ctx.Styles
+func (m *Model) View(state *screen.State, width, height int) string {
+	st := state.Styles
 	if width <= 0 || height <= 0 {
 		return ""
 	}
-	rr := ctx.Result
+	rr := state.Result
 	if rr == nil {
 		return st.Subtle.Render("no run has finished yet")
 	}
@@ -29,13 +30,13 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 		res = &transfer.Result{}
 	}
 
-	top := []string{headline(ctx, rr, res)}
+	top := []string{headline(state, rr, res)}
 	if l := m.verifyLine(st, rr, width); l != "" {
 		// Right under the headline, so it shows at any height.
 		top = append(top, l)
 	}
 	top = append(top, "")
-	top = append(top, figures(ctx, rr, res)...)
+	top = append(top, figures(state, rr, res)...)
 
 	var notes []string
 	if ns := notices(rr, res); len(ns) > 0 {
@@ -44,7 +45,7 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 			notes = append(notes, "  "+st.Warn.Render("⚠ ")+n)
 		}
 	}
-	hint := append([]string{""}, verifyHint(ctx, width)...)
+	hint := append([]string{""}, verifyHint(state, width)...)
 	hint = append(hint, m.revokeView(st, width)...)
 	if len(res.Failures) > 0 {
 		hint = append(hint, st.Subtle.Render("esc returns to the run screen, where r retries the failed objects; q quits"))
@@ -66,6 +67,9 @@ func (m *Model) View(ctx *screen.Context, width, height int) string {
 	}
 	for i, l := range out {
 		out[i] = text.Fit(l, width)
+	}
+	if m.revoke == revokeConfirm {
+		return widget.Overlay(strings.Join(out, "\n"), revokeQuestion(m.revokeChange).View(st, width-4), width, height)
 	}
 	return strings.Join(out, "\n")
 }
@@ -90,9 +94,9 @@ func (m *Model) verifyLine(st style.Styles, rr *screen.RunResult, width int) str
 }
 
 // headline is the outcome in one line.
-func headline(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) string {
-	st := ctx.Styles
-	where := fmt.Sprintf("s3://%s → s3://%s/%s", ctx.SrcBucket, ctx.DstBucket, ctx.DstPrefix)
+func headline(state *screen.State, rr *screen.RunResult, res *transfer.Result) string {
+	st := state.Styles
+	where := fmt.Sprintf("s3://%s → s3://%s/%s", state.SrcBucket, state.DstBucket, state.DstPrefix)
 	var h string
 	switch {
 	case rr.Err != nil:
@@ -111,8 +115,8 @@ func headline(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) s
 }
 
 // figures are the counts, bytes, duration, throughput and journal.
-func figures(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) []string {
-	st := ctx.Styles
+func figures(state *screen.State, rr *screen.RunResult, res *transfer.Result) []string {
+	st := state.Styles
 	snap := rr.Snapshot
 	stats := res.Stats
 	if stats == (transfer.DiffStats{}) {
@@ -139,7 +143,7 @@ func figures(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) []
 	if res.Deleted > 0 || snap.ToDelete > 0 {
 		out = append(out, row("deleted", text.Count(res.Deleted), "", "only in the destination"))
 	}
-	out = append(out, row("verified", verified(rr.Verify), "", verifyNote(ctx, rr, res)))
+	out = append(out, row("verified", verified(rr.Verify), "", verifyNote(state, rr, res)))
 	out = append(out, "")
 	out = append(out, "  "+text.Pad("duration", 12)+text.Duration(elapsed))
 	if secs := elapsed.Seconds(); secs > 0 {
@@ -163,7 +167,7 @@ func verified(v *transfer.VerifyResult) string {
 }
 
 // verifyNote says what the verified count means, or why there is none.
-func verifyNote(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result) string {
+func verifyNote(state *screen.State, rr *screen.RunResult, res *transfer.Result) string {
 	v := rr.Verify
 	switch {
 	case v != nil && len(v.Mismatches) > 0:
@@ -180,7 +184,7 @@ func verifyNote(ctx *screen.Context, rr *screen.RunResult, res *transfer.Result)
 		return "not verified: the run stopped"
 	case len(res.Failures) > 0:
 		return "not verified: some objects failed"
-	case !ctx.Options.Verify:
+	case !state.Options.Verify:
 		return "not verified: verification was off"
 	}
 	return "not verified"
@@ -208,20 +212,11 @@ func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
 	if rows <= 0 {
 		return nil
 	}
-	keyW := 3
-	for _, f := range fs[:rows] {
-		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
-	}
-	keyW = min(keyW, max(20, (w-4)*2/5))
 	title := fmt.Sprintf("Failures (%s)", text.Count(int64(len(fs))))
 	if rows < len(fs) {
 		title = fmt.Sprintf("Failures (first %s of %s; all are in the journal)", text.Count(int64(rows)), text.Count(int64(len(fs))))
 	}
-	out := []string{"", st.Bold.Render(title), st.Subtle.Render("  " + text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
-	for _, f := range fs[:rows] {
-		out = append(out, "  "+text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+text.PadLeft(fmt.Sprintf("%d", f.Attempts), 5)+"  "+st.Fail.Render(failureText(f)))
-	}
-	return out
+	return append([]string{"", st.Bold.Render(title)}, widget.FailureTable(st, widget.RunFailures(fs[:rows]), 0, rows, w, "  ")...)
 }
 
 // mismatches lists the first verification mismatches in at most h lines.
@@ -246,23 +241,23 @@ func mismatches(st style.Styles, ms []transfer.Mismatch, w, h int) []string {
 // verifyHint is the command that checks the copies again: there is no
 // verify action in the TUI, and the headless command works at any time.
 // One command per selected item (at most three), wrapped to the width.
-func verifyHint(ctx *screen.Context, w int) []string {
-	st := ctx.Styles
+func verifyHint(state *screen.State, w int) []string {
+	st := state.Styles
 	flags := ""
-	if ctx.SrcProfile != "" {
-		flags += " --source-profile " + ctx.SrcProfile
+	if state.SrcProfile != "" {
+		flags += " --source-profile " + state.SrcProfile
 	}
-	if ctx.DstProfile != "" {
-		flags += " --dest-profile " + ctx.DstProfile
+	if state.DstProfile != "" {
+		flags += " --dest-profile " + state.DstProfile
 	}
-	items := ctx.Items
+	items := state.Items
 	if len(items) == 0 {
 		items = []string{""}
 	}
 	out := []string{st.Bold.Render("Verify the copies again at any time")}
 	const most = 3
 	for _, it := range items[:min(len(items), most)] {
-		cmd := verifyCommand(ctx, it)
+		cmd := verifyCommand(state, it)
 		if flags == "" || ansi.StringWidth(cmd+flags) <= w-4 {
 			out = append(out, "  $ "+st.Key.Render(cmd+flags))
 			continue
@@ -276,30 +271,12 @@ func verifyHint(ctx *screen.Context, w int) []string {
 	return out
 }
 
-// failureText is the error without its "copy s3://bucket/key: " prefix,
-// since the key is in its own column.
-func failureText(f transfer.Failure) string {
-	msg := "unknown error"
-	if f.Err != nil {
-		msg = text.OneLine(f.Err.Error())
-	}
-	if f.Key != "" {
-		if i := strings.Index(msg, f.Key+": "); i >= 0 {
-			msg = msg[i+len(f.Key)+2:]
-		}
-	}
-	if f.Op != "" && f.Op != "copy" {
-		msg = f.Op + ": " + msg
-	}
-	return msg
-}
-
 // verifyCommand is the command that checks one item again, written with the
 // location semantics the commands use: a folder maps to the same folder
 // under the destination; one object names its source key and the
 // destination folder it went into.
-func verifyCommand(ctx *screen.Context, item string) string {
-	dst := ctx.DstPrefix
+func verifyCommand(state *screen.State, item string) string {
+	dst := state.DstPrefix
 	if dst != "" && !strings.HasSuffix(dst, "/") {
 		dst += "/"
 	}
@@ -307,5 +284,5 @@ func verifyCommand(ctx *screen.Context, item string) string {
 	if item != "" && !strings.HasSuffix(item, "/") {
 		to = item[:strings.LastIndexByte(item, '/')+1]
 	}
-	return fmt.Sprintf("s3migrate verify s3://%s/%s%s s3://%s/%s%s", ctx.SrcBucket, ctx.SrcPrefix, item, ctx.DstBucket, dst, to)
+	return fmt.Sprintf("s3migrate verify s3://%s/%s%s s3://%s/%s%s", state.SrcBucket, state.SrcPrefix, item, state.DstBucket, dst, to)
 }

@@ -87,7 +87,7 @@ func Key(name string) tea.KeyPressMsg {
 // Drive runs a screen's command synchronously and feeds the messages back
 // until nothing is left, skipping ticks (spinners, timers) that would never
 // end. It returns the navigation messages seen.
-func Drive(ctx *screen.Context, s screen.Screen, cmd tea.Cmd) (screen.Screen, []tea.Msg) {
+func Drive(state *screen.State, s screen.Screen, cmd tea.Cmd) (screen.Screen, []tea.Msg) {
 	var nav []tea.Msg
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0 && steps < 10_000; steps++ {
@@ -108,7 +108,7 @@ func Drive(ctx *screen.Context, s screen.Screen, cmd tea.Cmd) (screen.Screen, []
 				continue
 			}
 			var next tea.Cmd
-			s, next = s.Update(ctx, msg)
+			s, next = s.Update(state, msg)
 			queue = append(queue, next)
 		}
 	}

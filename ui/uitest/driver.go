@@ -16,32 +16,32 @@ const Width, Height = 120, 30
 // Driver runs one screen the way the router would, but synchronously (see
 // Drive): a test sees the state after all background work settled.
 type Driver struct {
-	T   *testing.T
-	Ctx *screen.Context
-	S   screen.Screen
+	T     *testing.T
+	State *screen.State
+	S     screen.Screen
 	// Nav collects the navigation messages the screen sent to the router.
 	Nav []tea.Msg
 }
 
 // NewDriver initialises s and runs its background work.
-func NewDriver(t *testing.T, ctx *screen.Context, s screen.Screen) *Driver {
+func NewDriver(t *testing.T, state *screen.State, s screen.Screen) *Driver {
 	t.Helper()
-	d := &Driver{T: t, Ctx: ctx, S: s}
-	d.Run(s.Init(ctx))
+	d := &Driver{T: t, State: state, S: s}
+	d.Run(s.Init(state))
 	return d
 }
 
 // Run executes cmd and everything it leads to.
 func (d *Driver) Run(cmd tea.Cmd) {
 	var nav []tea.Msg
-	d.S, nav = Drive(d.Ctx, d.S, cmd)
+	d.S, nav = Drive(d.State, d.S, cmd)
 	d.Nav = append(d.Nav, nav...)
 }
 
 // Send delivers one message and runs what it leads to.
 func (d *Driver) Send(msg tea.Msg) {
 	var cmd tea.Cmd
-	d.S, cmd = d.S.Update(d.Ctx, msg)
+	d.S, cmd = d.S.Update(d.State, msg)
 	d.Run(cmd)
 }
 
@@ -63,7 +63,7 @@ func (d *Driver) TypeText(s string) {
 // screen stays inside it.
 func (d *Driver) View() string {
 	d.T.Helper()
-	v := Plain(d.S.View(d.Ctx, Width, Height))
+	v := Plain(d.S.View(d.State, Width, Height))
 	lines := strings.Split(v, "\n")
 	if len(lines) > Height {
 		d.T.Errorf("view is %d lines, more than %d", len(lines), Height)

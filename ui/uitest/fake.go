@@ -63,6 +63,27 @@ type Fake struct {
 	// BucketApplyErr fails the next apply, writing nothing.
 	BucketApplied  []string
 	BucketApplyErr error
+	// DiffHold and WalkHold, when set, make Diff and Walk wait until their
+	// context ends, as a long listing would (see Hold).
+	DiffHold, WalkHold *Hold
+}
+
+// Hold makes a call wait until its context ends: Started is closed when it
+// begins to wait, and Ended receives the context's error when it gives up.
+type Hold struct {
+	Started chan struct{}
+	Ended   chan error
+}
+
+// NewHold is a Hold whose channels are ready.
+func NewHold() *Hold { return &Hold{Started: make(chan struct{}), Ended: make(chan error, 1)} }
+
+// wait blocks until ctx ends and reports it.
+func (h *Hold) wait(ctx context.Context) error {
+	close(h.Started)
+	<-ctx.Done()
+	h.Ended <- ctx.Err()
+	return ctx.Err()
 }
 
 // Epoch is the fixed time of every fake object and bucket.
@@ -169,9 +190,13 @@ func (f *Fake) List(_ context.Context, _, _, prefix, _ string) (screen.Page, err
 }
 
 // Walk streams the objects under prefix in key order, stopping when ctx
-// ends.
+// ends; with WalkHold set it waits for ctx to end first.
 func (f *Fake) Walk(ctx context.Context, _, _, prefix string) iter.Seq2[transfer.Object, error] {
 	return func(yield func(transfer.Object, error) bool) {
+		if f.WalkHold != nil {
+			yield(transfer.Object{}, f.WalkHold.wait(ctx))
+			return
+		}
 		f.mu.Lock()
 		var objs []transfer.Object
 		for k, o := range f.Objects {
@@ -318,8 +343,12 @@ func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) (
 	}, nil
 }
 
-// Diff treats every selected object as new, except README.txt (identical).
-func (f *Fake) Diff(_ context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+// Diff treats every selected object as new, except README.txt (identical);
+// with DiffHold set it waits for its context instead.
+func (f *Fake) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+	if f.DiffHold != nil {
+		return screen.DiffSummary{}, f.DiffHold.wait(ctx)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}

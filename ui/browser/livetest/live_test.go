@@ -44,10 +44,10 @@ func TestLiveBrowserOnTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := &screen.Context{Backend: backend.New(), Styles: style.New(true),
+	state := &screen.State{Backend: backend.New(), Styles: style.New(true),
 		SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, SrcBucket: sandbox.OriginBucket, DstBucket: sandbox.DestBucket,
 		Where: "notes/"}
-	d := uitest.NewDriver(t, ctx, browser.New())
+	d := uitest.NewDriver(t, state, browser.New())
 
 	d.Press("p")
 	v := d.View()
