@@ -103,7 +103,46 @@ CREATE TABLE part (
 	etag TEXT NOT NULL,
 	PRIMARY KEY (rel, part)
 ) WITHOUT ROWID;
-` + bucketConfigTable
+` + bucketConfigTable + countersTable
+
+// countersTable keeps, per status, the rows, their sizes and the bytes
+// copied, so `jobs` and the TUI's Jobs screen summarize a 10M-key journal
+// without reading its rows (the count was a full scan: 3.3 s at 10 million
+// keys, bench/plan.sh; now under a millisecond). The triggers keep it in
+// the writer's own transactions, whichever
+// statement changes a row (plan upsert, settle, forget), so it cannot
+// drift, and an older s3migrate writing to the file keeps it right too: it
+// needs no version bump. Open adds it to a journal that lacks it (filled
+// from one scan); List reads a journal without it by scanning, as before.
+const countersTable = `
+CREATE TABLE object_count (
+	status TEXT PRIMARY KEY,
+	n      INTEGER NOT NULL,
+	size   INTEGER NOT NULL,
+	bytes  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER object_count_insert AFTER INSERT ON object BEGIN
+	INSERT INTO object_count (status, n, size, bytes) VALUES (NEW.status, 1, NEW.size, NEW.bytes)
+	ON CONFLICT (status) DO UPDATE SET n = n + 1, size = size + excluded.size, bytes = bytes + excluded.bytes;
+END;
+CREATE TRIGGER object_count_delete AFTER DELETE ON object BEGIN
+	UPDATE object_count SET n = n - 1, size = size - OLD.size, bytes = bytes - OLD.bytes WHERE status = OLD.status;
+END;
+CREATE TRIGGER object_count_update AFTER UPDATE OF status, size, bytes ON object
+WHEN OLD.status IS NOT NEW.status OR OLD.size IS NOT NEW.size OR OLD.bytes IS NOT NEW.bytes BEGIN
+	UPDATE object_count SET n = n - 1, size = size - OLD.size, bytes = bytes - OLD.bytes WHERE status = OLD.status;
+	INSERT INTO object_count (status, n, size, bytes) VALUES (NEW.status, 1, NEW.size, NEW.bytes)
+	ON CONFLICT (status) DO UPDATE SET n = n + 1, size = size + excluded.size, bytes = bytes + excluded.bytes;
+END;
+`
+
+// countersDrop removes what a half-made set of counters left, if anything.
+const countersDrop = `DROP TRIGGER IF EXISTS object_count_insert; DROP TRIGGER IF EXISTS object_count_delete;
+	DROP TRIGGER IF EXISTS object_count_update; DROP TABLE IF EXISTS object_count;`
+
+// countersFill counts the rows of a journal that had no counters.
+const countersFill = `INSERT INTO object_count (status, n, size, bytes)
+	SELECT status, count(*), coalesce(sum(size), 0), coalesce(sum(bytes), 0) FROM object GROUP BY status`
 
 // bucketConfigTable is added by version 4 (and by upgrade to older ones).
 const bucketConfigTable = `
@@ -429,7 +468,11 @@ func upgrade(db *sql.DB) error {
 	if err := db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		return err
 	}
-	if version == schemaVersion {
+	counted, err := hasCounters(db)
+	if err != nil {
+		return err
+	}
+	if version == schemaVersion && counted {
 		return nil
 	}
 	tx, err := db.Begin()
@@ -443,6 +486,9 @@ func upgrade(db *sql.DB) error {
 	}
 	if version < 4 {
 		stmts = append(stmts, bucketConfigTable)
+	}
+	if !counted { // any version: the counters came without a bump
+		stmts = append(stmts, countersDrop, countersTable, countersFill)
 	}
 	for _, stmt := range append(stmts, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)) {
 		if _, err := tx.Exec(stmt); err != nil {

@@ -573,6 +573,7 @@ func TestNoCredentials(t *testing.T) {
 		"object.rel", "object.src_key", "object.size", "object.etag", "object.class", "object.status",
 		"object.attempts", "object.strategy", "object.error_code", "object.http_status", "object.error", "object.bytes",
 		"object.mtime", "object.storage", "object.checksum", "object.dst_size", "object.dst_etag", "object.run", "object.copied_etag",
+		"object_count.status", "object_count.n", "object_count.size", "object_count.bytes",
 		"part.rel", "part.part", "part.etag",
 		"upload.rel", "upload.upload_id", "upload.src_etag", "upload.part_size", "upload.started",
 	}

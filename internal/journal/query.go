@@ -119,7 +119,8 @@ const rowColumns = `rel, src_key, size, etag, class, status, attempts, strategy,
 
 // Counts returns the number of keys per status.
 func (j *Journal) Counts() (map[string]int64, error) {
-	rows, err := j.db.Query(`SELECT status, count(*) FROM object GROUP BY status`)
+	// The stored counters (Open adds them to a journal that lacks them).
+	rows, err := j.db.Query(`SELECT status, n FROM object_count WHERE n != 0`)
 	if err != nil {
 		return nil, fmt.Errorf("journal %s: counts: %w", j.path, err)
 	}
@@ -279,13 +280,10 @@ func summarize(path string) Summary {
 		s.Updated, err = parseTime(updated)
 	}
 	if err == nil {
-		// One pass over the table; sums of comparisons count matching rows.
-		err = db.QueryRow(`SELECT count(*),
-			coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'done'), 0),
-			coalesce(sum(status = 'failed'), 0), coalesce(sum(status = 'skipped'), 0),
-			coalesce(sum(bytes), 0),
-			coalesce(sum(CASE WHEN status IN ('pending', 'done', 'failed') THEN size END), 0)
-			FROM object`).Scan(&s.Planned, &s.Pending, &s.Done, &s.Failed, &s.Skipped, &s.Bytes, &s.PlannedBytes)
+		var counted bool
+		if counted, err = hasCounters(db); err == nil {
+			err = db.QueryRow(summaryQuery(counted)).Scan(&s.Planned, &s.Pending, &s.Done, &s.Failed, &s.Skipped, &s.Bytes, &s.PlannedBytes)
+		}
 	}
 	if err != nil {
 		return Summary{ID: s.ID, Path: path, Err: fmt.Errorf("journal %s: %w", path, err)}
@@ -296,6 +294,38 @@ func summarize(path string) Summary {
 		s.State = StateInterrupted
 	}
 	return s
+}
+
+// summaryQuery sums a journal's rows for its Summary: from the stored
+// counters (a few rows), or, in a journal without them (written before they
+// existed and not opened since: reading does not upgrade), by one pass over
+// the object table, where sums of comparisons count matching rows.
+func summaryQuery(counted bool) string {
+	if counted {
+		return `SELECT coalesce(sum(n), 0),
+			coalesce(sum(CASE status WHEN 'pending' THEN n END), 0), coalesce(sum(CASE status WHEN 'done' THEN n END), 0),
+			coalesce(sum(CASE status WHEN 'failed' THEN n END), 0), coalesce(sum(CASE status WHEN 'skipped' THEN n END), 0),
+			coalesce(sum(bytes), 0),
+			coalesce(sum(CASE WHEN status IN ('pending', 'done', 'failed') THEN size END), 0)
+			FROM object_count`
+	}
+	return `SELECT count(*),
+		coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'done'), 0),
+		coalesce(sum(status = 'failed'), 0), coalesce(sum(status = 'skipped'), 0),
+		coalesce(sum(bytes), 0),
+		coalesce(sum(CASE WHEN status IN ('pending', 'done', 'failed') THEN size END), 0)
+		FROM object`
+}
+
+// hasCounters reports whether the journal keeps the object_count table
+// and its triggers (see countersTable).
+func hasCounters(db interface {
+	QueryRow(string, ...any) *sql.Row
+}) (bool, error) {
+	var n int
+	err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE (type = 'table' AND name = 'object_count')
+		OR (type = 'trigger' AND name IN ('object_count_insert', 'object_count_delete', 'object_count_update'))`).Scan(&n)
+	return n == 4, err
 }
 
 // BucketConfig is one configuration the migration applied to the
