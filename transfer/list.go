@@ -21,24 +21,51 @@ func List(ctx context.Context, c ListAPI, loc Location) iter.Seq2[Object, error]
 	return ListAfter(ctx, c, loc, "")
 }
 
+// listPage is one ListObjectsV2 answer.
+type listPage struct {
+	out *s3.ListObjectsV2Output
+	err error
+}
+
 // ListAfter is List starting after the key startAfter ("" for the start):
 // a listing cut off by an error carries on from its last key.
+//
+// The next page is asked for as soon as a page arrives, while the caller
+// works through this one: decoding a page of XML costs about as much as
+// the caller's work on it, so a listing does not wait on both in turn. At
+// most two pages are held.
 func ListAfter(ctx context.Context, c ListAPI, loc Location, startAfter string) iter.Seq2[Object, error] {
 	return func(yield func(Object, error) bool) {
-		in := &s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(1000)}
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		in := s3.ListObjectsV2Input{Bucket: aws.String(loc.Bucket), MaxKeys: aws.Int32(1000)}
 		if loc.Prefix != "" {
 			in.Prefix = aws.String(loc.Prefix)
 		}
 		if startAfter != "" {
 			in.StartAfter = aws.String(startAfter)
 		}
+		fetch := func(in s3.ListObjectsV2Input) <-chan listPage {
+			ch := make(chan listPage, 1)
+			go func() {
+				out, err := c.ListObjectsV2(ctx, &in)
+				ch <- listPage{out, err}
+			}()
+			return ch
+		}
+		next := fetch(in)
 		for {
-			out, err := c.ListObjectsV2(ctx, in)
-			if err != nil {
-				yield(Object{}, &OpError{Op: "list", URL: loc.String(), Err: err})
+			p := <-next
+			if p.err != nil {
+				yield(Object{}, &OpError{Op: "list", URL: loc.String(), Err: p.err})
 				return
 			}
-			for _, o := range out.Contents {
+			var ahead <-chan listPage
+			if aws.ToBool(p.out.IsTruncated) && p.out.NextContinuationToken != nil {
+				in.ContinuationToken = p.out.NextContinuationToken
+				ahead = fetch(in)
+			}
+			for _, o := range p.out.Contents {
 				obj := Object{
 					Key:          aws.ToString(o.Key),
 					Size:         aws.ToInt64(o.Size),
@@ -50,13 +77,17 @@ func ListAfter(ctx context.Context, c ListAPI, loc Location, startAfter string) 
 					obj.ChecksumAlgorithm = string(o.ChecksumAlgorithm[0])
 				}
 				if !yield(obj, nil) {
+					if ahead != nil {
+						cancel()
+						<-ahead // the request ends with ctx; nothing outlives the listing
+					}
 					return
 				}
 			}
-			if !aws.ToBool(out.IsTruncated) || out.NextContinuationToken == nil {
+			if ahead == nil {
 				return
 			}
-			in.ContinuationToken = out.NextContinuationToken
+			next = ahead
 		}
 	}
 }
