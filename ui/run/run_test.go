@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -522,5 +523,21 @@ func TestLimitsKeys(t *testing.T) {
 	}
 	if fr.MaxObjects != 0 {
 		t.Errorf("l did not wrap back to no limit: %v", fr.MaxObjects)
+	}
+}
+
+// TestFailedCountAlwaysShown: however the room is shared (a notice line, a
+// short terminal), the Run pane keeps its last figure, the failed count.
+func TestFailedCountAlwaysShown(t *testing.T) {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	snap := uitest.FixedSnapshot(false)
+	snap.Notices = []string{"s3://dest does not compute the checksums of copied parts"}
+	fr.Set(snap)
+	tick(m, state, fr)
+	for _, h := range []int{24, 30, 40} {
+		if v := ansi.Strip(m.View(state, 120, h)); !regexp.MustCompile(`│ failed {6}\S`).MatchString(v) {
+			t.Errorf("at 120×%d the Run pane lost the failed count:\n%s", h, v)
+		}
 	}
 }

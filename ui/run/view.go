@@ -210,6 +210,8 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 		label("identical") + text.Count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
 		label("failed") + failed(st, s.Failed),
 	}
+	// Never shorter than the figures: the failed count is the last one.
+	h = max(h, len(figures)+2)
 	left := pane(st, "Throughput", graph, graphW, h)
 	right := pane(st, "Run", figures, runW, h)
 	out := make([]string, h)
