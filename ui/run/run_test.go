@@ -532,12 +532,16 @@ func TestFailedCountAlwaysShown(t *testing.T) {
 	m, state, _, fr := setup(t)
 	start(t, m, state)
 	snap := uitest.FixedSnapshot(false)
-	snap.Notices = []string{"s3://dest does not compute the checksums of copied parts"}
+	snap.Notices = []string{"s3://dest does not compute the checksums of copied parts (it returned the source object's CRC32 for a part of it): " +
+		"large objects copied server-side keep no CRC32 of their own from now on, only the size check; --mode relay keeps it"}
 	fr.Set(snap)
 	tick(m, state, fr)
 	for _, h := range []int{24, 30, 40} {
 		if v := ansi.Strip(m.View(state, 120, h)); !regexp.MustCompile(`│ failed {6}\S`).MatchString(v) {
 			t.Errorf("at 120×%d the Run pane lost the failed count:\n%s", h, v)
+		}
+		if v := ansi.Strip(m.View(state, 120, h)); !strings.Contains(v, "--mode relay keeps it") {
+			t.Errorf("at 120×%d the notice was cut before what to do:\n%s", h, v)
 		}
 	}
 }

@@ -62,8 +62,16 @@ func (m *Model) body(st style.Styles, w, h int) []string {
 	if m.state != stateFinished {
 		bottom = append(bottom, m.errorLine(st))
 	}
-	if len(s.Notices) > 0 {
-		bottom = append(bottom, st.Warn.Render("⚠ ")+strings.Join(s.Notices, st.Subtle.Render(" · ")))
+	// Notices are wrapped, not cut: each says what to do, at its end. The
+	// last three are shown.
+	for _, n := range s.Notices[max(0, len(s.Notices)-3):] {
+		for i, l := range text.Wrap(n, max(20, w-2)) {
+			prefix := "  "
+			if i == 0 {
+				prefix = st.Warn.Render("⚠ ")
+			}
+			bottom = append(bottom, prefix+l)
+		}
 	}
 
 	rest := h - len(top) - len(bottom)
