@@ -16,6 +16,7 @@ import (
 // estimateFlags are diff --estimate and the sync options it prices.
 type estimateFlags struct {
 	on           bool
+	engine       string
 	mode         string
 	concurrency  int
 	storageClass string
@@ -27,6 +28,7 @@ type estimateFlags struct {
 func (f *estimateFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.on, "estimate", false, "also estimate the migration's requests, cost and duration")
 	fs.StringVar(&f.mode, "mode", string(transfer.ModeAuto), "with --estimate: the sync mode to price (auto prices server-side)")
+	fs.StringVar(&f.engine, "engine", migration.EngineLocal, "with --estimate: the engine to price, local or batch (S3 Batch Operations)")
 	fs.IntVar(&f.concurrency, "concurrency", 32, "with --estimate: objects copied at once")
 	fs.StringVar(&f.storageClass, "storage-class", "", "with --estimate: the storage class written")
 	fs.BoolVar(&f.delete, "delete", false, "with --estimate: count the removal of keys only in the destination")
@@ -37,6 +39,9 @@ func (f *estimateFlags) register(fs *flag.FlagSet) {
 func (f *estimateFlags) prices() (estimate.Prices, error) {
 	if _, err := transfer.ParseMode(f.mode); err != nil {
 		return estimate.Prices{}, err
+	}
+	if f.engine != migration.EngineLocal && f.engine != migration.EngineBatch {
+		return estimate.Prices{}, fmt.Errorf("--engine %s: want local or batch", f.engine)
 	}
 	if f.storageClass != "" && !slices.Contains(types.StorageClass("").Values(), types.StorageClass(f.storageClass)) {
 		return estimate.Prices{}, fmt.Errorf("--storage-class %s: want one of %v", f.storageClass, types.StorageClass("").Values())
@@ -57,7 +62,8 @@ func (f *estimateFlags) start(p *migration.Pair) *estimate.Estimate {
 	}
 	opt := migration.DefaultOptions()
 	return estimate.New(estimate.Settings{
-		Relay:              f.mode == string(transfer.ModeRelay) || !p.SrcSess.SameEndpoint(p.DstSess),
+		Batch:              f.engine == migration.EngineBatch,
+		Relay:              f.engine != migration.EngineBatch && (f.mode == string(transfer.ModeRelay) || !p.SrcSess.SameEndpoint(p.DstSess)),
 		MultipartThreshold: opt.MultipartThreshold, PartSize: opt.PartSize,
 		StorageClass: f.storageClass, Delete: f.delete, Verify: true,
 		CrossRegion: p.SrcClient.Options().Region != p.DstClient.Options().Region,
@@ -68,9 +74,12 @@ func (f *estimateFlags) start(p *migration.Pair) *estimate.Estimate {
 func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estimateFlags) {
 	set := e.Settings()
 	how := "server-side"
-	if set.Relay {
+	switch {
+	case set.Batch:
+		how = fmt.Sprintf("by an S3 Batch Operations job (%s; the rest, above its 5 GB limit, from this machine)", plural(e.BatchObjects, "object"))
+	case set.Relay:
 		how = "relayed through this machine"
-	} else if f.mode == string(transfer.ModeAuto) {
+	case f.mode == string(transfer.ModeAuto):
 		how = "server-side (auto: objects the destination identity may not read would be relayed)"
 	}
 	c, d := e.Price(p), e.Duration()
@@ -84,10 +93,25 @@ func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estim
 	fmt.Fprintf(w, "  destination account:  %9d PUT/COPY/LIST  %9d GET/HEAD  %7d DELETE  $%.2f\n", e.Dest.Write, e.Dest.Read, e.Dest.Delete, c.Dest)
 	moved := e.RelayBytes + e.CrossRegionBytes
 	fmt.Fprintf(w, "  transfer:             %s, %s  $%.2f\n", transfer.FormatBytes(moved), c.TransferNote, c.Transfer)
+	if set.Batch {
+		fmt.Fprintf(w, "  batch job fees:       $%.2f per job, $%.2f per million objects  $%.2f\n", p.BatchPerJob, p.BatchPerMillion, c.Batch)
+	}
 	fmt.Fprintf(w, "  total:                $%.2f\n", c.Total())
+	if set.Batch {
+		fmt.Fprintf(w, "  duration:             at least %s (S3: %d writes/s per prefix, %s); the job's pace is AWS's\n",
+			roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes))
+		return
+	}
 	fmt.Fprintf(w, "  duration:             at least %s (S3: %d writes/s per prefix, %s); about %s at %d copies at once and %s a request (assumed: --latency)\n",
 		roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes), roughly(d.Expected), set.Concurrency, set.Latency)
+	if e.Objects >= batchSuggestion {
+		fmt.Fprintf(w, "  %s is a lot for one machine: `--estimate --engine batch` prices an S3 Batch Operations job (sync --engine batch)\n", plural(e.Objects, "object"))
+	}
 }
+
+// batchSuggestion is the plan size from which the estimate points at the
+// batch engine.
+const batchSuggestion = 3_000_000
 
 // roughly prints an estimated duration without false precision.
 func roughly(d time.Duration) string {

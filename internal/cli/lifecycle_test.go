@@ -741,6 +741,10 @@ func TestDiffEstimate(t *testing.T) {
 	if !strings.Contains(r.stdout, "relayed through this machine") || !regexp.MustCompile(`origin account:\s+2 PUT/COPY/LIST\s+30 GET/HEAD`).MatchString(r.stdout) {
 		t.Errorf("relay estimate:\n%s%s", r.stdout, r.stderr)
 	}
+	r = run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--list", "none", "--estimate", "--engine", "batch")...)
+	if !strings.Contains(r.stdout, "by an S3 Batch Operations job (30 objects") || !strings.Contains(r.stdout, "batch job fees:       $0.25 per job, $1.00 per million objects  $0.25") {
+		t.Errorf("batch estimate:\n%s%s", r.stdout, r.stderr)
+	}
 	table := filepath.Join(t.TempDir(), "prices.json")
 	os.WriteFile(table, []byte(`{"source":"my negotiated prices","write_per_1000":{"STANDARD":1000},"read_per_1000":1}`), 0o600)
 	r = run(t, withProfiles("diff", "s3://"+src+"/e", "s3://"+dst+"/e", "--list", "none", "--estimate", "--prices", table)...)

@@ -32,6 +32,11 @@ type Prices struct {
 	// InternetOutPerGB is the price of a GB read out of S3 to a machine
 	// outside AWS (a relay run off AWS).
 	InternetOutPerGB float64 `json:"internet_out_per_gb"`
+	// BatchPerJob and BatchPerMillion are S3 Batch Operations' own fees:
+	// per job, and per million objects processed (the copies' requests
+	// are billed on top, as for any COPY).
+	BatchPerJob     float64 `json:"batch_per_job"`
+	BatchPerMillion float64 `json:"batch_per_million_objects"`
 }
 
 // DefaultPrices are AWS's published S3 prices for US East (N. Virginia) as
@@ -46,6 +51,8 @@ var DefaultPrices = Prices{
 	ReadPer1000:      0.0004,
 	InterRegionPerGB: 0.02,
 	InternetOutPerGB: 0.09,
+	BatchPerJob:      0.25,
+	BatchPerMillion:  1.00,
 }
 
 // LoadPrices reads a price table (the JSON form of Prices) from path.
@@ -68,6 +75,10 @@ func LoadPrices(path string) (Prices, error) {
 type Settings struct {
 	// Relay is true when bytes go through this machine (--mode relay).
 	Relay bool
+	// Batch is true when an S3 Batch Operations job copies (--engine
+	// batch): one COPY per object up to 5 GB, no listing or HEAD of its
+	// own, and the job's fees.
+	Batch bool
 	// MultipartThreshold and PartSize decide which copies go in parts.
 	MultipartThreshold, PartSize int64
 	// StorageClass is the class written ("" for STANDARD).
@@ -104,7 +115,10 @@ type Estimate struct {
 	// RelayBytes pass through this machine; CrossRegionBytes cross
 	// regions inside S3.
 	RelayBytes, CrossRegionBytes int64
-	listed                       [2]int64 // keys listed on each side
+	// BatchObjects are the objects a batch job copies (the rest, above its
+	// limit, are copied locally).
+	BatchObjects int64
+	listed       [2]int64 // keys listed on each side
 }
 
 // New starts an estimate.
@@ -158,6 +172,9 @@ func (e *Estimate) Add(en transfer.Entry) {
 		parts = (size + e.set.PartSize - 1) / e.set.PartSize
 	}
 	switch {
+	case e.set.Batch && size <= BatchCopyLimit:
+		e.BatchObjects++
+		e.Dest.Write++ // the task's COPY, billed to the destination account
 	case e.set.Relay:
 		e.RelayBytes += size
 		e.Origin.Read += parts // GET (a ranged GET per part)
@@ -192,15 +209,21 @@ func (e *Estimate) Finish() {
 	}
 }
 
+// BatchCopyLimit is the largest object an S3 Batch Operations copy task
+// takes (5 GB).
+const BatchCopyLimit = 5 << 30
+
 // Cost is the price of an estimate under a table.
 type Cost struct {
 	Origin, Dest, Transfer float64
+	// Batch is the job's own fees (per job and per million objects).
+	Batch float64
 	// TransferNote says what the transfer line holds.
 	TransferNote string
 }
 
 // Total is the whole cost.
-func (c Cost) Total() float64 { return c.Origin + c.Dest + c.Transfer }
+func (c Cost) Total() float64 { return c.Origin + c.Dest + c.Transfer + c.Batch }
 
 // Price applies a price table.
 func (e *Estimate) Price(p Prices) Cost {
@@ -214,6 +237,9 @@ func (e *Estimate) Price(p Prices) Cost {
 	}
 	const gb = 1 << 30
 	c := Cost{Origin: reqs(e.Origin, list), Dest: reqs(e.Dest, write)}
+	if e.BatchObjects > 0 {
+		c.Batch = p.BatchPerJob + float64(e.BatchObjects)/1e6*p.BatchPerMillion
+	}
 	switch {
 	case e.RelayBytes > 0:
 		c.Transfer = float64(e.RelayBytes) / gb * p.InternetOutPerGB
@@ -238,9 +264,14 @@ type Duration struct {
 // DELETE per partitioned prefix.
 const S3WritesPerPrefix = 3500
 
-// Duration estimates the copy's length.
+// Duration estimates the copy's length. A batch job's pace is AWS's: only
+// the floor from S3's request rate is known, and Expected is that floor.
 func (e *Estimate) Duration() Duration {
 	writes := float64(e.Dest.Write + e.Dest.Delete)
+	if e.set.Batch {
+		d := seconds(writes / float64(S3WritesPerPrefix*e.set.Prefixes))
+		return Duration{Floor: d, Expected: d}
+	}
 	floor := writes / float64(S3WritesPerPrefix*e.set.Prefixes)
 	expected := writes * e.set.Latency.Seconds() / float64(e.set.Concurrency)
 	return Duration{Floor: seconds(floor), Expected: seconds(math.Max(floor, expected))}

@@ -113,3 +113,25 @@ func TestLoadPrices(t *testing.T) {
 		t.Error("a table without prices was accepted")
 	}
 }
+
+// TestBatchEstimate: a batch job's objects cost one COPY each plus the
+// job's fees ($0.25 a job, $1 per million objects at the default table);
+// an object above 5 GB is left to the local engine's multipart copy.
+func TestBatchEstimate(t *testing.T) {
+	e := New(Settings{Batch: true, PartSize: 1 << 30, MultipartThreshold: 1 << 30})
+	for range 2_000_000 {
+		e.Add(entry(transfer.ClassNew, 1000))
+	}
+	e.Add(entry(transfer.ClassNew, 6<<30)) // 6 parts of 1 GiB, locally
+	e.Finish()
+	c := e.Price(DefaultPrices)
+	if e.BatchObjects != 2_000_000 || math.Abs(c.Batch-2.25) > 1e-9 {
+		t.Errorf("batch objects %d, fees $%v; want 2,000,000 and $2.25", e.BatchObjects, c.Batch)
+	}
+	if want := int64(2_000_000 + 6 + 2 + 1); e.Dest.Write != want { // copies, parts, create+complete, the destination's listing
+		t.Errorf("destination writes %d, want %d", e.Dest.Write, want)
+	}
+	if d := e.Duration(); d.Expected != d.Floor || d.Floor <= 0 {
+		t.Errorf("a job's duration: %+v, want its floor only", d)
+	}
+}
