@@ -76,7 +76,7 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string, f *i
 	in := &s3.CopyObjectInput{
 		Bucket:               aws.String(e.opt.Dst.Bucket),
 		Key:                  aws.String(dstKey),
-		CopySource:           aws.String(copySource(e.opt.Src.Bucket, src.Key)),
+		CopySource:           aws.String(CopySource(e.opt.Src.Bucket, src.Key)),
 		CopySourceIfMatch:    quoteETag(src.ETag),
 		MetadataDirective:    types.MetadataDirectiveCopy,
 		TaggingDirective:     types.TaggingDirectiveCopy,
@@ -606,7 +606,7 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 			out, err := e.ep.Dst.UploadPartCopy(ctx, &s3.UploadPartCopyInput{
 				Bucket: aws.String(e.opt.Dst.Bucket), Key: aws.String(dstKey), UploadId: aws.String(uploadID),
 				PartNumber:        aws.Int32(n),
-				CopySource:        aws.String(copySource(e.opt.Src.Bucket, src.Key)),
+				CopySource:        aws.String(CopySource(e.opt.Src.Bucket, src.Key)),
 				CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", first, first+length-1)),
 				CopySourceIfMatch: quoteETag(oh.etag),
 			})

@@ -576,9 +576,10 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// copySource renders the x-amz-copy-source value: bucket/key with the key
-// percent-encoded except for '/', so '+', '?', '#', '%' and spaces survive.
-func copySource(bucket, key string) string {
+// CopySource renders the x-amz-copy-source value: bucket/key with the key
+// percent-encoded except for unreserved characters and '/', so '+', '?',
+// '#', '%', '&', '=' and spaces survive the server's decoding.
+func CopySource(bucket, key string) string {
 	var b strings.Builder
 	b.WriteString(bucket)
 	b.WriteByte('/')

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	"github.com/s3migrate/s3migrate/transfer"
 )
 
 // Failure threshold: AWS fails a job whose tasks fail more than half of the
@@ -288,7 +289,7 @@ func copyTask(ctx context.Context, c *s3.Client, op *xCopyOperation, target stri
 	}
 	// A failed HEAD (missing key, denied) is left to CopyObject, whose error
 	// (NoSuchKey, AccessDenied) is what the task reports.
-	src := copySource(t.bucket, t.key)
+	src := transfer.CopySource(t.bucket, t.key)
 	if t.version != "" {
 		src += "?versionId=" + url.QueryEscape(t.version)
 	}
@@ -367,27 +368,6 @@ func optional(s string) *string {
 		return nil
 	}
 	return aws.String(s)
-}
-
-// copySource renders x-amz-copy-source: bucket/key with the key
-// percent-encoded except for unreserved characters and '/', so '+', '%',
-// '&', '=' and spaces survive the server's decoding.
-func copySource(bucket, key string) string {
-	var b strings.Builder
-	b.WriteString(bucket)
-	b.WriteByte('/')
-	const hex = "0123456789ABCDEF"
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
 }
 
 // errorParts returns an S3 error's code, HTTP status and message.
