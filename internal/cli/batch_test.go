@@ -35,7 +35,13 @@ func TestSyncEngineBatch(t *testing.T) {
 	putSized(t, src, "b/zz-large.bin", 5000)
 	sb.BatchOps().SetCopyLimit(4096)
 	defer sb.BatchOps().SetCopyLimit(0)
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	// One key the destination already holds with other bytes: changed.
+	if _, err := sb.Client(sb.Dest).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(dst), Key: aws.String("b/00001"),
+		Body: strings.NewReader("older, different bytes")}); err != nil {
+		t.Fatal(err)
+	}
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
 	role := "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
 	args := withProfiles("sync", "s3://"+src+"/b/", "s3://"+dst+"/b/", "--engine", "batch",
 		"--batch-bucket", "s3://"+dst+"/s3migrate-jobs/", "--batch-role", role, "--progress", "none")
@@ -61,6 +67,20 @@ func TestSyncEngineBatch(t *testing.T) {
 	if j := run(t, "jobs"); !strings.Contains(j.stdout, "(batch job ") || !strings.Contains(j.stdout, "Complete)") {
 		t.Errorf("jobs does not show the batch job:\n%s", j.stdout)
 	}
+	// The report does not give the copies' ETags: the journal records none,
+	// never the ETag of the object a copy replaced.
+	dbs, _ := filepath.Glob(filepath.Join(state, "s3migrate", "*.db"))
+	if len(dbs) != 1 {
+		t.Fatalf("journals: %v", dbs)
+	}
+	j, err := journal.Open(dbs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, wrote, ok := j.Copied("00001"); ok {
+		t.Errorf("the journal recalls ETag %q for a key the job copied over another object", wrote)
+	}
+	j.Close()
 	// A second run finds everything identical: no job is created.
 	if r := run(t, append(args, "--yes")...); r.code != 0 || strings.Contains(r.stderr, "created and waiting") {
 		t.Errorf("re-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)

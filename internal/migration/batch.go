@@ -275,6 +275,10 @@ func (m *Migration) finishJob(ctx context.Context, c *batchjob.Client, job journ
 		settled++
 		switch {
 		case r.Succeeded():
+			// The report does not say what ETag the copy got: record none
+			// (the plan's destination ETag is the object it replaced), so a
+			// later plan compares this key the ordinary way.
+			e.Dst = transfer.Object{}
 			m.j.Finished(e, "batch", 1, nil)
 			res.Copied++
 			res.Bytes += e.Src.Size
