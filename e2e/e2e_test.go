@@ -49,6 +49,8 @@ func TestDemo(t *testing.T) {
 		"copied 400 objects", "[400 server-side, 0 relayed]",
 		"copied 1 object (80.0 MiB)", "[1 server-side, 0 relayed]",
 		"400 identical",
+		"created and waiting: copies 5 objects (3.1 KiB) to s3://dest-archive/docs/",
+		"verified 5 of 5 objects: all match",
 		"reverted",
 	} {
 		if !strings.Contains(s, want) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 )
@@ -77,8 +78,8 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintln(env.Stdout, "$ s3migrate sync "+src+"reports/ "+dst+"reports/ --mode server-side")
 	runSync(ctx, quiet, append([]string{src + "reports/", dst + "reports/", "--mode", "server-side", "--progress", "none"}, pf...))
 
-	step(3, "the least-privilege policy for reports/, images/ and backups/, merged into the existing one")
-	pol := []string{src + "reports/", "--prefix", "images/", "--prefix", "backups/", "--grantee-profile", sandbox.DestProfile, "--source-profile", sandbox.OriginProfile}
+	step(3, "the least-privilege policy for reports/, images/, backups/ and docs/, merged into the existing one")
+	pol := []string{src + "reports/", "--prefix", "images/", "--prefix", "backups/", "--prefix", "docs/", "--grantee-profile", sandbox.DestProfile, "--source-profile", sandbox.OriginProfile}
 	if code := runPolicy(ctx, quiet, append(pol, "--apply", "--yes")); code != ExitOK {
 		return code
 	}
@@ -95,7 +96,15 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	step(5, "run it again: nothing left to copy")
 	runSync(ctx, quiet, append([]string{src + "images/", dst + "images/", "--progress", "none"}, pf...))
 
-	step(6, "revert: remove s3migrate's statements, keep the owner's")
+	step(6, "hand docs/ to an S3 Batch Operations job (the sandbox emulates the job API)")
+	batch := []string{src + "docs/", dst + "docs/", "--engine", "batch", "--batch-bucket", dst + ".s3migrate-batch/",
+		"--batch-role", "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch", "--yes", "--progress", "none"}
+	fmt.Fprintln(env.Stdout, "$ s3migrate sync "+strings.Join(batch, " "))
+	if code := runSync(ctx, quiet, append(batch, pf...)); code != ExitOK {
+		return code
+	}
+
+	step(7, "revert: remove s3migrate's statements, keep the owner's")
 	runPolicy(ctx, quiet, []string{src, "--revert", "--yes", "--source-profile", sandbox.OriginProfile, "--grantee-profile", sandbox.DestProfile})
 
 	fmt.Fprintln(env.Stdout, "\ndone. Keep a sandbox running to try the commands yourself: s3migrate sandbox")

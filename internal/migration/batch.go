@@ -35,7 +35,7 @@ type BatchPlan struct {
 	// Count and Bytes are what the job copies; Local what the local engine
 	// copies beside it (objects above the job's 5 GB limit).
 	Count, Bytes, Local int64
-	// Target is where the copies go (bucket and key prefix).
+	// Target is the destination folder the copies go to.
 	Target string
 }
 
@@ -83,6 +83,8 @@ func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*
 		return nil, err
 	}
 	res := &transfer.Result{}
+	started := time.Now()
+	defer func() { res.Elapsed = time.Since(started) }()
 	var retry []transfer.Entry
 
 	// A job an earlier run created and did not finish reading: follow it
@@ -161,7 +163,7 @@ func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*
 			return res, fmt.Errorf("batch job %s ended %s before it was confirmed: %s", id, st.State, strings.Join(st.FailureReasons, "; "))
 		}
 		plan := BatchPlan{JobID: id, Role: spec.RoleARN, Manifest: ref.ARN, Count: ref.Count, Bytes: ref.Bytes, Local: int64(len(local)),
-			Target: m.Def.Dst.URL(target)}
+			Target: m.Def.Dst.String()}
 		if !ro.Yes && (ro.ConfirmBatch == nil || !ro.ConfirmBatch(plan)) {
 			_ = c.Cancel(context.WithoutCancel(ctx), id, "not confirmed by the operator")
 			job.State, job.Read = batchjob.StateCancelled, true
