@@ -293,6 +293,9 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 				line += fmt.Sprintf("; the filters left out %s (%s)", plural(keys, "key"), transfer.FormatBytes(bytes))
 			}
 			prog.Println(human, line)
+			if n := st.Count[transfer.ClassNew] + st.Count[transfer.ClassChanged]; n >= batchSuggestion && m.Def.Options.Engine != migration.EngineBatch {
+				prog.Println(human, fmt.Sprintf("note: %s to copy from one machine; --engine batch hands them to S3 Batch Operations (`diff --estimate --engine batch` prices it)", plural(n, "object")))
+			}
 		},
 		ConfirmBatch: func(bp migration.BatchPlan) bool {
 			prog.Hold()
