@@ -24,8 +24,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
-
-	"github.com/s3migrate/s3migrate/internal/sandbox/batchops"
 )
 
 // S3API is what the package asks of the destination account's S3 client:
@@ -78,7 +76,7 @@ func NewControlClient(cfg aws.Config, endpoint string) *s3control.Client {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
-		o.EndpointResolverV2 = batchops.EndpointResolver()
+		o.EndpointResolverV2 = EndpointResolver()
 	})
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/versity/versitygw/s3api/utils"
 	"github.com/versity/versitygw/s3err"
 
+	"github.com/s3migrate/s3migrate/internal/batchjob"
 	"github.com/s3migrate/s3migrate/internal/sandbox/batchops"
 )
 
@@ -47,7 +48,7 @@ func (s *Sandbox) ControlClient(acc Account) *s3control.Client {
 	return s3control.New(s3control.Options{
 		Region:             Region,
 		BaseEndpoint:       aws.String(s.Endpoint),
-		EndpointResolverV2: batchops.EndpointResolver(),
+		EndpointResolverV2: batchjob.EndpointResolver(),
 		Credentials:        credentials.NewStaticCredentialsProvider(acc.AccessKey, acc.SecretKey, ""),
 		HTTPClient:         awshttp.NewBuildableClient(),
 	})

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
+	"github.com/s3migrate/s3migrate/internal/batchjob"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata from the current output")
@@ -66,7 +67,7 @@ func captureWith(t *testing.T, base string, ourResolver bool, answer string, cal
 	if base != "" {
 		opts.BaseEndpoint = aws.String(base)
 		if ourResolver {
-			opts.EndpointResolverV2 = EndpointResolver()
+			opts.EndpointResolverV2 = batchjob.EndpointResolver()
 		}
 	}
 	client := s3control.New(opts)

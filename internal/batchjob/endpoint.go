@@ -1,4 +1,4 @@
-package batchops
+package batchjob
 
 import (
 	"context"
