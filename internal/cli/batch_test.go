@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
@@ -111,7 +113,7 @@ func TestBatchResumeReattaches(t *testing.T) {
 	useSandboxProfiles(t)
 	src, dst := newPair(t, "cli-batch-resume")
 	putN(t, src, "r/", 40)
-	sb.BatchOps().SetTaskDelay(40 * time.Millisecond)
+	sb.BatchOps().SetTaskDelay(100 * time.Millisecond)
 	defer sb.BatchOps().SetTaskDelay(0)
 	p := openPair(t, "s3://"+src+"/r", "s3://"+dst+"/r")
 	opt := migration.DefaultOptions()
@@ -132,8 +134,8 @@ func TestBatchResumeReattaches(t *testing.T) {
 			t.Fatalf("the run ended before it was interrupted: %v %+v", out.Err, out.Result)
 		default:
 		}
-		if slices.ContainsFunc(m.Snapshot().Notices, func(n string) bool { return strings.Contains(n, ": Active,") }) {
-			break // confirmed and running: 40 tasks of 40 ms, 8 at a time, take longer than this
+		if slices.ContainsFunc(m.Snapshot().Notices, jobRunning) {
+			break // confirmed: 40 tasks of 100 ms, 8 at a time, take longer than this
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the job never ran: %+v", m.Snapshot().Notices)
@@ -213,17 +215,77 @@ func TestBatchSetupOnMoto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var role string
-	for _, rl := range roles.Roles {
-		if strings.HasPrefix(aws.ToString(rl.RoleName), "s3migrate-batch-") {
-			role = aws.ToString(rl.Arn)
-		}
-	}
-	if !strings.HasPrefix(role, "arn:aws:iam::222222222222:role/s3migrate-batch-") {
-		t.Fatalf("no s3migrate-batch role in the destination account: %v", roles.Roles)
+	// The role the command showed, by its ARN.
+	role, _, _ := strings.Cut(strings.TrimPrefix(r.stderr[strings.Index(r.stderr, "batch role "):], "batch role "), ",")
+	if !strings.HasPrefix(role, "arn:aws:iam::222222222222:role/s3migrate-batch-") ||
+		!slices.ContainsFunc(roles.Roles, func(rl iamtypes.Role) bool { return aws.ToString(rl.Arn) == role }) {
+		t.Fatalf("the role %q shown is not in the destination account: %v", role, roles.Roles)
 	}
 	pol, err := oc.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(src)})
 	if err != nil || !strings.Contains(aws.ToString(pol.Policy), role) {
 		t.Errorf("the origin policy does not grant the role %s: %v %s", role, err, aws.ToString(pol.Policy))
 	}
+}
+
+// TestBatchCancelOnInterrupt: interrupted while the job runs, with the
+// operator's yes to the question, the job is cancelled in the account (not
+// left running), the run says interrupted, and the journal keeps the job as
+// Cancelled.
+func TestBatchCancelOnInterrupt(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-batch-cancel")
+	putN(t, src, "c/", 40)
+	sb.BatchOps().SetTaskDelay(100 * time.Millisecond)
+	defer sb.BatchOps().SetTaskDelay(0)
+	p := openPair(t, "s3://"+src+"/c", "s3://"+dst+"/c")
+	opt := migration.DefaultOptions()
+	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
+	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
+	path := filepath.Join(t.TempDir(), "m.db")
+	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	asked := ""
+	done := make(chan *migration.Outcome)
+	go func() {
+		done <- m.Run(ctx, migration.RunOptions{Yes: true, CancelBatch: func(id string) bool { asked = id; return true }})
+	}()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if slices.ContainsFunc(m.Snapshot().Notices, jobRunning) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never ran: %+v", m.Snapshot().Notices)
+		}
+	}
+	cancel()
+	out := <-done
+	m.Close()
+	if !out.Interrupted() || asked == "" {
+		t.Fatalf("run: %v, asked about %q", out.Err, asked)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	job, _, _ := j.LastBatchJob()
+	if job.ID != asked || (job.State != "Cancelled" && job.State != "Cancelling") {
+		t.Errorf("asked about job %s; the journal holds %s, %s", asked, job.ID, job.State)
+	}
+	st, err := sb.ControlClient(sb.Dest).DescribeJob(context.Background(), &s3control.DescribeJobInput{AccountId: aws.String(sb.Dest.AccessKey), JobId: aws.String(asked)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Job.Status; got != "Cancelled" && got != "Cancelling" {
+		t.Errorf("the job is %s in the account, want cancelled", got)
+	}
+}
+
+// jobRunning reports the progress notice of a confirmed job not yet done.
+func jobRunning(n string) bool {
+	return strings.HasPrefix(n, "batch job ") && (strings.Contains(n, ": Ready,") || strings.Contains(n, ": Active,"))
 }

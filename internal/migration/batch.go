@@ -237,6 +237,9 @@ func (m *Migration) finishJob(ctx context.Context, c *batchjob.Client, job journ
 				return nil, fmt.Errorf("%w (and cancelling job %s failed: %v)", err, job.ID, cerr)
 			}
 			m.eng.Notice("batch job %s cancelled; the tasks it ran stay copied", job.ID)
+			if now, derr := c.Describe(context.WithoutCancel(ctx), job.ID); derr == nil {
+				st = now // Cancelling or Cancelled, as the account says
+			}
 		} else if ctx.Err() != nil {
 			m.eng.Notice("batch job %s goes on in the destination account; `s3migrate resume %s` reattaches to it", job.ID, m.ID())
 		}
