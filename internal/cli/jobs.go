@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"text/tabwriter"
@@ -107,6 +108,9 @@ func runResume(ctx context.Context, env Env, args []string) int {
 	defer m.Close()
 	if err := checkCanConfirm(env, m.Def.Options.Delete, rf.yes); err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if m.Def.Options.Engine == migration.EngineBatch && !rf.yes && (env.Stdin == nil || !env.StdinIsTerminal) {
+		return fail(env, ExitUsage, errors.New("this migration hands its copy to S3 Batch Operations, which asks before a new job runs, and there is no terminal to ask on: add --yes"))
 	}
 	fmt.Fprintf(env.Stderr, "resuming %s (%s, %d of %d done)\n", pick.ID, pick.State, pick.Done, pick.Done+pick.Pending+pick.Failed)
 	return runMigration(ctx, env, m, rf, false)
