@@ -61,6 +61,11 @@ type batchState struct {
 // Operations job and settles them from its completion report. It waits
 // for the whole plan: a manifest lists it at once.
 func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*transfer.Result, error) {
+	if !ro.Yes && ro.ConfirmBatch == nil {
+		// Nothing runs unseen, and a job created only to be cancelled
+		// costs its fee: refuse before anything is written.
+		return nil, fmt.Errorf("%w: this front end cannot ask before an S3 Batch Operations job runs: use `s3migrate resume %s` (or sync --engine batch)", ErrBatchRefused, m.ID())
+	}
 	select {
 	case <-pl.done:
 	case <-ctx.Done():
