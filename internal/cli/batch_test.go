@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -288,4 +289,30 @@ func TestBatchCancelOnInterrupt(t *testing.T) {
 // jobRunning reports the progress notice of a confirmed job not yet done.
 func jobRunning(n string) bool {
 	return strings.HasPrefix(n, "batch job ") && (strings.Contains(n, ": Ready,") || strings.Contains(n, ": Active,"))
+}
+
+// TestBatchNeedsAWayToAsk: a run with no way to confirm the job (the TUI
+// today) is refused before any manifest or job exists.
+func TestBatchNeedsAWayToAsk(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-batch-ask")
+	putN(t, src, "a/", 3)
+	p := openPair(t, "s3://"+src+"/a", "s3://"+dst+"/a")
+	opt := migration.DefaultOptions()
+	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
+	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
+	path := filepath.Join(t.TempDir(), "m.db")
+	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := m.Run(context.Background(), migration.RunOptions{})
+	m.Close()
+	if !errors.Is(out.Err, migration.ErrBatchRefused) {
+		t.Fatalf("run without a way to ask: %v", out.Err)
+	}
+	if keys := listKeys(t, sb.Client(sb.Dest), dst); len(keys) != 0 {
+		t.Errorf("something was written: %v", keys)
+	}
 }
