@@ -10,6 +10,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/internal/units"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -41,10 +42,10 @@ func (p *pairFlags) register(fs *flag.FlagSet) {
 		return nil
 	})
 	size := func(dst *int64) func(string) error {
-		return func(s string) (err error) { *dst, err = parseSize(s); return err }
+		return func(s string) (err error) { *dst, err = units.ParseSize(s); return err }
 	}
 	when := func(dst *time.Time) func(string) error {
-		return func(s string) (err error) { *dst, err = parseWhen(s, time.Now()); return err }
+		return func(s string) (err error) { *dst, err = units.ParseWhen(s, time.Now()); return err }
 	}
 	fs.Func("min-size", "only objects of at least this size (64MiB, 1G, 500KB, bytes)", size(&p.window.MinSize))
 	fs.Func("max-size", "only objects of at most this size", size(&p.window.MaxSize))

@@ -20,6 +20,7 @@ import (
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/report"
+	"github.com/s3migrate/s3migrate/internal/units"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -69,7 +70,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.StringVar(&opt.BatchRole, "batch-role", "", "with --engine batch: the ARN of the IAM role the job runs as (default: s3migrate shows one, and creates it after a yes)")
 	fs.Float64Var(&opt.MaxObjectsPerSec, "max-rate", 0, "copy at most this many objects per second (0: no limit)")
 	bandwidth := func(s string) (err error) {
-		opt.MaxBytesPerSec, err = parseSize(s)
+		opt.MaxBytesPerSec, err = units.ParseSize(s)
 		return err
 	}
 	fs.Func("max-bandwidth", "copy at most this many bytes per second, server-side or relayed (100MiB, 1G; 0: no limit)", bandwidth)

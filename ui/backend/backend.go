@@ -292,6 +292,19 @@ func (b *Live) pair(ctx context.Context, m screen.Migration) (*migration.Pair, e
 		return nil, err
 	}
 	p.Items = migration.Selection(m.Items)
+	// The Options tab's filter narrows the diff and the verify as it
+	// narrows the run (migration.New sets it again from the definition);
+	// a journaled migration picked up again runs with its own rules.
+	if m.Journal != "" {
+		if p.Filter, err = journalFilter(m.Journal); err != nil {
+			err = fmt.Errorf("the filter of journal %s: %w", m.Journal, err)
+		}
+	} else {
+		p.Filter, err = NewFilter(m.Options.Filter)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -414,25 +427,29 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 	}), nil
 }
 
-// Diff streams the selection's diff and keeps the first keep entries of
-// each class for the drill-down lists.
-func (b *Live) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+// Diff streams the selection's diff into a plan store the drill-down
+// pages through (planstore.go); the store is removed when ctx ends (the
+// Plan screen was left), or when the screen closes it for a new diff.
+func (b *Live) Diff(ctx context.Context, m screen.Migration) (screen.DiffSummary, error) {
 	p, err := b.pair(ctx, m)
 	if err != nil {
 		return screen.DiffSummary{}, err
 	}
-	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
-	for e, err := range p.Diff(ctx) {
-		if err != nil {
-			return sum, err
-		}
-		sum.Stats.Add(e)
-		if len(sum.Entries[e.Class]) < keep {
-			sum.Entries[e.Class] = append(sum.Entries[e.Class], e)
-		} else {
-			sum.Truncated[e.Class] = true
-		}
+	st, err := newPlanStore()
+	if err != nil {
+		return screen.DiffSummary{}, err
 	}
+	var sum screen.DiffSummary
+	est := NewEstimates(EstimateSettings(m.Options, !p.SrcSess.SameEndpoint(p.DstSess),
+		p.SrcClient.Options().Region != p.DstClient.Options().Region, len(p.Items)))
+	if err := st.fill(ctx, est.Count(p.Diff(ctx)), &sum.Stats); err != nil {
+		st.Close()
+		return sum, err
+	}
+	est.Finish(&sum)
+	sum.FilteredKeys, sum.FilteredBytes = p.Filtered()
+	st.removeWith(ctx)
+	sum.Plan = st
 	return sum, nil
 }
 

@@ -38,6 +38,7 @@ func definition(sm screen.Migration, opt screen.RunOptions) migration.Definition
 	if opt.Compare != "" {
 		o.Compare = transfer.CompareMode(opt.Compare)
 	}
+	o.Filter, o.Window = FilterRules(opt.Filter)
 	return migration.Definition{SrcProfile: sm.SrcProfile, DstProfile: sm.DstProfile, Items: sm.Items, Options: o}
 }
 

@@ -323,3 +323,23 @@ func TestForgetRealJournals(t *testing.T) {
 		t.Errorf("after forget:\n%s", v)
 	}
 }
+
+// In the failures, ↑↓ highlight one and d shows it whole; esc closes the
+// detail, a second esc the failures; enter still writes the report.
+func TestFailureDetail(t *testing.T) {
+	f := fakeWithJobs()
+	d := newDriver(t, f)
+	d.Press("down", "f", "j", "d")
+	v := d.View()
+	if !strings.Contains(v, "Failed object") || !strings.Contains(v, "reports/2025/q2.csv") || !strings.Contains(v, "InvalidObjectState (403)") {
+		t.Fatalf("detail of the second failure:\n%s", v)
+	}
+	d.Press("esc")
+	if !d.S.Capturing() || strings.Contains(d.View(), "Failed object") || !strings.Contains(d.View(), "Failures of") {
+		t.Fatalf("esc did not close only the detail:\n%s", d.View())
+	}
+	d.Press("esc")
+	if d.S.Capturing() {
+		t.Fatal("the second esc did not close the failures")
+	}
+}

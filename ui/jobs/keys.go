@@ -1,6 +1,10 @@
 package jobs
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 var (
 	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
@@ -23,8 +27,10 @@ func (m *Model) Keys() []key.Binding {
 		return forgetQuestion(*m.forget).Keys()
 	case m.mode == modeReport:
 		return []key.Binding{keyFailures, keyClose}
+	case m.detail:
+		return []key.Binding{widget.KeyClose}
 	case m.mode == modeFailures:
-		return []key.Binding{keyUp, keyDown, keyPgDown, keyReport, keyClose}
+		return []key.Binding{keyUp, keyDown, keyPgDown, widget.KeyDetailD, keyReport, keyClose}
 	}
 	return []key.Binding{keyUp, keyDown, keyReport, keyFailures, keyResume, keyForget, keyReload}
 }

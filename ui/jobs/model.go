@@ -48,6 +48,10 @@ type Model struct {
 	failFor    string
 	failErr    error
 	failScroll int
+	// failCursor is the highlighted failure; detail shows it whole (d:
+	// enter writes the report here).
+	failCursor int
+	detail     bool
 	busy       bool // a report or failures read in flight
 
 	// forget is the job the forget question is about (nil: no question).

@@ -46,7 +46,7 @@ func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd
 		}
 	case failuresMsg:
 		if j := m.selected(); j != nil && j.Migration.Journal == msg.journal {
-			m.busy, m.failures, m.failFor, m.failErr, m.failScroll = false, msg.failures, msg.journal, msg.err, 0
+			m.busy, m.failures, m.failFor, m.failErr, m.failScroll, m.failCursor = false, msg.failures, msg.journal, msg.err, 0, 0
 		}
 	case forgotMsg:
 		return m, m.forgot(state, msg)
@@ -114,7 +114,16 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 
 // openKey handles the keys of an open report or failure list.
 func (m *Model) openKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
+	if m.detail {
+		if key.Matches(msg, widget.KeyClose) {
+			m.detail = false
+		}
+		return nil
+	}
 	switch {
+	case m.mode == modeFailures && key.Matches(msg, widget.KeyDetailD) && len(m.failures) > 0:
+		m.detail = true
+		return nil
 	case key.Matches(msg, keyClose):
 		m.mode = modeList
 	case m.mode == modeReport && key.Matches(msg, keyFailures):
@@ -122,15 +131,16 @@ func (m *Model) openKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	case m.mode == modeFailures && key.Matches(msg, keyReport):
 		return m.openReport(state)
 	case m.mode == modeFailures && key.Matches(msg, keyUp):
-		m.failScroll--
+		m.failCursor--
 	case m.mode == modeFailures && key.Matches(msg, keyDown):
-		m.failScroll++
+		m.failCursor++
 	case m.mode == modeFailures && key.Matches(msg, keyPgUp):
-		m.failScroll -= failRows(m.height)
+		m.failCursor -= failRows(m.height)
 	case m.mode == modeFailures && key.Matches(msg, keyPgDown):
-		m.failScroll += failRows(m.height)
+		m.failCursor += failRows(m.height)
 	}
-	m.failScroll = max(0, min(m.failScroll, len(m.failures)-failRows(m.height)))
+	m.failCursor = max(0, min(m.failCursor, len(m.failures)-1))
+	m.failScroll = window(m.failScroll, m.failCursor, failRows(m.height), len(m.failures))
 	return nil
 }
 

@@ -73,6 +73,10 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	if m.forget != nil {
 		return widget.Overlay(strings.Join(out, "\n"), forgetQuestion(*m.forget).View(st, width-4), width, height)
 	}
+	if m.detail && m.mode == modeFailures && m.failCursor < len(m.failures) {
+		d := widget.FailureDetail(widget.JobFailure(m.failures[m.failCursor]))
+		return widget.Overlay(strings.Join(out, "\n"), d.View(st, width-4), width, height)
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -280,14 +284,14 @@ func (m *Model) failuresView(st style.Styles, width, height int) []string {
 		fs[i] = widget.JobFailure(f)
 	}
 	rows := failRows(height)
-	from := max(0, min(m.failScroll, len(fs)-rows))
+	from := window(m.failScroll, m.failCursor, rows, len(fs))
 	end := min(len(fs), from+rows)
-	out := append([]string{title}, widget.FailureTable(st, fs, from, end, width, "  ")...)
+	out := append([]string{title}, widget.FailureTableAt(st, fs, from, end, m.failCursor, width, "  ")...)
 	more := ""
 	if len(fs) >= maxFailures {
 		more = fmt.Sprintf(" (the first %d: the report lists them all)", maxFailures)
 	}
-	out = append(out, st.Subtle.Render(fmt.Sprintf("%d–%d of %d failed objects%s · enter writes the report · esc back", from+1, end, len(fs), more)))
+	out = append(out, st.Subtle.Render(fmt.Sprintf("%d–%d of %d failed objects%s · d shows one whole · enter writes the report · esc back", from+1, end, len(fs), more)))
 	return out
 }
 

@@ -7,11 +7,9 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
-	"github.com/s3migrate/s3migrate/ui/text"
 )
 
 // classes are the rows of the class list, in the order shown.
@@ -26,17 +24,34 @@ func (m *Model) loadDiff(state *screen.State) tea.Cmd {
 	gen := m.diff.start()
 	ctx, b, mig := state.Context(), state.Backend, state.Migration()
 	return func() tea.Msg {
-		sum, err := b.Diff(ctx, mig, diffKeep)
+		sum, err := b.Diff(ctx, mig)
 		return diffMsg{gen: gen, sum: sum, err: err}
 	}
 }
 
-func (m *Model) diffLoaded(msg diffMsg) {
+// diffLoaded takes a new diff: the previous plan store is closed (removed)
+// and an open drill-down reads its page again from the new one. A
+// superseded diff's store is closed unseen.
+func (m *Model) diffLoaded(state *screen.State, msg diffMsg) tea.Cmd {
 	if !m.diff.finish(msg.gen, msg.err) || msg.err != nil {
-		return
+		return closePlan(msg.sum.Plan)
 	}
+	old := m.diff.sum.Plan
 	m.diff.sum, m.diff.loaded = msg.sum, true
-	m.diff.scroll = clamp(m.diff.scroll, 0, m.diffMaxScroll())
+	var cmd tea.Cmd
+	if m.diff.drilled {
+		m.diff.drill.detail = false
+		cmd = m.first(state)
+	}
+	return tea.Batch(closePlan(old), cmd)
+}
+
+// closePlan removes a plan store in the background (nil: nothing to do).
+func closePlan(p screen.PlanStore) tea.Cmd {
+	if p == nil {
+		return nil
+	}
+	return func() tea.Msg { p.Close(); return nil }
 }
 
 // compareMode is the current mode ("" means the default, size-etag).
@@ -57,12 +72,8 @@ func nextCompareMode(cur transfer.CompareMode) transfer.CompareMode {
 func (m *Model) selected() transfer.Class { return classes[m.diff.cursor] }
 
 // diffRows is how many entries fit in a drill-down of content height h:
-// the title, its blank line and the "and more" line take the rest.
+// the title, the filter line and the position line take the rest.
 func diffRows(h int) int { return max(h-3, 1) }
-
-func (m *Model) diffMaxScroll() int {
-	return max(len(m.diff.sum.Entries[m.selected()])-diffRows(contentHeight(m.height)), 0)
-}
 
 func (m *Model) diffKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	d := &m.diff
@@ -71,12 +82,7 @@ func (m *Model) diffKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 		return m.withSpin(m.loadDiff(state))
 	}
 	if d.drilled {
-		if key.Matches(msg, keyUndrill) {
-			d.drilled = false
-			return nil
-		}
-		scrollBy(msg, &d.scroll, m.diffMaxScroll(), diffRows(contentHeight(m.height)))
-		return nil
+		return m.drillKey(state, msg)
 	}
 	switch {
 	case key.Matches(msg, keyUp):
@@ -84,7 +90,7 @@ func (m *Model) diffKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyDown):
 		d.cursor = clamp(d.cursor+1, 0, len(classes)-1)
 	case key.Matches(msg, keyDrill) && d.loaded:
-		d.drilled, d.scroll = true, 0
+		return m.openDrill(state)
 	}
 	return nil
 }
@@ -135,55 +141,14 @@ func (m *Model) diffView(state *screen.State, width, height int) string {
 		}
 		out = append(out, row+"   "+classAction(state, c))
 	}
-	out = append(out, "", st.Subtle.Render("↑↓ select a class · enter lists its keys"))
-	return strings.Join(out, "\n")
-}
-
-// drillView lists the kept entries of the selected class from the scroll
-// offset on; only the visible rows are rendered.
-func (m *Model) drillView(state *screen.State, width, height int) string {
-	st, d := state.Styles, &m.diff
-	c := m.selected()
-	entries := d.sum.Entries[c]
-	title := st.Bold.Render(fmt.Sprintf("%s: %d objects, %s", c, d.sum.Stats.Count[c], transfer.FormatBytes(d.sum.Stats.Bytes[c]))) +
-		st.Subtle.Render("   (esc: back to the classes)")
-	if d.loading {
-		title += " " + m.spin.View()
+	if l := m.filteredLine(state, width); l != "" {
+		out = append(out, l)
 	}
-	out := []string{cut(title, width), ""}
-	if len(entries) == 0 {
-		out = append(out, st.Subtle.Render("  no keys in this class"))
-		return strings.Join(out, "\n")
+	if est := m.estimateLines(state, width); len(est) > 0 {
+		out = append(append(out, ""), est...)
 	}
-	rows := diffRows(height)
-	off := clamp(d.scroll, 0, max(len(entries)-rows, 0))
-	end := min(off+rows, len(entries))
-	keyW := 0
-	for _, e := range entries[off:end] {
-		keyW = max(keyW, ansi.StringWidth(text.Key(e.Rel)))
-	}
-	keyW = min(keyW, max(width-40, 20))
-	for _, e := range entries[off:end] {
-		size := e.Src.Size
-		if c == transfer.ClassExtra {
-			size = e.Dst.Size
-		}
-		k := ansi.Truncate(text.Key(e.Rel), keyW, "…")
-		row := fmt.Sprintf("  %s%s  %10s", k, strings.Repeat(" ", keyW-ansi.StringWidth(k)), transfer.FormatBytes(size))
-		if e.Reason != "" {
-			row += "  " + e.Reason
-		}
-		out = append(out, cut(row, width))
-	}
-	var more []string
-	if len(entries) > rows {
-		more = append(more, fmt.Sprintf("%d–%d of %d listed · ↑↓ pgup/pgdn scroll", off+1, end, len(entries)))
-	}
-	if d.sum.Truncated[c] {
-		more = append(more, "… and more (only the first "+fmt.Sprint(len(entries))+" are listed)")
-	}
-	if len(more) > 0 {
-		out = append(out, st.Subtle.Render(strings.Join(more, "   ")))
+	if len(out)+2 <= height {
+		out = append(out, "", st.Subtle.Render("↑↓ select a class · enter lists its keys"))
 	}
 	return strings.Join(out, "\n")
 }

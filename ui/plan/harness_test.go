@@ -69,7 +69,7 @@ func (r *recorder) Preflight(ctx context.Context, m screen.Migration, opt screen
 	return r.Fake.Preflight(ctx, m, opt)
 }
 
-func (r *recorder) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+func (r *recorder) Diff(ctx context.Context, m screen.Migration) (screen.DiffSummary, error) {
 	r.mu.Lock()
 	r.compares = append(r.compares, m.Compare)
 	err := r.diffErr
@@ -77,7 +77,7 @@ func (r *recorder) Diff(ctx context.Context, m screen.Migration, keep int) (scre
 	if err != nil {
 		return screen.DiffSummary{}, err
 	}
-	return r.Fake.Diff(ctx, m, keep)
+	return r.Fake.Diff(ctx, m)
 }
 
 // harness drives the screen as the router would, running every command
@@ -138,7 +138,7 @@ func (h *harness) run(cmd tea.Cmd) []tea.Msg {
 		case nil, spinner.TickMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case policyMsg, preflightMsg, diffMsg, appliedMsg, savedMsg, bucketMsg, bucketAppliedMsg:
+		case policyMsg, preflightMsg, diffMsg, pageMsg, appliedMsg, savedMsg, bucketMsg, bucketAppliedMsg:
 			var next tea.Cmd
 			h.s, next = h.s.Update(h.state, msg)
 			queue = append(queue, next)

@@ -1,6 +1,10 @@
 package plan
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 var (
 	keyNextTab = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
@@ -28,6 +32,12 @@ var (
 	keyDrill   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "list keys"))
 	keyCompare = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "compare mode"))
 	keyUndrill = key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "classes"))
+	// While the filter is typed (help only: filterKey reads the keys).
+	keyFilterDone  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep the filter"))
+	keyFilterClear = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear it"))
+	keyFilter      = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
+	keyHome        = key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "first/last"))
+	keyEnd         = key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")) // shown with keyHome
 
 	// Options tab.
 	keyInc    = key.NewBinding(key.WithKeys("+", "=", "right", "l"), key.WithHelp("+/→", "more"))
@@ -52,10 +62,22 @@ func (m *Model) Keys() []key.Binding {
 		return append([]key.Binding{keyRerun, keyUp, keyDown, keyStart}, nav...)
 	case tabDiff:
 		if m.diff.drilled {
-			return []key.Binding{keyUp, keyDown, keyPgDown, keyUndrill, keyStartShift}
+			switch d := &m.diff.drill; {
+			case d.detail:
+				return []key.Binding{widget.KeyClose}
+			case d.typing:
+				return []key.Binding{keyFilterDone, keyFilterClear}
+			}
+			return []key.Binding{keyUp, keyDown, keyPgDown, keyHome, keyFilter, widget.KeyDetail, keyUndrill, keyStartShift}
 		}
 		return append([]key.Binding{keyUp, keyDown, keyDrill, keyCompare, keyStartShift}, nav...)
 	case tabOptions:
+		if m.options.editing {
+			return []key.Binding{keyAccept, keyLeave}
+		}
+		if m.options.cursor.isText() {
+			return append([]key.Binding{keyUp, keyDown, keyEdit, keyStartShift}, nav...)
+		}
 		return append([]key.Binding{keyUp, keyDown, keyDec, keyInc, keyToggle, keyStart}, nav...)
 	case tabBucket:
 		return append([]key.Binding{keyUp, keyDown, keyApply, keyAskPolicy, keyReread, keyStart}, nav...)

@@ -6,6 +6,8 @@
 package plan
 
 import (
+	"charm.land/bubbles/v2/textinput"
+
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -27,9 +29,6 @@ const (
 func (t tab) String() string {
 	return [...]string{"Policy", "Preflight", "Diff", "Options", "Bucket"}[t]
 }
-
-// diffKeep is how many entries of each class the drill-down lists keep.
-const diffKeep = 200
 
 // defaultHeight is the body height assumed for paging until a
 // WindowSizeMsg arrives (the router does not resend one to a new screen).
@@ -102,7 +101,7 @@ type diffTab struct {
 	loaded  bool
 	cursor  int  // the selected class
 	drilled bool // showing the entries of the selected class
-	scroll  int  // first entry shown while drilled
+	drill   drill
 }
 
 // field is a row of the Options form.
@@ -116,12 +115,34 @@ const (
 	fieldDelete
 	fieldDryRun
 	fieldVerify
+	// The filter's rows (filter.go): text typed after enter.
+	fieldExclude
+	fieldInclude
+	fieldMinSize
+	fieldMaxSize
+	fieldNewer
+	fieldOlder
 	numFields
 )
 
 // optionsTab is the Options tab; the values live in state.Options.
 type optionsTab struct {
 	cursor field
+	// text is what was typed into each filter row, as it was accepted
+	// (state.Options.Filter holds it parsed).
+	text [numFields]string
+	// editing is set while a filter row takes text in input; inputErr
+	// says why the text was refused.
+	editing  bool
+	input    textinput.Model
+	inputErr string
+	// rediff is set when an option the diff or its estimate depends on
+	// changed: the diff runs again when the tab is left.
+	rediff bool
+	// deleteWaits is set when Start with delete on ran the diff again
+	// first: Start is refused until it ends, so the question counts
+	// what the run will delete.
+	deleteWaits bool
 }
 
 // Model is the plan screen.
@@ -146,9 +167,12 @@ func New() screen.Screen {
 	return &Model{spin: widget.NewSpinner(), height: defaultHeight}
 }
 
-// Capturing is true while a dialog is open or a diff class is drilled
-// into: Esc and q belong to the screen then.
-func (m *Model) Capturing() bool { return len(m.dialogs) > 0 || (m.tab == tabDiff && m.diff.drilled) }
+// Capturing is true while a dialog is open, a diff class is drilled
+// into or a filter row of the Options tab takes text: Esc and q belong to
+// the screen then.
+func (m *Model) Capturing() bool {
+	return len(m.dialogs) > 0 || (m.tab == tabDiff && m.diff.drilled) || m.options.editing
+}
 
 // Background results.
 type (

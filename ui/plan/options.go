@@ -61,6 +61,8 @@ func (m *Model) optionsKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 		m.change(state, false, false)
 	case key.Matches(msg, keyToggle):
 		m.change(state, true, true)
+	case key.Matches(msg, keyEdit) && o.cursor.isText():
+		return m.editFilter(state)
 	}
 	return nil
 }
@@ -69,6 +71,15 @@ func (m *Model) optionsKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 // which flips a switch and cycles a choice but leaves the number alone.
 func (m *Model) change(state *screen.State, up, toggle bool) {
 	opt := &state.Options
+	before := *opt
+	defer func() {
+		// The Diff tab's estimate prices these: it runs again once the
+		// tab is left.
+		if opt.Mode != before.Mode || opt.Concurrency != before.Concurrency || opt.StorageClass != before.StorageClass ||
+			opt.Delete != before.Delete || opt.Verify != before.Verify {
+			m.options.rediff = true
+		}
+	}()
 	switch m.options.cursor {
 	case fieldMode:
 		opt.Mode = cycle(modes, modeOf(opt), up)
@@ -158,17 +169,43 @@ func (m *Model) optionsView(state *screen.State, width, height int) string {
 		{fieldDryRun, "Dry run", onOff(opt.DryRun), "space toggles: plan and report, copy nothing"},
 		{fieldVerify, "Verify after copy", onOff(opt.Verify), "space toggles: check every copy against the source"},
 	}
-	out := []string{st.Bold.Render("Run options") + st.Subtle.Render("   ↑↓ select · the hint on the right says how to change"), ""}
+	for _, r := range filterRows() {
+		rows = append(rows, struct {
+			f           field
+			name, value string
+			hint        string
+		}{r.f, r.name, m.filterValue(state, r.f), r.hint})
+	}
+	head := []string{st.Bold.Render("Run options") + st.Subtle.Render("   ↑↓ select · the hint on the right says how to change"), ""}
+	var lines []string
 	for _, r := range rows {
 		name := fmt.Sprintf("%-18s", r.name)
 		line := "  " + name + " " + r.value
 		if r.f == m.options.cursor {
-			line = st.Cursor.Render("▸ ") + st.Selected.Render(name) + " " + r.value + st.Subtle.Render("   "+r.hint)
+			if m.options.editing {
+				in := m.options.input
+				in.SetWidth(max(width-24, 10))
+				line = st.Cursor.Render("▸ ") + st.Selected.Render(name) + " " + in.View()
+			} else {
+				line = st.Cursor.Render("▸ ") + st.Selected.Render(name) + " " + r.value + st.Subtle.Render("   "+r.hint)
+			}
 		}
-		out = append(out, cut(line, width))
+		lines = append(lines, cut(line, width))
 	}
-	if m.preflight.stale {
-		out = append(out, "", st.Warn.Render("The ACL changed: the preflight checks run again when you leave this tab."))
+	var foot []string
+	switch {
+	case m.options.editing && m.options.inputErr != "":
+		foot = append(foot, "", cut(st.Fail.Render("✗ "+m.options.inputErr), width))
+	case m.options.editing:
+		foot = append(foot, "", cut(st.Subtle.Render("enter accepts · esc leaves it as it was · "+filterPlaceholder(m.options.cursor)), width))
+	case m.preflight.stale:
+		foot = append(foot, "", cut(st.Warn.Render("The ACL changed: the preflight checks run again when you leave this tab."), width))
+	case m.options.rediff:
+		foot = append(foot, "", cut(st.Warn.Render("The options changed: the diff and its estimate run again when you leave this tab."), width))
 	}
-	return strings.Join(out, "\n")
+	// On a short terminal the rows scroll to keep the cursor in view.
+	room := max(height-len(head)-len(foot), 1)
+	off := clamp(int(m.options.cursor)-room+1, 0, max(len(lines)-room, 0))
+	lines = lines[off:min(off+room, len(lines))]
+	return strings.Join(append(append(head, lines...), foot...), "\n")
 }

@@ -17,20 +17,19 @@ type afterRun struct {
 	copied atomic.Bool
 }
 
-func (a *afterRun) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
-	sum, err := a.recorder.Diff(ctx, m, keep)
-	if err != nil || !a.copied.Load() {
-		return sum, err
+func (a *afterRun) Diff(ctx context.Context, m screen.Migration) (screen.DiffSummary, error) {
+	if !a.copied.Load() {
+		return a.recorder.Diff(ctx, m)
 	}
-	out := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
-	for _, c := range classes {
-		for _, e := range sum.Entries[c] {
-			if e.Class == transfer.ClassNew || e.Class == transfer.ClassChanged {
-				e.Class, e.Dst, e.Reason = transfer.ClassIdentical, e.Src, ""
-			}
-			out.Stats.Add(e)
-			out.Entries[e.Class] = append(out.Entries[e.Class], e)
+	a.mu.Lock()
+	a.compares = append(a.compares, m.Compare)
+	a.mu.Unlock()
+	var out screen.DiffSummary
+	for _, e := range a.Fake.DiffEntriesOf(m) {
+		if e.Class == transfer.ClassNew || e.Class == transfer.ClassChanged {
+			e.Class, e.Dst, e.Reason = transfer.ClassIdentical, e.Src, ""
 		}
+		out.Stats.Add(e)
 	}
 	return out, nil
 }

@@ -37,12 +37,15 @@ func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd
 		// The router's title, status line and help bar take four rows.
 		m.height = max(msg.Height-4, 8)
 		m.clampScroll()
+		return m, m.resized(state)
 	case policyMsg:
 		m.policyLoaded(msg)
 	case preflightMsg:
 		m.preflightLoaded(msg)
 	case diffMsg:
-		m.diffLoaded(msg)
+		return m, m.diffLoaded(state, msg)
+	case pageMsg:
+		m.pageLoaded(msg)
 	case appliedMsg:
 		return m, m.applied(state, msg)
 	case savedMsg:
@@ -88,6 +91,12 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	m.refused = false
+	if m.options.editing {
+		return m.filterKey(state, msg) // a filter row of the Options tab takes text
+	}
+	if m.tab == tabDiff && m.diff.drilled && m.diff.drill.captures() {
+		return m.drillKey(state, msg) // a filter being typed, the detail open
+	}
 	switch {
 	case key.Matches(msg, keyNextTab):
 		return m.switchTab(state, (m.tab+1)%numTabs)
@@ -96,7 +105,7 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyTabN):
 		return m.switchTab(state, tab(msg.String()[0]-'1'))
 	case key.Matches(msg, keyStartShift),
-		key.Matches(msg, keyStart) && m.tab != tabDiff:
+		key.Matches(msg, keyStart) && m.tab != tabDiff && !(m.tab == tabOptions && m.options.cursor.isText()):
 		return m.start(state)
 	}
 	switch m.tab {
@@ -135,10 +144,22 @@ func (m *Model) switchTab(state *screen.State, t tab) tea.Cmd {
 	if t == tabBucket && !m.bucket.loaded && !m.bucket.loading && m.bucket.err == nil {
 		return m.withSpin(m.loadBucket(state)) // read on first sight
 	}
-	if leaving == tabOptions && t != tabOptions && m.preflight.stale {
-		return m.withSpin(m.loadPreflight(state))
+	if leaving != tabOptions || t == tabOptions {
+		return nil
 	}
-	return nil
+	var cmds []tea.Cmd
+	if m.preflight.stale {
+		cmds = append(cmds, m.loadPreflight(state))
+	}
+	if m.options.rediff {
+		// The filter or an option the estimate prices changed.
+		m.options.rediff = false
+		cmds = append(cmds, m.loadDiff(state))
+	}
+	if len(cmds) == 0 {
+		return nil
+	}
+	return m.withSpin(cmds...)
 }
 
 // blocked is why Start is refused, or "" when it is not.
@@ -151,6 +172,8 @@ func (m *Model) blocked() string {
 		return "the preflight checks have not finished"
 	case p.err != nil:
 		return "the preflight checks could not run (r re-runs them on the Preflight tab)"
+	case m.options.deleteWaits && m.diff.loading:
+		return "the options changed: the delete question waits for the diff running again"
 	}
 	if f := p.failing(); len(f) > 0 {
 		return "failing preflight checks: " + joinNames(f)
@@ -169,6 +192,13 @@ func (m *Model) start(state *screen.State) tea.Cmd {
 		return nil
 	}
 	if state.Options.Delete && !state.Options.DryRun {
+		if m.options.rediff {
+			// The question names how many keys the run deletes: after a
+			// filter or an option changed on the Options tab, it waits
+			// for the diff under them.
+			m.options.rediff, m.options.deleteWaits, m.refused = false, true, true
+			return m.withSpin(m.loadDiff(state))
+		}
 		// Deleting is the one thing a run cannot undo: ask once more.
 		st := m.diff.sum.Stats
 		n := st.Count[transfer.ClassExtra]
@@ -186,7 +216,6 @@ func (m *Model) start(state *screen.State) tea.Cmd {
 func (m *Model) clampScroll() {
 	m.policy.scroll = clamp(m.policy.scroll, 0, m.policyMaxScroll())
 	m.preflight.scroll = clamp(m.preflight.scroll, 0, max(len(m.preflight.checks)-1, 0))
-	m.diff.scroll = clamp(m.diff.scroll, 0, m.diffMaxScroll())
 	m.bucket.scroll = clamp(m.bucket.scroll, 0, m.bucketMaxScroll())
 }
 

@@ -38,6 +38,8 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	body := strings.Join([]string{m.tabBar(state, width), rule, content, "", m.startLine(state, width)}, "\n")
 	if n := len(m.dialogs); n > 0 {
 		body = widget.Overlay(body, m.dialogs[n-1].ask.View(st, width-4), width, height)
+	} else if box := m.detailBox(state, width); box != "" {
+		body = widget.Overlay(body, box, width, height)
 	}
 	return body
 }
@@ -103,9 +105,10 @@ func (m *Model) startLine(state *screen.State, width int) string {
 		}
 		return cut(st.Warn.Render("Start blocked: "+reason), width)
 	}
-	// enter drills down on the Diff tab, so S starts there.
+	// enter drills down on the Diff tab and edits a filter row of the
+	// Options tab, so S starts there.
 	s := st.Key.Render("Start: enter") + st.Subtle.Render(" (or S)")
-	if m.tab == tabDiff {
+	if m.tab == tabDiff || (m.tab == tabOptions && m.options.cursor.isText()) {
 		s = st.Key.Render("Start: S")
 	}
 	if m.diff.loaded {

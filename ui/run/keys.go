@@ -1,6 +1,10 @@
 package run
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 // The router leaves q and esc to this screen (a run must not be abandoned
 // silently): while the run goes on, esc asks to cancel and q asks to cancel
@@ -14,6 +18,9 @@ var (
 	keyCancel  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "cancel run"))
 	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry failed"))
 	keySummary = key.NewBinding(key.WithKeys("enter", "s"), key.WithHelp("enter", "summary"))
+	// After the run, the failures table: a highlighted row, d shows it whole.
+	keyFailUp   = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "select a failure"))
+	keyFailDown = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next failure")) // shown with keyFailUp
 )
 
 // Keys are shown in the help bar; only the ones that act in the current
@@ -31,5 +38,11 @@ func (m *Model) Keys() []key.Binding {
 	retry, summary := keyRetry, keySummary
 	retry.SetEnabled(m.canRetry())
 	summary.SetEnabled(m.state == stateFinished)
+	if m.detail {
+		return []key.Binding{widget.KeyClose}
+	}
+	if m.state == stateFinished && len(m.failed()) > 0 {
+		return []key.Binding{retry, summary, keyFailUp, widget.KeyDetailD}
+	}
 	return []key.Binding{pause, more, rate, cancel, retry, summary}
 }

@@ -95,6 +95,11 @@ type Model struct {
 	retryNote    string
 	quitWhenDone bool
 	retrying     bool
+
+	// failCursor is the highlighted failure after the run; detail shows
+	// it whole (d, since enter goes to the summary here).
+	failCursor int
+	detail     bool
 }
 
 // New builds the screen.
@@ -126,9 +131,9 @@ type retriedMsg struct {
 	ok  bool
 }
 
-// Capturing is true while the y/n overlay is open, so ? does not toggle help
-// under it.
-func (m *Model) Capturing() bool { return m.dialog != dialogNone }
+// Capturing is true while the y/n overlay or a failure's detail is open,
+// so ? does not toggle help under it.
+func (m *Model) Capturing() bool { return m.dialog != dialogNone || m.detail }
 
 // canRetry: the run is over and some objects failed.
 func (m *Model) canRetry() bool {

@@ -81,7 +81,7 @@ func TestInitStartsTheChosenMigration(t *testing.T) {
 		t.Fatal("started: no Cmd, want the tick and the wait on Done")
 	}
 	want := []screen.Migration{{SrcProfile: "prod-origin", DstProfile: "prod-archive", SrcBucket: "origin-data", DstBucket: "dest-archive",
-		Items: []string{"backups/", "logs/2026/"}, DstPrefix: "copy/", Compare: "size-etag"}}
+		Items: []string{"backups/", "logs/2026/"}, DstPrefix: "copy/", Compare: "size-etag", Options: state.Options}}
 	if !reflect.DeepEqual(fake.Started, want) {
 		t.Errorf("Start got %+v, want %+v", fake.Started, want)
 	}
@@ -543,5 +543,37 @@ func TestFailedCountAlwaysShown(t *testing.T) {
 		if v := ansi.Strip(m.View(state, 120, h)); !strings.Contains(v, "--mode relay keeps it") {
 			t.Errorf("at 120×%d the notice was cut before what to do:\n%s", h, v)
 		}
+	}
+}
+
+// After the run, ↑↓ highlight a failure and d shows it whole (enter still
+// goes to the summary); esc closes the detail, not the screen.
+func TestFailureDetail(t *testing.T) {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
+	long := "archive/" + strings.Repeat("very-long-folder-name/", 8) + "object.bin"
+	fr.Finish(screen.RunResult{
+		Result: &transfer.Result{Copied: 1, Failures: []transfer.Failure{
+			{Key: "a.txt", Op: "copy", Err: errors.New("copy s3://origin-data/a.txt: SlowDown"), Attempts: 5},
+			{Key: long, Op: "copy", Err: errors.New("copy s3://origin-data/" + long + ": AccessDenied: " + strings.Repeat("not allowed; ", 12) + "the end"), Attempts: 2},
+		}},
+		Snapshot: uitest.FixedSnapshot(true),
+	})
+	m.Update(state, wait(fr, m.gen)())
+	press(m, state, "j")
+	press(m, state, "d")
+	if !m.Capturing() {
+		t.Fatal("the detail does not capture esc")
+	}
+	v := uitest.BoxText(m.View(state, 80, 20))
+	if !strings.Contains(v, long) || !strings.Contains(v, "notallowed;notallowed;theend") {
+		t.Fatalf("the detail lacks the whole key or error:\n%s", uitest.Plain(m.View(state, 80, 20)))
+	}
+	if cmd := press(m, state, "esc"); cmd != nil || m.detail {
+		t.Fatal("esc did not just close the detail")
+	}
+	if cmd := press(m, state, "enter"); cmd == nil {
+		t.Fatal("enter no longer goes to the summary")
 	}
 }

@@ -116,6 +116,12 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 	if m.dialog != dialogNone {
 		return m.confirm(msg)
 	}
+	if m.detail {
+		if key.Matches(msg, widget.KeyClose) {
+			m.detail = false
+		}
+		return m, nil
+	}
 	switch m.state {
 	case stateStarting:
 		if msg.String() == "q" {
@@ -163,6 +169,13 @@ func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 			return m, retry(m.run)
 		case key.Matches(msg, keySummary):
 			return m, screen.Navigate(screen.Summary)
+		case key.Matches(msg, keyFailUp):
+			m.failCursor = max(m.failCursor-1, 0)
+		case key.Matches(msg, keyFailDown):
+			m.failCursor = max(min(m.failCursor+1, len(m.failed())-1), 0)
+		case key.Matches(msg, widget.KeyDetailD) && len(m.failed()) > 0:
+			m.failCursor = min(m.failCursor, len(m.failed())-1)
+			m.detail = true
 		case msg.String() == "esc":
 			return m, screen.GoBack()
 		case msg.String() == "q":

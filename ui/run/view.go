@@ -43,6 +43,10 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	if m.dialog != dialogNone {
 		return widget.Overlay(strings.Join(out, "\n"), m.dialog.question().View(st, width), width, height)
 	}
+	if fs := m.failed(); m.detail && m.failCursor < len(fs) {
+		d := widget.FailureDetail(widget.RunFailure(fs[m.failCursor]))
+		return widget.Overlay(strings.Join(out, "\n"), d.View(st, width-4), width, height)
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -312,24 +316,32 @@ func (m *Model) errorLine(st style.Styles) string {
 		st.Subtle.Render(" after retries — listed when the run ends")
 }
 
-// failures lists the failed objects after the run, in at most h lines.
-func (m *Model) failures(st style.Styles, w, h int) []string {
-	var fs []transfer.Failure
+// failed is the run's failures (none before it ends).
+func (m *Model) failed() []transfer.Failure {
 	if m.result != nil && m.result.Result != nil {
-		fs = m.result.Result.Failures
+		return m.result.Result.Failures
 	}
+	return nil
+}
+
+// failures lists the failed objects after the run, in at most h lines:
+// the window follows the highlighted one (↑↓), which d shows whole.
+func (m *Model) failures(st style.Styles, w, h int) []string {
+	fs := m.failed()
 	if len(fs) == 0 {
 		return []string{"Errors  " + st.OK.Render("none")}
 	}
 	rows := min(len(fs), h-3)
-	more := len(fs) - rows
-	if more > 0 {
-		rows--
-		more++
+	if rows < len(fs) {
+		rows-- // room for the position line
 	}
-	lines := widget.FailureTable(st, widget.RunFailures(fs), 0, max(0, rows), w, "")
-	if more > 0 {
-		lines = append(lines, st.Subtle.Render(fmt.Sprintf("… and %s more (summary, journal)", text.Count(int64(more)))))
+	rows = max(rows, 0)
+	cur := min(m.failCursor, len(fs)-1)
+	from := max(0, min(cur-rows+1, len(fs)-rows))
+	lines := widget.FailureTableAt(st, widget.RunFailures(fs), from, from+rows, cur, w, "  ")
+	if rows < len(fs) {
+		lines = append(lines, st.Subtle.Render(fmt.Sprintf("%s–%s of %s · ↑↓ select · d shows one whole (summary, journal)",
+			text.Count(int64(from+1)), text.Count(int64(from+rows)), text.Count(int64(len(fs))))))
 	}
-	return pane(st, fmt.Sprintf("Failed (%s) — r retries them", text.Count(int64(len(fs)))), lines, w, len(lines)+2)
+	return pane(st, fmt.Sprintf("Failed (%s) — r retries them, d shows one whole", text.Count(int64(len(fs)))), lines, w, len(lines)+2)
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -40,6 +42,10 @@ type Migration struct {
 	Items     []string
 	DstPrefix string
 	Compare   string
+	// Options are the run options the plan's diff filters with (Filter)
+	// and estimates the run under (mode, concurrency, storage class,
+	// delete, verify).
+	Options RunOptions
 	// Journal is the journal of a migration picked up again (R on the
 	// profiles screen): Start runs that journal again, with its own
 	// definition, instead of starting a new migration.
@@ -90,12 +96,101 @@ type RunResult struct {
 }
 
 // DiffSummary is the diff of a migration: counts and bytes per class, and
-// the first entries of each class for the drill-down lists.
+// the whole plan, every entry, for the drill-down to page through.
 type DiffSummary struct {
-	Stats   transfer.DiffStats
-	Entries map[transfer.Class][]transfer.Entry
-	// Truncated is set for classes with more entries than were kept.
-	Truncated map[transfer.Class]bool
+	Stats transfer.DiffStats
+	// Plan holds every entry of the diff; nil when there is none (a
+	// failed diff). Whoever holds the summary closes it when done with it
+	// (the Plan screen: on a new diff); the live backend also removes it
+	// when the context the diff ran on ends (the screen was left).
+	Plan PlanStore
+	// FilteredKeys and FilteredBytes are what the migration's
+	// Options.Filter left out of the plan.
+	FilteredKeys, FilteredBytes int64
+	// Estimate prices the plan under the migration's Options, as diff
+	// --estimate does; Batch prices the same plan handed to S3 Batch
+	// Operations; both with Prices. Nil when the diff did not finish.
+	Estimate, Batch *estimate.Estimate
+	Prices          estimate.Prices
+}
+
+// Filter keeps keys by pattern and objects by size and age: the command
+// line's --exclude/--include, --min-size, --max-size, --newer-than and
+// --older-than. The zero Filter keeps everything.
+type Filter struct {
+	// Exclude and Include are glob patterns on the key relative to the
+	// source folder. The rules are the excludes, then the includes, and
+	// the last rule that matches a key wins: an include takes back keys an
+	// exclude left out (Exclude "*", Include "*.csv" keeps the CSVs).
+	Exclude, Include []string
+	// MinSize and MaxSize bound the size kept (0: no bound).
+	MinSize, MaxSize int64
+	// NewerThan and OlderThan bound the last-modified time (zero: none);
+	// an age typed on the Options tab is turned into a time there, so the
+	// run selects what the plan showed.
+	NewerThan, OlderThan time.Time
+}
+
+// Clone copies the filter with its patterns.
+func (f Filter) Clone() Filter {
+	f.Exclude, f.Include = slices.Clone(f.Exclude), slices.Clone(f.Include)
+	return f
+}
+
+// Empty reports whether the filter keeps everything.
+func (f Filter) Empty() bool {
+	return len(f.Exclude) == 0 && len(f.Include) == 0 && f.MinSize == 0 && f.MaxSize == 0 && f.NewerThan.IsZero() && f.OlderThan.IsZero()
+}
+
+// PlanStore is a whole diff, paged by class: the live backend keeps it in
+// a temporary SQLite database (deleted when closed, or when the process
+// ends), so a plan of millions of keys is not held in memory.
+type PlanStore interface {
+	// Page returns one page of a class's entries, in key order.
+	Page(ctx context.Context, q PlanQuery) (PlanPage, error)
+	// Close removes the store; Page fails afterwards.
+	Close() error
+}
+
+// PlanFrom is where a page starts.
+type PlanFrom int
+
+// The page positions.
+const (
+	// PlanFirst is the first entries of the class.
+	PlanFirst PlanFrom = iota
+	// PlanAfter is the entries after PlanQuery.Key.
+	PlanAfter
+	// PlanBefore is the entries just before PlanQuery.Key (the page
+	// that ends there).
+	PlanBefore
+	// PlanLast is the last entries of the class.
+	PlanLast
+	// PlanAt is the entries from PlanQuery.Key on, that key included (the
+	// page on screen read again at another height).
+	PlanAt
+)
+
+// PlanQuery asks a PlanStore for one page.
+type PlanQuery struct {
+	Class transfer.Class
+	// Filter keeps the keys (Rel) that contain it, case-insensitively;
+	// "" keeps all.
+	Filter string
+	From   PlanFrom
+	Key    string // the key PlanAfter, PlanBefore and PlanAt are relative to
+	Limit  int
+	// Count asks for Total, the number of entries the filter keeps (a
+	// scan of the class: asked once per filter, not per page).
+	Count bool
+}
+
+// PlanPage is one page of a PlanStore.
+type PlanPage struct {
+	Entries []transfer.Entry // in key order
+	// Total is the number of entries of the class the filter keeps, when
+	// PlanQuery.Count asked for it; -1 otherwise.
+	Total int64
 }
 
 // Backend is everything the screens ask of the outside world. Screens call
@@ -121,7 +216,9 @@ type Backend interface {
 	// revoked ("s3://bucket to principal"), so quitting can remind.
 	GrantsLeft() []string
 	Preflight(ctx context.Context, m Migration, opt RunOptions) ([]preflight.Check, error)
-	Diff(ctx context.Context, m Migration, keep int) (DiffSummary, error)
+	// Diff lists both sides and diffs them into a PlanStore (see
+	// DiffSummary), removed when ctx ends at the latest.
+	Diff(ctx context.Context, m Migration) (DiffSummary, error)
 	Start(ctx context.Context, m Migration, opt RunOptions) (Run, error)
 	// Resumable lists journaled migrations that did not finish, newest first.
 	Resumable() ([]Resumable, error)

@@ -117,6 +117,9 @@ type RunOptions struct {
 	Verify       bool
 	Compare      string
 	Broad        bool // the broad policy instead of least privilege
+	// Filter leaves keys and objects out of the plan and the run, as the
+	// command line's --exclude/--include and size and age flags do.
+	Filter Filter
 }
 
 // Reenterer is a screen that refreshes when the router comes back to it
@@ -153,8 +156,15 @@ func (s *State) Migration() Migration {
 		SrcProfile: s.SrcProfile, DstProfile: s.DstProfile,
 		SrcBucket: s.SrcBucket, DstBucket: s.DstBucket, SrcPrefix: s.SrcPrefix,
 		Items: slices.Clone(s.Items), DstPrefix: s.DstPrefix,
-		Compare: s.Options.Compare, Journal: s.Journal,
+		Compare: s.Options.Compare, Options: s.Options.Clone(), Journal: s.Journal,
 	}
+}
+
+// Clone copies the options, the filter's patterns included, so a command
+// never reads what Update may change.
+func (o RunOptions) Clone() RunOptions {
+	o.Filter = o.Filter.Clone()
+	return o
 }
 
 // PickUp makes a journaled migration the current one (R on the profiles

@@ -1,10 +1,16 @@
 package summary
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 var (
 	keyVerify = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "verify now"))
 	keyRevoke = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "revoke the grant"))
+	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "select a failure"))
+	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next failure")) // shown with keyUp
 )
 
 // Keys: v verifies again, g revokes the grant; the router's esc (back to
@@ -14,5 +20,8 @@ func (m *Model) Keys() []key.Binding {
 	if m.revoke == revokeConfirm {
 		return revokeQuestion(m.revokeChange).Keys()
 	}
-	return []key.Binding{keyVerify, keyRevoke}
+	if m.detail {
+		return []key.Binding{widget.KeyClose}
+	}
+	return []key.Binding{keyVerify, keyRevoke, keyUp, widget.KeyDetail}
 }

@@ -23,6 +23,10 @@ type Model struct {
 	revokeChange bucketpolicy.Change
 	revokeNote   string
 	revokeErr    error
+
+	// failCursor is the highlighted failure; detail shows it whole.
+	failCursor int
+	detail     bool
 }
 
 // verifiedMsg carries the result of a verification started with v.
@@ -34,9 +38,10 @@ type verifiedMsg struct {
 // New builds the screen.
 func New() screen.Screen { return &Model{} }
 
-// Capturing is true while the revoke question waits for y or n; otherwise q
-// quits here (the router handles it).
-func (m *Model) Capturing() bool { return m.revoke == revokeConfirm }
+// Capturing is true while the revoke question waits for y or n, and while
+// a failure is shown whole (esc closes it); otherwise q quits here (the
+// router handles it).
+func (m *Model) Capturing() bool { return m.revoke == revokeConfirm || m.detail }
 
 // maxFailures bounds the failures listed, whatever the height.
 const maxFailures = 20

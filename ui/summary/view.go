@@ -56,7 +56,7 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	left := height - len(top) - len(notes) - len(hint)
 	var lists []string
 	if left >= 4 {
-		lists = append(lists, failures(st, res.Failures, width, left)...)
+		lists = append(lists, failures(st, res.Failures, m.failCursor, width, left)...)
 		if rr.Verify != nil {
 			lists = append(lists, mismatches(st, rr.Verify.Mismatches, width, left-len(lists))...)
 		}
@@ -70,6 +70,10 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	}
 	if m.revoke == revokeConfirm {
 		return widget.Overlay(strings.Join(out, "\n"), revokeQuestion(m.revokeChange).View(st, width-4), width, height)
+	}
+	if m.detail && m.failCursor < len(res.Failures) {
+		d := widget.FailureDetail(widget.RunFailure(res.Failures[m.failCursor]))
+		return widget.Overlay(strings.Join(out, "\n"), d.View(st, width-4), width, height)
 	}
 	return strings.Join(out, "\n")
 }
@@ -203,8 +207,9 @@ func notices(rr *screen.RunResult, res *transfer.Result) []string {
 	return out
 }
 
-// failures lists the first failed objects in at most h lines.
-func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
+// failures lists the first failed objects in at most h lines, the one at
+// cursor highlighted (the window follows it through the first maxFailures).
+func failures(st style.Styles, fs []transfer.Failure, cursor, w, h int) []string {
 	if len(fs) == 0 {
 		return nil
 	}
@@ -212,11 +217,16 @@ func failures(st style.Styles, fs []transfer.Failure, w, h int) []string {
 	if rows <= 0 {
 		return nil
 	}
+	listed := min(len(fs), maxFailures)
+	from := max(0, min(cursor-rows+1, listed-rows))
 	title := fmt.Sprintf("Failures (%s)", text.Count(int64(len(fs))))
-	if rows < len(fs) {
+	switch {
+	case from > 0:
+		title = fmt.Sprintf("Failures (%s–%s of %s; all are in the journal)", text.Count(int64(from+1)), text.Count(int64(from+rows)), text.Count(int64(len(fs))))
+	case rows < len(fs):
 		title = fmt.Sprintf("Failures (first %s of %s; all are in the journal)", text.Count(int64(rows)), text.Count(int64(len(fs))))
 	}
-	return append([]string{"", st.Bold.Render(title)}, widget.FailureTable(st, widget.RunFailures(fs[:rows]), 0, rows, w, "  ")...)
+	return append([]string{"", st.Bold.Render(title)}, widget.FailureTableAt(st, widget.RunFailures(fs[:listed]), from, from+rows, cursor, w, "  ")...)
 }
 
 // mismatches lists the first verification mismatches in at most h lines.

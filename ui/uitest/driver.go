@@ -75,3 +75,33 @@ func (d *Driver) View() string {
 	}
 	return v
 }
+
+// At 80×24, the smallest terminal the TUI supports, the router's title,
+// status line and help bar leave a screen 80×20: SmallWidth × SmallHeight.
+const SmallWidth, SmallHeight = 80, 20
+
+// Fit strips v (see Plain) and checks that it stays inside w × h cells.
+func Fit(t *testing.T, v string, w, h int) string {
+	t.Helper()
+	v = Plain(v)
+	lines := strings.Split(v, "\n")
+	if len(lines) > h {
+		t.Errorf("view is %d lines, more than %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			t.Errorf("view line %d is %d cells, more than %d: %q", i+1, lw, w, l)
+		}
+	}
+	return v
+}
+
+// GoldenSmall compares a screen's view at 80×24 (the body the router
+// gives it there, after a WindowSizeMsg of the whole terminal) with
+// testdata/name.golden, and checks that it fits.
+func GoldenSmall(t *testing.T, name string, state *screen.State, s screen.Screen) screen.Screen {
+	t.Helper()
+	s, _ = Drive(state, s, func() tea.Msg { return tea.WindowSizeMsg{Width: SmallWidth, Height: SmallHeight + 4} })
+	Golden(t, name, Fit(t, s.View(state, SmallWidth, SmallHeight), SmallWidth, SmallHeight))
+	return s
+}

@@ -63,6 +63,10 @@ type Fake struct {
 	// BucketApplyErr fails the next apply, writing nothing.
 	BucketApplied  []string
 	BucketApplyErr error
+	// DiffEntries, when set, is what Diff finds (any order); Plans are
+	// the plans Diff returned, oldest first.
+	DiffEntries []transfer.Entry
+	Plans       []*MemPlan
 	// DiffHold and WalkHold, when set, make Diff and Walk wait until their
 	// context ends, as a long listing would (see Hold).
 	DiffHold, WalkHold *Hold
@@ -343,15 +347,44 @@ func (f *Fake) Preflight(context.Context, screen.Migration, screen.RunOptions) (
 	}, nil
 }
 
-// Diff treats every selected object as new, except README.txt (identical);
-// with DiffHold set it waits for its context instead.
-func (f *Fake) Diff(ctx context.Context, m screen.Migration, keep int) (screen.DiffSummary, error) {
+// Diff treats every selected object as new, except README.txt (identical)
+// and reports/2025/q2.csv (changed), with one extra key; with DiffEntries
+// set it diffs to those instead; with DiffHold set it waits for its
+// context. The plan is a MemPlan, closed when ctx ends.
+func (f *Fake) Diff(ctx context.Context, m screen.Migration) (screen.DiffSummary, error) {
 	if f.DiffHold != nil {
 		return screen.DiffSummary{}, f.DiffHold.wait(ctx)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	sum := screen.DiffSummary{Entries: map[transfer.Class][]transfer.Entry{}, Truncated: map[transfer.Class]bool{}}
+	var sum screen.DiffSummary
+	entries := f.DiffEntries
+	if entries == nil {
+		entries = f.diffEntries(m)
+	}
+	entries, err := filterAndEstimate(entries, m, &sum)
+	if err != nil {
+		return screen.DiffSummary{}, err
+	}
+	for _, e := range entries {
+		sum.Stats.Add(e)
+	}
+	p := NewMemPlan(entries)
+	f.Plans = append(f.Plans, p)
+	context.AfterFunc(ctx, func() { p.Close() })
+	sum.Plan = p
+	return sum, nil
+}
+
+// DiffEntriesOf is what Diff finds for m (without DiffEntries set).
+func (f *Fake) DiffEntriesOf(m screen.Migration) []transfer.Entry {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.diffEntries(m)
+}
+
+// diffEntries is the fake's diff of the selection (f.mu held).
+func (f *Fake) diffEntries(m screen.Migration) []transfer.Entry {
 	var keys []string
 	for k := range f.Objects {
 		for _, it := range m.Items {
@@ -362,6 +395,7 @@ func (f *Fake) Diff(ctx context.Context, m screen.Migration, keep int) (screen.D
 		}
 	}
 	sort.Strings(keys)
+	var out []transfer.Entry
 	for _, k := range keys {
 		o := f.Objects[k]
 		e := transfer.Entry{Rel: k, Class: transfer.ClassNew, Src: o}
@@ -371,17 +405,9 @@ func (f *Fake) Diff(ctx context.Context, m screen.Migration, keep int) (screen.D
 		case strings.HasSuffix(k, "q2.csv"):
 			e.Class, e.Dst, e.Reason = transfer.ClassChanged, transfer.Object{Key: k, Size: 4000}, "size 3.9 KiB → 5.0 KiB"
 		}
-		sum.Stats.Add(e)
-		if len(sum.Entries[e.Class]) < keep {
-			sum.Entries[e.Class] = append(sum.Entries[e.Class], e)
-		} else {
-			sum.Truncated[e.Class] = true
-		}
+		out = append(out, e)
 	}
-	extra := transfer.Entry{Rel: "old/stale.bin", Class: transfer.ClassExtra, Dst: transfer.Object{Key: "old/stale.bin", Size: 2048}}
-	sum.Stats.Add(extra)
-	sum.Entries[transfer.ClassExtra] = append(sum.Entries[transfer.ClassExtra], extra)
-	return sum, nil
+	return append(out, transfer.Entry{Rel: "old/stale.bin", Class: transfer.ClassExtra, Dst: transfer.Object{Key: "old/stale.bin", Size: 2048}})
 }
 
 // Resumable returns f.Unfinished.

@@ -81,15 +81,29 @@ func withoutKey(msg, key string) string {
 // fs, at most two fifths of the screen's width (at least 20 cells); each
 // line is led by indent.
 func FailureTable(st style.Styles, fs []Failure, from, to, width int, indent string) []string {
+	return FailureTableAt(st, fs, from, to, -1, width, indent)
+}
+
+// FailureTableAt is FailureTable with the row fs[cursor] highlighted: a ▸
+// in place of its indent (of two cells or more) and its key in the
+// selection colour; enter or d shows it whole (FailureDetail). A cursor
+// outside from..to marks nothing.
+func FailureTableAt(st style.Styles, fs []Failure, from, to, cursor, width int, indent string) []string {
 	keyW := 3
 	for _, f := range fs {
 		keyW = max(keyW, ansi.StringWidth(text.Key(f.Key)))
 	}
 	keyW = min(keyW, max(20, (width-4)*2/5))
 	out := []string{st.Subtle.Render(indent + text.Pad("KEY", keyW) + "  " + text.PadLeft("TRIES", 5) + "  ERROR")}
-	for _, f := range fs[from:to] {
-		out = append(out, indent+text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)+"  "+
-			text.PadLeft(fmt.Sprint(f.Attempts), 5)+"  "+st.Fail.Render(f.Error))
+	for i, f := range fs[from:to] {
+		lead, k := indent, text.Pad(text.LeftTrunc(text.Key(f.Key), keyW), keyW)
+		if from+i == cursor {
+			k = st.Selected.Render(k)
+			if w := ansi.StringWidth(indent); w >= 2 {
+				lead = st.Cursor.Render("▸ ") + strings.Repeat(" ", w-2)
+			}
+		}
+		out = append(out, lead+k+"  "+text.PadLeft(fmt.Sprint(f.Attempts), 5)+"  "+st.Fail.Render(f.Error))
 	}
 	return out
 }

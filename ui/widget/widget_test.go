@@ -95,3 +95,29 @@ func TestSpinnerOneChain(t *testing.T) {
 		t.Fatal("a key is not a tick")
 	}
 }
+
+// A detail wraps each value beside its label within the width, leaves out
+// empty fields, and loses nothing; the failure table marks the cursor row.
+func TestDetailWrapsAndCursor(t *testing.T) {
+	long := strings.Repeat("segment/", 30) + "end.bin"
+	d := FailureDetail(Failure{Key: long, Attempts: 2, Error: "AccessDenied: " + strings.Repeat("no ", 50) + "done"})
+	d.Fields = append(d.Fields, Field{Label: "reason"})
+	v := ansi.Strip(d.View(style.New(true), 60))
+	for _, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 60 {
+			t.Errorf("line of %d cells: %q", w, l)
+		}
+	}
+	if strings.Contains(v, "reason") || !strings.Contains(v, "tries  2") {
+		t.Errorf("an empty field is shown:\n%s", v)
+	}
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", " ")), "")
+	if !strings.Contains(flat, strings.ReplaceAll(long, " ", "")) || !strings.Contains(flat, "nonodone") {
+		t.Errorf("the detail lost text:\n%s", v)
+	}
+	fs := []Failure{{Key: "a", Attempts: 1, Error: "x"}, {Key: "b", Attempts: 2, Error: "y"}}
+	rows := FailureTableAt(style.New(true), fs, 0, 2, 1, 80, "  ")
+	if !strings.HasPrefix(ansi.Strip(rows[2]), "▸ b") || strings.HasPrefix(ansi.Strip(rows[1]), "▸") {
+		t.Errorf("cursor rows: %q", rows)
+	}
+}

@@ -1,4 +1,7 @@
-package cli
+// Package units reads the sizes and points in time of the filters and limits
+// (--min-size, --max-bandwidth, --newer-than, …), for the command line and
+// the TUI alike.
+package units
 
 import (
 	"fmt"
@@ -8,10 +11,10 @@ import (
 	"time"
 )
 
-// parseSize reads a byte count: a plain number is bytes; a suffix K, M, G,
+// ParseSize reads a byte count: a plain number is bytes; a suffix K, M, G,
 // T (or KiB…, binary) or KB, MB, GB, TB (decimal) scales it, as in
 // "64MiB", "1.5G" or "500KB".
-func parseSize(s string) (int64, error) {
+func ParseSize(s string) (int64, error) {
 	t := strings.TrimSpace(s)
 	i := strings.IndexFunc(t, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.') })
 	num, unit := t, ""
@@ -37,10 +40,10 @@ func parseSize(s string) (int64, error) {
 	return int64(n), nil
 }
 
-// parseWhen reads a point in time: an age ("7d", "36h", "90m", "2w"),
+// ParseWhen reads a point in time: an age ("7d", "36h", "90m", "2w"),
 // counted back from now, or a date ("2025-01-31", midnight UTC) or an
 // RFC 3339 time ("2025-01-31T12:00:00Z").
-func parseWhen(s string, now time.Time) (time.Time, error) {
+func ParseWhen(s string, now time.Time) (time.Time, error) {
 	t := strings.TrimSpace(s)
 	if len(t) > 1 {
 		unit := map[byte]time.Duration{'w': 7 * 24 * time.Hour, 'd': 24 * time.Hour}[t[len(t)-1]]

@@ -1,4 +1,4 @@
-package cli
+package units
 
 import (
 	"testing"
@@ -9,13 +9,13 @@ func TestParseSize(t *testing.T) {
 	for in, want := range map[string]int64{
 		"0": 0, "500": 500, "64MiB": 64 << 20, "64M": 64 << 20, "1.5G": 3 << 29, "500KB": 500_000, "2TB": 2e12, "10 kib": 10 << 10, "7b": 7,
 	} {
-		if got, err := parseSize(in); err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "-1", "ten", "5 parsecs", "1e400G"} {
-		if got, err := parseSize(bad); err == nil {
-			t.Errorf("parseSize(%q) = %d, want an error", bad, got)
+		if got, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", bad, got)
 		}
 	}
 }
@@ -30,13 +30,13 @@ func TestParseWhen(t *testing.T) {
 		"2025-01-31":           time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC),
 		"2025-01-31T12:00:00Z": time.Date(2025, 1, 31, 12, 0, 0, 0, time.UTC),
 	} {
-		if got, err := parseWhen(in, now); err != nil || !got.Equal(want) {
-			t.Errorf("parseWhen(%q) = %v, %v; want %v", in, got, err, want)
+		if got, err := ParseWhen(in, now); err != nil || !got.Equal(want) {
+			t.Errorf("ParseWhen(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "yesterday", "-3d", "31/01/2025"} {
-		if got, err := parseWhen(bad, now); err == nil {
-			t.Errorf("parseWhen(%q) = %v, want an error", bad, got)
+		if got, err := ParseWhen(bad, now); err == nil {
+			t.Errorf("ParseWhen(%q) = %v, want an error", bad, got)
 		}
 	}
 }
