@@ -25,7 +25,11 @@ const (
 // goes.
 func (m *Model) View(state *screen.State, width, height int) string {
 	st := state.Styles
-	intro := st.Subtle.Render(ansi.Truncate("Choose the bucket to copy from and the bucket to copy into. Enter continues once both are chosen.", width, "…"))
+	introText := "Choose the bucket to copy from and the bucket to copy into. Enter continues once both are chosen."
+	if lipgloss.Width(introText) > width {
+		introText = "Choose the origin and destination buckets; Enter continues."
+	}
+	intro := st.Subtle.Render(ansi.Truncate(introText, width, "…"))
 	paneW := (width - 1) / 2
 	paneH := max(height-3, 5)
 	left := m.pane(state, origin, paneW, paneH)
@@ -89,11 +93,18 @@ func (m *Model) pane(state *screen.State, s side, w, h int) string {
 	case len(shown) == 0:
 		lines = append(lines, st.Subtle.Render(ansi.Truncate(fmt.Sprintf("no bucket matches %q", l.filter), inner, "…")))
 	default:
-		nameW := nameWidth(shown, inner)
-		lines = append(lines, st.Subtle.Render("    "+text.Pad("name", nameW)+"  "+text.Pad("region", regionWidth)+"  created"))
+		c := fitColumns(shown, inner)
+		head := "    " + text.Pad("name", c.name)
+		if c.region {
+			head += "  " + text.Pad("region", regionWidth)
+		}
+		if c.date {
+			head += "  created"
+		}
+		lines = append(lines, st.Subtle.Render(head))
 		start, end := window(l.cursor, len(shown), rowsH-1)
 		for i := start; i < end; i++ {
-			lines = append(lines, m.row(state, s, shown[i], i == l.cursor, nameW))
+			lines = append(lines, m.row(state, s, shown[i], i == l.cursor, c))
 		}
 	}
 	if l.loading && l.loaded {
@@ -105,7 +116,8 @@ func (m *Model) pane(state *screen.State, s side, w, h int) string {
 
 // row is "▸ ● name  region  date": the cursor only in the focused pane, the
 // mark and bold on the chosen bucket.
-func (m *Model) row(state *screen.State, s side, b screen.Bucket, atCursor bool, nameW int) string {
+func (m *Model) row(state *screen.State, s side, b screen.Bucket, atCursor bool, c columns) string {
+	nameW := c.name
 	st := state.Styles
 	cursor := "  "
 	if atCursor && m.focus == s {
@@ -126,17 +138,49 @@ func (m *Model) row(state *screen.State, s side, b screen.Bucket, atCursor bool,
 	if !b.Created.IsZero() {
 		date = b.Created.UTC().Format("2006-01-02")
 	}
-	return cursor + mark + name + "  " + st.Subtle.Render(text.Pad(ansi.Truncate(region, regionWidth, "…"), regionWidth)+"  "+date)
+	out := cursor + mark + name
+	var rest string
+	if c.region {
+		rest += "  " + text.Pad(ansi.Truncate(region, regionWidth, "…"), regionWidth)
+	}
+	if c.date {
+		rest += "  " + date
+	}
+	return out + st.Subtle.Render(rest)
 }
 
-// nameWidth fits the longest name, leaving room for the other columns.
-func nameWidth(bs []screen.Bucket, inner int) int {
-	room := inner - 4 - 2 - regionWidth - 2 - dateWidth
-	w := 4
+// columns is what a pane shows: the name's width, and whether the region
+// and the creation date fit beside it.
+type columns struct {
+	name         int
+	region, date bool
+}
+
+// minNameWidth is how many cells of a name stay before a column is dropped.
+const minNameWidth = 20
+
+// fitColumns keeps the names legible on a narrow terminal: the date goes
+// first, then the region, before a name is cut below min(its length, 20).
+func fitColumns(bs []screen.Bucket, inner int) columns {
+	longest := 4
 	for _, b := range bs {
-		w = max(w, lipgloss.Width(b.Name))
+		longest = max(longest, lipgloss.Width(b.Name))
 	}
-	return max(4, min(w, room))
+	want := min(longest, minNameWidth)
+	for _, c := range []columns{{region: true, date: true}, {region: true}, {}} {
+		room := inner - 4
+		if c.region {
+			room -= 2 + regionWidth
+		}
+		if c.date {
+			room -= 2 + dateWidth
+		}
+		if room >= want || !c.region {
+			c.name = max(4, min(longest, room))
+			return c
+		}
+	}
+	return columns{name: max(4, inner-4)}
 }
 
 // promptLine is the new-bucket input, or what is being created.

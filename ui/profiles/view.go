@@ -24,7 +24,11 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	paneW := (width - 4) / 2
 	left := m.pane(state, origin, "Origin — reads the source", paneW, height-4)
 	right := m.pane(state, destination, "Destination — writes the copies", paneW, height-4)
-	intro := st.Subtle.Render("Pick the origin and destination identities (the same profile may do both). Enter continues.")
+	introText := "Pick the origin and destination identities (the same profile may do both). Enter continues."
+	if lipgloss.Width(introText) > width {
+		introText = "Pick the origin and destination profiles; Enter continues."
+	}
+	intro := st.Subtle.Render(introText)
 	if r := m.resumable; r != nil {
 		intro = st.Warn.Render(fmt.Sprintf("↺ Migration %s did not finish (%s, %d of %d done): s3://%s → s3://%s/%s. Press R to pick it up.",
 			r.ID, r.State, r.Done, r.Planned, r.Migration.SrcBucket, r.Migration.DstBucket, r.Migration.DstPrefix)) + "\n" + intro
@@ -78,8 +82,14 @@ func (m *Model) detail(state *screen.State, r row, w int) string {
 		s = st.Fail.Render("✗ " + r.err.Error())
 	case r.id.Account != "":
 		s = st.OK.Render("✓ ") + fmt.Sprintf("account %s  %s", r.id.Account, region)
+		if lipgloss.Width(s) > w { // narrow: the account id says what it is
+			s = st.OK.Render("✓ ") + fmt.Sprintf("%s  %s", r.id.Account, region)
+		}
 	default:
 		s = st.OK.Render("✓ ") + fmt.Sprintf("%s  %s", r.id.Principal, region) + st.Subtle.Render("  (no STS)")
+		if lipgloss.Width(s) > w {
+			s = st.OK.Render("✓ ") + fmt.Sprintf("%s  %s", r.id.Principal, region)
+		}
 	}
 	if lipgloss.Width(s) > w {
 		s = lipgloss.NewStyle().MaxWidth(w).Render(s)
