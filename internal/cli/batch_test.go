@@ -112,19 +112,9 @@ func putSized(t *testing.T, bucket, key string, size int) {
 func TestBatchResumeReattaches(t *testing.T) {
 	needSandbox(t)
 	useSandboxProfiles(t)
-	src, dst := newPair(t, "cli-batch-resume")
-	putN(t, src, "r/", 40)
 	sb.BatchOps().SetTaskDelay(100 * time.Millisecond)
 	defer sb.BatchOps().SetTaskDelay(0)
-	p := openPair(t, "s3://"+src+"/r", "s3://"+dst+"/r")
-	opt := migration.DefaultOptions()
-	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
-	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
-	path := filepath.Join(t.TempDir(), "m.db")
-	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, path, dst := newBatchMigration(t, "cli-batch-resume", "r/", 40)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan *migration.Outcome)
 	go func() { done <- m.Run(ctx, migration.RunOptions{Yes: true}) }()
@@ -235,33 +225,16 @@ func TestBatchSetupOnMoto(t *testing.T) {
 func TestBatchCancelOnInterrupt(t *testing.T) {
 	needSandbox(t)
 	useSandboxProfiles(t)
-	src, dst := newPair(t, "cli-batch-cancel")
-	putN(t, src, "c/", 40)
 	sb.BatchOps().SetTaskDelay(100 * time.Millisecond)
 	defer sb.BatchOps().SetTaskDelay(0)
-	p := openPair(t, "s3://"+src+"/c", "s3://"+dst+"/c")
-	opt := migration.DefaultOptions()
-	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
-	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
-	path := filepath.Join(t.TempDir(), "m.db")
-	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, path, _ := newBatchMigration(t, "cli-batch-cancel", "c/", 40)
 	ctx, cancel := context.WithCancel(context.Background())
 	asked := ""
 	done := make(chan *migration.Outcome)
 	go func() {
 		done <- m.Run(ctx, migration.RunOptions{Yes: true, CancelBatch: func(id string) bool { asked = id; return true }})
 	}()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if slices.ContainsFunc(m.Snapshot().Notices, jobRunning) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the job never ran: %+v", m.Snapshot().Notices)
-		}
-	}
+	waitForJob(t, m)
 	cancel()
 	out := <-done
 	m.Close()
@@ -296,17 +269,7 @@ func jobRunning(n string) bool {
 func TestBatchNeedsAWayToAsk(t *testing.T) {
 	needSandbox(t)
 	useSandboxProfiles(t)
-	src, dst := newPair(t, "cli-batch-ask")
-	putN(t, src, "a/", 3)
-	p := openPair(t, "s3://"+src+"/a", "s3://"+dst+"/a")
-	opt := migration.DefaultOptions()
-	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
-	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
-	path := filepath.Join(t.TempDir(), "m.db")
-	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _, dst := newBatchMigration(t, "cli-batch-ask", "a/", 3)
 	out := m.Run(context.Background(), migration.RunOptions{})
 	m.Close()
 	if !errors.Is(out.Err, migration.ErrBatchRefused) {
@@ -314,5 +277,33 @@ func TestBatchNeedsAWayToAsk(t *testing.T) {
 	}
 	if keys := listKeys(t, sb.Client(sb.Dest), dst); len(keys) != 0 {
 		t.Errorf("something was written: %v", keys)
+	}
+}
+
+// newBatchMigration is a batch migration of n fresh objects under prefix,
+// with its journal in a temporary file.
+func newBatchMigration(t *testing.T, name, prefix string, n int) (m *migration.Migration, journalPath, dst string) {
+	t.Helper()
+	src, dst := newPair(t, name)
+	putN(t, src, prefix, n)
+	p := openPair(t, "s3://"+src+"/"+prefix, "s3://"+dst+"/"+prefix)
+	opt := migration.DefaultOptions()
+	opt.Engine, opt.BatchBucket = migration.EngineBatch, "s3://"+dst+"/jobs/"
+	opt.BatchRole = "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"
+	journalPath = filepath.Join(t.TempDir(), "m.db")
+	m, err := migration.New(p, migration.Definition{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Options: opt}, journalPath, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, journalPath, dst
+}
+
+// waitForJob waits until m's batch job is confirmed and not yet done.
+func waitForJob(t *testing.T, m *migration.Migration) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !slices.ContainsFunc(m.Snapshot().Notices, jobRunning); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never ran: %+v", m.Snapshot().Notices)
+		}
 	}
 }
