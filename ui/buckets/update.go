@@ -151,8 +151,9 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, te
 	case key.Matches(msg, keySwitch):
 		m.focus = 1 - m.focus
 	case key.Matches(msg, keyNext), key.Matches(msg, keyChoose) && msg.String() == "enter" && both:
-		// Enter chooses until both sides are chosen, then continues, as on
-		// the profiles screen; space always chooses.
+		// Enter chooses until both sides are chosen, then continues; space
+		// always chooses. (A bucket chosen shows its mark at once; on the
+		// profiles screen enter never chooses.)
 		if !both {
 			m.note = "choose an origin and a destination bucket first (space)"
 			return m, nil

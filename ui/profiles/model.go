@@ -36,6 +36,8 @@ type Model struct {
 	// resumable is the newest journaled migration that did not finish,
 	// offered first.
 	resumable *screen.Resumable
+	// hint says why enter did not continue (a side not chosen yet).
+	hint string
 }
 
 // resumableMsg carries the unfinished migrations.

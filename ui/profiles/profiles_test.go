@@ -94,3 +94,16 @@ func TestResumableOfferedFirst(t *testing.T) {
 		t.Errorf("context not restored: %+v", state)
 	}
 }
+
+// TestEnterNeverChooses: enter with no side chosen does not make the
+// profile under the cursor the origin; it says how to choose.
+func TestEnterNeverChooses(t *testing.T) {
+	state, s := setup(t)
+	s, nav := press(state, s, "enter")
+	if len(nav) != 0 || state.SrcProfile != "" {
+		t.Fatalf("enter before choosing: navigated %v, origin %q", nav, state.SrcProfile)
+	}
+	if v := uitest.Plain(s.View(state, 120, 20)); !strings.Contains(v, "choose the origin, then the destination, with space") {
+		t.Errorf("no word on how to choose:\n%s", v)
+	}
+}

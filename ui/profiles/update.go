@@ -124,11 +124,16 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, te
 		*c = (*c + 1) % n
 	case key.Matches(msg, keySwitch):
 		m.focus = 1 - m.focus
-	case key.Matches(msg, keyNext) || (key.Matches(msg, keyChoose) && msg.String() == "enter" && m.chosen[0] >= 0 && m.chosen[1] >= 0):
+	case key.Matches(msg, keyNext):
+		// Enter never chooses: a cursor that merely rests on a profile
+		// must not become the origin unseen.
 		if m.chosen[0] >= 0 && m.chosen[1] >= 0 {
+			m.hint = ""
 			return m, screen.Navigate(screen.Buckets)
 		}
+		m.hint = "choose the origin, then the destination, with space; enter continues once both are chosen"
 	case key.Matches(msg, keyChoose):
+		m.hint = ""
 		m.chosen[m.focus] = *c
 		m.publish(state)
 		if m.focus == origin {

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
@@ -29,6 +30,9 @@ func (m *Model) View(state *screen.State, width, height int) string {
 		introText = "Pick the origin and destination profiles; Enter continues."
 	}
 	intro := st.Subtle.Render(introText)
+	if m.hint != "" {
+		intro = st.Warn.Render(ansi.Truncate(m.hint, width, "…"))
+	}
 	if r := m.resumable; r != nil {
 		intro = st.Warn.Render(fmt.Sprintf("↺ Migration %s did not finish (%s, %d of %d done): s3://%s → s3://%s/%s. Press R to pick it up.",
 			r.ID, r.State, r.Done, r.Planned, r.Migration.SrcBucket, r.Migration.DstBucket, r.Migration.DstPrefix)) + "\n" + intro
