@@ -44,6 +44,9 @@ func (b *Live) Jobs() ([]screen.Job, error) {
 		} else {
 			j.Err = err.Error()
 		}
+		if b, ok, err := journal.ReadBatchJob(s.Path); err == nil && ok {
+			j.BatchJob, j.BatchState = b.ID, b.State
+		}
 		out = append(out, j)
 	}
 	return out, nil

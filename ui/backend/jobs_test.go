@@ -44,6 +44,9 @@ func TestJobsReadsEveryJournal(t *testing.T) {
 	held := mk("held-origin", journal.StateRunning)
 	defer held.Close()
 	free := mk("free-origin", journal.StateFailed)
+	if err := free.SetBatchJob(journal.BatchJob{Run: 1, ID: "job-7", State: "Complete", Read: true}); err != nil {
+		t.Fatal(err)
+	}
 	if err := free.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +60,9 @@ func TestJobsReadsEveryJournal(t *testing.T) {
 		byBucket[j.Migration.SrcBucket] = i
 	}
 	h, f := list[byBucket["held-origin"]], list[byBucket["free-origin"]]
+	if f.BatchJob != "job-7" || f.BatchState != "Complete" || h.BatchJob != "" {
+		t.Errorf("batch jobs: free %q %q, held %q; want the free one's job-7 Complete only", f.BatchJob, f.BatchState, h.BatchJob)
+	}
 	if !h.Held || h.HolderPID != os.Getpid() || h.State != "running" {
 		t.Errorf("held job %+v", h)
 	}

@@ -343,3 +343,14 @@ func TestFailureDetail(t *testing.T) {
 		t.Fatal("the second esc did not close the failures")
 	}
 }
+
+// TestBatchJobShown: a batch migration's details name its S3 Batch
+// Operations job and the job's last known state.
+func TestBatchJobShown(t *testing.T) {
+	f := fakeWithJobs()
+	f.JobList[0].BatchJob, f.JobList[0].BatchState = "6dc18f6b-bd99", "Active"
+	d := newDriver(t, f)
+	if v := d.View(); !strings.Contains(v, "batch job 6dc18f6b-bd99 · Active") {
+		t.Errorf("the batch job is not shown:\n%s", v)
+	}
+}

@@ -186,7 +186,7 @@ func (m *Model) details(st style.Styles, width int) []string {
 	}
 	progress := fmt.Sprintf("%s of %s keys done · %s pending · %s failed · %s identical", text.Count(j.Done), text.Count(j.Done+j.Pending+j.Failed),
 		text.Count(j.Pending), text.Count(j.Failed), text.Count(j.Skipped))
-	return []string{
+	lines := []string{
 		head,
 		field("from", from),
 		field("to", "s3://"+mg.DstBucket+"/"+folder(mg.DstPrefix)),
@@ -196,6 +196,10 @@ func (m *Model) details(st style.Styles, width int) []string {
 		field("when", "created "+when(j.Created)+" · updated "+when(j.Updated)),
 		field("journal", j.Migration.Journal),
 	}
+	if j.BatchJob != "" {
+		lines = append(lines, field("batch job", j.BatchJob+" · "+j.BatchState))
+	}
+	return lines
 }
 
 // forgetQuestion names the job and everything forgetting it deletes.

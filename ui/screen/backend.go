@@ -305,6 +305,9 @@ type Job struct {
 	// Err says why the journal could not be read ("" when it could); the
 	// other fields are then only ID and Migration.Journal.
 	Err string
+	// BatchJob and BatchState name the S3 Batch Operations job of a batch
+	// migration and its last known state ("" for the local engine).
+	BatchJob, BatchState string
 }
 
 // JobFailure is one object a journaled migration gave up on.
