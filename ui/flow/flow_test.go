@@ -100,6 +100,7 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
 	t.Setenv("AWS_PROFILE", "")
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	resetSandbox(t)
 	d := &driver{t: t, m: NewModel(backend.New(), style.New(true))}
 	d.run(d.m.Init())
 	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -245,4 +246,29 @@ func TestResumeFromJobsOnTheSandbox(t *testing.T) {
 		t.Fatalf("back: %v, journal %q", d.m.Current(), d.m.State().Journal)
 	}
 	d.screenShows("done")
+}
+
+// resetSandbox puts back what a whole migration changes: the origin
+// bucket's policy as seeded (the owner's statement only) and an empty
+// destination bucket, so the test also stands repeated runs (-count).
+func resetSandbox(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	oc, dc := sb.Client(sb.Origin), sb.Client(sb.Dest)
+	if _, err := oc.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(sandbox.OriginBucket),
+		Policy: aws.String(sandbox.OwnerPolicy(sandbox.OriginBucket, sb.Origin.AccessKey))}); err != nil {
+		t.Fatal(err)
+	}
+	p := s3.NewListObjectsV2Paginator(dc, &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range page.Contents {
+			if _, err := dc.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(sandbox.DestBucket), Key: o.Key}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
