@@ -54,7 +54,8 @@ type Session struct {
 	// without STS it is the identity that bucket policies name.
 	AccessKeyID string
 
-	s3 *s3.Client
+	s3       *s3.Client
+	timeouts Timeouts // as loaded, with defaults filled in
 
 	mu       sync.Mutex
 	byRegion map[string]*s3.Client // clients per region
@@ -75,6 +76,10 @@ type Options struct {
 	// Log receives the SDK's own log lines (nil: standard error). The TUI
 	// points it at its log file so nothing is printed over the screen.
 	Log io.Writer
+	// Timeouts bound silent connections; zero fields take DefaultTimeouts'.
+	// Tests shorten them, so a silent endpoint costs seconds, not half a
+	// minute.
+	Timeouts Timeouts
 }
 
 // DefaultProfile is the profile used when none is named: AWS_PROFILE, else
@@ -118,7 +123,7 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 		return nil, err
 	}
 
-	t := currentTimeouts()
+	t := opt.Timeouts.orDefaults()
 	// The SDK applies AWS_CA_BUNDLE only to its own buildable client, so every
 	// client here is derived from one: the bundle lands in its transport and
 	// the copies made from it keep it.
@@ -200,7 +205,7 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	// plain client.
 	cfg.HTTPClient = newWatchedClient(cfg.HTTPClient, t)
 	cfg.APIOptions = append(cfg.APIOptions, surfaceNoAnswer)
-	s := &Session{Profile: profile, Config: cfg}
+	s := &Session{Profile: profile, Config: cfg, timeouts: t}
 	s.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// Servers that store no checksum are normal here; do not log each.
 		o.DisableLogOutputChecksumValidationSkipped = true
@@ -443,32 +448,18 @@ type Timeouts struct {
 	CopyAnswer time.Duration
 }
 
-// DefaultTimeouts are the timeouts of every session unless SetTimeouts
-// changed them.
+// DefaultTimeouts are the timeouts of a session whose Options leave them
+// zero.
 var DefaultTimeouts = Timeouts{Connect: 10 * time.Second, TLSHandshake: 10 * time.Second, Answer: 30 * time.Second, CopyAnswer: 15 * time.Minute}
 
-var timeouts atomic.Pointer[Timeouts]
-
-// SetTimeouts replaces the timeouts of the sessions loaded from now on (zero
-// fields keep their default) and returns a func that restores the previous
-// ones. Tests shorten them, so a silent endpoint costs seconds, not half a
-// minute.
-func SetTimeouts(t Timeouts) (restore func()) {
-	prev := timeouts.Load()
+// orDefaults fills the zero fields from DefaultTimeouts.
+func (t Timeouts) orDefaults() Timeouts {
 	d := DefaultTimeouts
 	t.Connect = cmp.Or(t.Connect, d.Connect)
 	t.TLSHandshake = cmp.Or(t.TLSHandshake, d.TLSHandshake)
 	t.Answer = cmp.Or(t.Answer, d.Answer)
 	t.CopyAnswer = cmp.Or(t.CopyAnswer, d.CopyAnswer)
-	timeouts.Store(&t)
-	return func() { timeouts.Store(prev) }
-}
-
-func currentTimeouts() Timeouts {
-	if t := timeouts.Load(); t != nil {
-		return *t
-	}
-	return DefaultTimeouts
+	return t
 }
 
 // NoAnswerError is a connection on which the endpoint went silent: no TCP
@@ -723,7 +714,7 @@ func surfaceNoAnswer(stack *middleware.Stack) error {
 // resolve and an endpoint that accepts connections but never answers are
 // reported as such, within min(IdentityTimeout, the answer timeout).
 func (s *Session) CheckEndpoint(ctx context.Context) error {
-	wait := min(IdentityTimeout, currentTimeouts().Answer)
+	wait := min(IdentityTimeout, s.timeouts.Answer)
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	_, err := s.s3.ListBuckets(ctx, &s3.ListBucketsInput{MaxBuckets: aws.Int32(1)}, func(o *s3.Options) {

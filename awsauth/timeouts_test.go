@@ -25,12 +25,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// shortTimeouts makes a silent endpoint cost a second instead of 30. The
-// context it returns ends a test that would otherwise hang (the watchdog
-// broken) after 20 s, so that it fails instead.
+// short are the timeouts loadAt gives a session: a silent endpoint costs a
+// second instead of 30.
+var short = Timeouts{Connect: time.Second, TLSHandshake: time.Second, Answer: time.Second, CopyAnswer: 2 * time.Second}
+
+// shortTimeouts returns a context that ends a test that would otherwise
+// hang (the watchdog broken) after 20 s, so that it fails instead.
 func shortTimeouts(t *testing.T) context.Context {
 	t.Helper()
-	t.Cleanup(SetTimeouts(Timeouts{Connect: time.Second, TLSHandshake: time.Second, Answer: time.Second, CopyAnswer: 2 * time.Second}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -46,6 +48,9 @@ func loadAt(t *testing.T, endpoint string, opt Options) *Session {
 	useFiles(t, "[profile p]\nregion = us-east-1\nendpoint_url = "+endpoint+"\n",
 		"[p]\naws_access_key_id = AKIAEXAMPLETIMEOUT01\naws_secret_access_key = timeout-secret\n")
 	opt.Log = io.Discard
+	if opt.Timeouts == (Timeouts{}) {
+		opt.Timeouts = short
+	}
 	s, err := Load(context.Background(), "p", opt)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/s3migrate/s3migrate/awsauth"
 )
 
 // Exit codes, as documented in README.
@@ -28,6 +30,9 @@ type Env struct {
 	IsTerminal bool
 	// StdinIsTerminal reports whether questions can be asked on Stdin.
 	StdinIsTerminal bool
+	// Timeouts bound silent connections (zero: awsauth's defaults); tests
+	// shorten them.
+	Timeouts awsauth.Timeouts
 }
 
 type command struct {

@@ -33,6 +33,12 @@ type result struct {
 // run executes one command line against the sandbox's profiles.
 func run(t *testing.T, args ...string) result {
 	t.Helper()
+	return runWith(t, cli.Env{}, args...)
+}
+
+// runWith is run with env's settings (Stdout and Stderr are the test's).
+func runWith(t *testing.T, env cli.Env, args ...string) result {
+	t.Helper()
 	if sb != nil && os.Getenv("AWS_CONFIG_FILE") == "" {
 		t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
 		t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
@@ -43,7 +49,8 @@ func run(t *testing.T, args ...string) result {
 		t.Setenv("XDG_STATE_HOME", t.TempDir())
 	}
 	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), cli.Env{Stdout: &out, Stderr: &errb}, args)
+	env.Stdout, env.Stderr = &out, &errb
+	code := cli.Main(context.Background(), env, args)
 	return result{code, out.String(), errb.String()}
 }
 

@@ -50,7 +50,7 @@ func runProfiles(ctx context.Context, env Env, args []string) int {
 		wg.Add(1)
 		go func(r *profileRow) {
 			defer wg.Done()
-			r.id, r.status = resolveRow(ctx, r.info)
+			r.id, r.status = resolveRow(ctx, r.info, env.Timeouts)
 		}(&rows[i])
 	}
 	wg.Wait()
@@ -71,12 +71,12 @@ func runProfiles(ctx context.Context, env Env, args []string) int {
 
 // resolveRow loads one profile and asks who it is; failures become the
 // status column, with the profile kind's hint.
-func resolveRow(ctx context.Context, info awsauth.ProfileInfo) (awsauth.Identity, string) {
+func resolveRow(ctx context.Context, info awsauth.ProfileInfo, timeouts awsauth.Timeouts) (awsauth.Identity, string) {
 	name := info.Name
 	if info.Kind == awsauth.KindEnv {
 		name = ""
 	}
-	sess, err := awsauth.Load(ctx, name, awsauth.Options{MaxAttempts: 1})
+	sess, err := awsauth.Load(ctx, name, awsauth.Options{MaxAttempts: 1, Timeouts: timeouts})
 	if err != nil {
 		return awsauth.Identity{}, oneLine(err.Error())
 	}

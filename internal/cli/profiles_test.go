@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3migrate/s3migrate/internal/cli"
 	"github.com/s3migrate/s3migrate/internal/testenv"
 
 	"github.com/s3migrate/s3migrate/awsauth"
@@ -128,7 +129,7 @@ func TestMalformedFilesPrintNoSecret(t *testing.T) {
 // unreachable rather than "ok".
 func TestUnreachableEndpoints(t *testing.T) {
 	needSandbox(t)
-	t.Cleanup(awsauth.SetTimeouts(awsauth.Timeouts{Connect: time.Second, TLSHandshake: time.Second, Answer: time.Second, CopyAnswer: 2 * time.Second}))
+	short := cli.Env{Timeouts: awsauth.Timeouts{Connect: time.Second, TLSHandshake: time.Second, Answer: time.Second, CopyAnswer: 2 * time.Second}}
 	silent := silentListener(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -142,7 +143,7 @@ func TestUnreachableEndpoints(t *testing.T) {
 		"[silent]\n"+keys+"[refused]\n"+keys)
 
 	start := time.Now()
-	r := run(t, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "silent", "--dest-profile", "silent")
+	r := runWith(t, short, "diff", "s3://origin-data", "s3://dest-archive", "--source-profile", "silent", "--dest-profile", "silent")
 	took := time.Since(start)
 	want := "the endpoint http://" + silent + " did not answer within 1s: check endpoint_url / the network"
 	if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
@@ -153,7 +154,7 @@ func TestUnreachableEndpoints(t *testing.T) {
 	}
 	t.Logf("diff on a silent endpoint failed after %v: %s", took, strings.TrimSpace(r.stderr))
 
-	r = run(t, "profiles")
+	r = runWith(t, short, "profiles")
 	if r.code != 0 {
 		t.Fatalf("profiles: exit %d: %s", r.code, r.stderr)
 	}

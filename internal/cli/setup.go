@@ -94,7 +94,7 @@ func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxC
 // sessionOptions are the awsauth options of a command: connection pool
 // sized to the concurrency, and an MFA prompt when there is a terminal.
 func (env Env) sessionOptions(maxConns int) awsauth.Options {
-	o := awsauth.Options{MaxConns: maxConns}
+	o := awsauth.Options{MaxConns: maxConns, Timeouts: env.Timeouts}
 	if env.StdinIsTerminal && env.Stdin != nil {
 		in := bufio.NewReader(env.Stdin)
 		o.MFAToken = func(serial string) (string, error) {

@@ -32,6 +32,8 @@ type Live struct {
 	MFAToken func(serial string) (string, error)
 	// Log receives the SDK's log lines (the TUI's log file).
 	Log io.Writer
+	// Timeouts bound silent connections (zero: awsauth's defaults).
+	Timeouts awsauth.Timeouts
 
 	mu       sync.Mutex
 	sessions map[string]*awsauth.Session
@@ -67,7 +69,7 @@ func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, e
 }
 
 func (b *Live) sessionOptions() awsauth.Options {
-	return awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log}
+	return awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log, Timeouts: b.Timeouts}
 }
 
 // Profiles lists the profiles of the shared files (and the environment).

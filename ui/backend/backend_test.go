@@ -56,7 +56,6 @@ func TestResumableReadsJournals(t *testing.T) {
 // The profiles screen shows a profile whose endpoint never answers as
 // unreachable, within the timeout, rather than as working.
 func TestIdentityOfASilentEndpoint(t *testing.T) {
-	defer awsauth.SetTimeouts(awsauth.Timeouts{Answer: time.Second})()
 	addr, _ := testenv.SilentServer(t, true)
 	dir := t.TempDir()
 	cfg, creds := filepath.Join(dir, "config"), filepath.Join(dir, "credentials")
@@ -68,7 +67,9 @@ func TestIdentityOfASilentEndpoint(t *testing.T) {
 	}
 	t.Setenv("AWS_CONFIG_FILE", cfg)
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", creds)
-	_, err := New().Identity(context.Background(), "silent")
+	b := New()
+	b.Timeouts = awsauth.Timeouts{Answer: time.Second}
+	_, err := b.Identity(context.Background(), "silent")
 	if err == nil || !strings.Contains(err.Error(), "did not answer") {
 		t.Fatalf("Identity of a silent endpoint: %v, want 'did not answer'", err)
 	}
