@@ -41,16 +41,19 @@ type Pair struct {
 	// where ETags cannot be compared; nil for a plan without a journal.
 	Copies transfer.CopyLog
 
-	// filtered counts the keys the last Diff left out by Filter.
-	filtered struct {
-		keys, bytes atomic.Int64
-	}
+	// filtered is what the last diff to finish left out by Filter (keys,
+	// bytes): each diff counts on its own and publishes at its end, so two
+	// diffs of one pair at once do not mix their counts.
+	filtered atomic.Pointer[[2]int64]
 }
 
 // Filtered returns how many keys (and their bytes) the filters left out of
-// the last diff so far, so a plan can say what they removed.
+// the last diff to finish, so a plan can say what they removed.
 func (p *Pair) Filtered() (keys, bytes int64) {
-	return p.filtered.keys.Load(), p.filtered.bytes.Load()
+	if f := p.filtered.Load(); f != nil {
+		return f[0], f[1]
+	}
+	return 0, 0
 }
 
 // Open loads both profiles (the same session when they are one profile),

@@ -46,8 +46,8 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 		sel = []string{""}
 	}
 	return func(yield func(transfer.Entry, error) bool) {
-		p.filtered.keys.Store(0)
-		p.filtered.bytes.Store(0)
+		var left [2]int64 // keys and bytes the filters left out
+		defer func() { p.filtered.Store(&left) }()
 		for _, it := range sel {
 			src := transfer.Location{Bucket: p.Src.Bucket, Prefix: p.Src.Prefix + it}
 			dst := transfer.Location{Bucket: p.Dst.Bucket, Prefix: p.Dst.Prefix + it}
@@ -77,8 +77,8 @@ func (p *Pair) DiffItems(ctx context.Context, items []string) iter.Seq2[transfer
 				} else if !p.Filter.KeepEntry(e) {
 					// Not copied, not deleted, not in the plan: counted
 					// apart, so the plan can say what the filters removed.
-					p.filtered.keys.Add(1)
-					p.filtered.bytes.Add(max(e.Src.Size, e.Dst.Size))
+					left[0]++
+					left[1] += max(e.Src.Size, e.Dst.Size)
 					continue
 				}
 				if !yield(e, err) || err != nil {
