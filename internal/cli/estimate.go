@@ -60,15 +60,9 @@ func (f *estimateFlags) start(p *migration.Pair) *estimate.Estimate {
 	if !f.on {
 		return nil
 	}
-	opt := migration.DefaultOptions()
-	return estimate.New(estimate.Settings{
-		Batch:              f.engine == migration.EngineBatch,
-		Relay:              f.engine != migration.EngineBatch && (f.mode == string(transfer.ModeRelay) || !p.SrcSess.SameEndpoint(p.DstSess)),
-		MultipartThreshold: opt.MultipartThreshold, PartSize: opt.PartSize,
-		StorageClass: f.storageClass, Delete: f.delete, Verify: true,
-		CrossRegion: p.SrcClient.Options().Region != p.DstClient.Options().Region,
-		Concurrency: f.concurrency, Prefixes: max(1, len(p.Items)), Latency: f.latency,
-	})
+	o := migration.Options{Engine: f.engine, Mode: transfer.Mode(f.mode), Concurrency: f.concurrency, StorageClass: f.storageClass, Delete: f.delete}
+	return estimate.New(migration.EstimateSettings(o, !p.SrcSess.SameEndpoint(p.DstSess),
+		p.SrcClient.Options().Region != p.DstClient.Options().Region, len(p.Items), f.latency))
 }
 
 func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estimateFlags) {
@@ -98,12 +92,11 @@ func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estim
 	}
 	fmt.Fprintf(w, "  total:                $%.2f\n", c.Total())
 	if set.Batch {
-		fmt.Fprintf(w, "  duration:             at least %s (S3: %d writes/s per prefix, %s); the job's pace is AWS's\n",
-			roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes))
+		fmt.Fprintf(w, "  duration:             at least %s (%s); the job's pace is AWS's\n", estimate.Rough(d.Floor), e.FloorBasis())
 		return
 	}
-	fmt.Fprintf(w, "  duration:             at least %s (S3: %d writes/s per prefix, %s); about %s at %d copies at once and %s a request (assumed: --latency)\n",
-		roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes), roughly(d.Expected), set.Concurrency, set.Latency)
+	fmt.Fprintf(w, "  duration:             at least %s (%s); about %s at %d copies at once and %s a request (assumed: --latency)\n",
+		estimate.Rough(d.Floor), e.FloorBasis(), estimate.Rough(d.Expected), set.Concurrency, set.Latency)
 	if e.Objects >= batchSuggestion {
 		fmt.Fprintf(w, "  %s is a lot for one machine: `--estimate --engine batch` prices an S3 Batch Operations job (sync --engine batch)\n", plural(e.Objects, "object"))
 	}
@@ -112,21 +105,3 @@ func printEstimate(w io.Writer, e *estimate.Estimate, p estimate.Prices, f estim
 // batchSuggestion is the plan size from which the estimate points at the
 // batch engine.
 const batchSuggestion = 3_000_000
-
-// roughly prints an estimated duration without false precision.
-func roughly(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return "a second"
-	case d < time.Hour:
-		return d.Round(time.Second).String()
-	}
-	return d.Round(time.Minute).String()
-}
-
-func prefixes(n int) string {
-	if n == 1 {
-		return "1 prefix"
-	}
-	return fmt.Sprintf("%d prefixes", n)
-}

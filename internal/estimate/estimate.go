@@ -283,3 +283,25 @@ func seconds(s float64) time.Duration {
 
 // Settings returns the settings the estimate was made with.
 func (e *Estimate) Settings() Settings { return e.set }
+
+// Rough prints an estimated duration without false precision: "a second"
+// below one, seconds below an hour, minutes above.
+func Rough(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return "a second"
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+// FloorBasis says what a duration's floor rests on: "S3: 3500 writes/s per
+// prefix, 2 prefixes".
+func (e *Estimate) FloorBasis() string {
+	n := "1 prefix"
+	if e.set.Prefixes != 1 {
+		n = fmt.Sprintf("%d prefixes", e.set.Prefixes)
+	}
+	return fmt.Sprintf("S3: %d writes/s per prefix, %s", S3WritesPerPrefix, n)
+}

@@ -38,17 +38,9 @@ func NewFilter(f screen.Filter) (*migration.Filter, error) {
 // mode says so or the endpoints differ, cross-region when the buckets'
 // regions do, one prefix per selected item.
 func EstimateSettings(opt screen.RunOptions, relay, crossRegion bool, items int) estimate.Settings {
-	def := migration.DefaultOptions()
-	conc := opt.Concurrency
-	if conc <= 0 {
-		conc = def.Concurrency
-	}
-	return estimate.Settings{
-		Relay:              relay || opt.Mode == string(transfer.ModeRelay),
-		MultipartThreshold: def.MultipartThreshold, PartSize: def.PartSize,
-		StorageClass: opt.StorageClass, Delete: opt.Delete, Verify: opt.Verify,
-		CrossRegion: crossRegion, Concurrency: conc, Prefixes: max(1, items), Latency: estimate.DefaultLatency,
-	}
+	o := migration.Options{Mode: transfer.Mode(opt.Mode), Concurrency: opt.Concurrency, StorageClass: opt.StorageClass,
+		Delete: opt.Delete, NoVerify: !opt.Verify}
+	return migration.EstimateSettings(o, relay, crossRegion, items, estimate.DefaultLatency)
 }
 
 // Estimates are the plan's estimate under the run options and the same

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/transfer"
@@ -67,30 +66,11 @@ func (m *Model) estimateLines(state *screen.State, width int) []string {
 		cut(fmt.Sprintf("  %-12s %*s  %d PUT/COPY/LIST · %d GET/HEAD", "origin", mw, money(c.Origin), e.Origin.Write, e.Origin.Read), width),
 		cut(fmt.Sprintf("  %-12s %*s  %d PUT/COPY/LIST · %d GET/HEAD · %d DELETE", "destination", mw, money(c.Dest), e.Dest.Write, e.Dest.Read, e.Dest.Delete), width),
 		cut(fmt.Sprintf("  %-12s %*s  %s: %s", "transfer", mw, money(c.Transfer), transfer.FormatBytes(e.RelayBytes+e.CrossRegionBytes), c.TransferNote), width),
-		cut(fmt.Sprintf("  %-12s at least %s (S3: %d writes/s per prefix, %s)", "duration", roughly(d.Floor), estimate.S3WritesPerPrefix, prefixes(set.Prefixes)), width),
-		cut(fmt.Sprintf("  %-12s about %s at %d copies at once and %s a request (assumed)", "", roughly(d.Expected), set.Concurrency, set.Latency), width),
+		cut(fmt.Sprintf("  %-12s at least %s (%s)", "duration", estimate.Rough(d.Floor), e.FloorBasis()), width),
+		cut(fmt.Sprintf("  %-12s about %s at %d copies at once and %s a request (assumed)", "", estimate.Rough(d.Expected), set.Concurrency, set.Latency), width),
 	}
 	if b != nil {
 		out = append(out, cut(fmt.Sprintf("  %-12s %*s  the same plan as an S3 Batch Operations job (sync --engine batch)", "batch", mw, money(amounts[3])), width))
 	}
 	return out
-}
-
-// roughly prints an estimated duration without false precision.
-func roughly(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return "a second"
-	case d < time.Hour:
-		return d.Round(time.Second).String()
-	}
-	return d.Round(time.Minute).String()
-}
-
-// prefixes is "1 prefix" or "n prefixes".
-func prefixes(n int) string {
-	if n == 1 {
-		return "1 prefix"
-	}
-	return fmt.Sprintf("%d prefixes", n)
 }
