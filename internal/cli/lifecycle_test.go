@@ -699,22 +699,13 @@ func TestJournalRecallsWhatEachCopyWrote(t *testing.T) {
 	}
 }
 
-// TestMaxRate: --max-rate paces the copy (a lower bound on time, which a
-// slow machine cannot break: 80 objects at 50/s with a burst of 50 take at
-// least 0.6 s), and the journal keeps it for a resume; nonsense limits are
-// refused in one line.
+// TestMaxRate: nonsense limits are refused in one line. (That --max-rate
+// paces the copy, and at what rate, is TestMaxRateObserved in rate_test.go:
+// it counts the copy requests per second, which also bounds the run's time
+// from below.)
 func TestMaxRate(t *testing.T) {
 	needSandbox(t)
 	src, dst := newPair(t, "cli-rate")
-	putN(t, src, "p/", 80)
-	start := time.Now()
-	r := run(t, withProfiles("sync", "s3://"+src+"/p", "s3://"+dst+"/p", "--max-rate", "50", "--bwlimit", "10MiB", "--progress", "none")...)
-	if r.code != 0 || !strings.Contains(r.stdout, "copied 80 objects") {
-		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
-	}
-	if d := time.Since(start); d < 550*time.Millisecond {
-		t.Errorf("80 objects at --max-rate 50 took %v: the limit was not applied", d)
-	}
 	for _, bad := range [][]string{{"--max-rate", "-1"}, {"--max-bandwidth", "1K"}, {"--max-bandwidth", "fast"}} {
 		r := run(t, withProfiles(append([]string{"sync", "s3://" + src + "/p", "s3://" + dst + "/q"}, bad...)...)...)
 		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {

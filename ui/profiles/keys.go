@@ -1,10 +1,14 @@
 package profiles
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
 	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "other side"))
 	keyChoose = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "choose"))
 	keyNext   = key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next: buckets"))
@@ -12,9 +16,13 @@ var (
 	keyJobs   = key.NewBinding(key.WithKeys("J"), key.WithHelp("J", "jobs"))
 )
 
-// Keys are shown in the help bar.
+// Keys are shown in the help bar; while a profile's detail is open, only
+// what closes it.
 func (m *Model) Keys() []key.Binding {
-	keys := []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyNext}
+	if m.detail {
+		return []key.Binding{widget.KeyClose}
+	}
+	keys := []key.Binding{keyUp, keySwitch, keyChoose, keyNext, widget.KeyDetailD}
 	if m.resumable != nil {
 		keys = append(keys, keyResume)
 	}

@@ -38,6 +38,9 @@ type Model struct {
 	resumable *screen.Resumable
 	// hint says why enter did not continue (a side not chosen yet).
 	hint string
+	// detail shows the highlighted profile whole over the lists (d; esc,
+	// enter or q closes it): its problem line is cut to the pane.
+	detail bool
 }
 
 // resumableMsg carries the unfinished migrations.
@@ -61,7 +64,9 @@ type identityMsg struct {
 	err  error
 }
 
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while a profile's detail is open, so that esc, q and
+// ? close it rather than leave, quit or toggle the help.
+func (m *Model) Capturing() bool { return m.detail }
 
 // label is how a chosen profile appears in the status line.
 func (r row) label() string {

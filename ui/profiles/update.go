@@ -8,6 +8,7 @@ import (
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
 // Init loads the profile list.
@@ -102,6 +103,14 @@ func (m *Model) allResolved() bool {
 }
 
 func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	if m.detail {
+		// The detail has the keyboard: esc, enter or q close it, and
+		// nothing else (enter does not go on to the buckets from here).
+		if key.Matches(msg, widget.KeyClose) {
+			m.detail = false
+		}
+		return m, nil
+	}
 	if key.Matches(msg, keyJobs) {
 		// History needs no profile: the journals name their own.
 		return m, screen.Navigate(screen.Jobs)
@@ -124,6 +133,9 @@ func (m *Model) key(state *screen.State, msg tea.KeyPressMsg) (screen.Screen, te
 		*c = (*c + 1) % n
 	case key.Matches(msg, keySwitch):
 		m.focus = 1 - m.focus
+	case key.Matches(msg, widget.KeyDetailD):
+		// d, not enter: enter goes on to the buckets and never chooses.
+		m.detail = true
 	case key.Matches(msg, keyNext):
 		// Enter never chooses: a cursor that merely rests on a profile
 		// must not become the origin unseen.
