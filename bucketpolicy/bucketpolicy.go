@@ -177,28 +177,40 @@ func samePartition(owner awsauth.Identity, stmts []Statement, bucket string) err
 	return nil
 }
 
-// PlanRevert removes the grantee's s3migrate statements from the bucket's
+// PlanRevert removes the grantees' s3migrate statements (the migration's
+// identity, and a batch job's role when it has one) from the bucket's
 // policy and keeps everything else. The result is validated like a grant.
-func PlanRevert(ctx context.Context, owner *awsauth.Session, bucket, grantee string) (Change, error) {
+func PlanRevert(ctx context.Context, owner *awsauth.Session, bucket string, grantees ...string) (Change, error) {
+	if len(grantees) == 0 {
+		return Change{}, fmt.Errorf("plan the revert of s3://%s: no grantee named", bucket)
+	}
 	current, err := Read(ctx, owner, bucket)
 	if err != nil {
 		return Change{}, err
 	}
-	after, empty, err := Revert(current, bucket, grantee)
-	if err != nil {
-		return Change{}, fmt.Errorf("plan the revert of s3://%s: %w", bucket, err)
+	after, empty := current, false
+	for _, g := range grantees {
+		if empty {
+			break
+		}
+		if after, empty, err = Revert(after, bucket, g); err != nil {
+			return Change{}, fmt.Errorf("plan the revert of s3://%s: %w", bucket, err)
+		}
 	}
 	if !empty {
 		if err := Validate(after, bucket); err != nil {
 			return Change{}, err
 		}
 	}
-	c := Change{Bucket: bucket, Current: current, Before: formatted(current), After: after, Delete: empty, Grantee: grantee}
+	c := Change{Bucket: bucket, Current: current, Before: formatted(current), After: after, Delete: empty, Grantee: strings.Join(grantees, " and ")}
 	if empty && strings.TrimSpace(current) == "" {
 		// No policy at all: nothing to delete either.
 		c.Delete = false
 	}
-	c.Added, c.Withdrawn = scopeDiff(grantScope(current, bucket, grantee), grantScope(after, bucket, grantee))
+	for _, g := range grantees {
+		added, withdrawn := scopeDiff(grantScope(current, bucket, g), grantScope(after, bucket, g))
+		c.Added, c.Withdrawn = append(c.Added, added...), append(c.Withdrawn, withdrawn...)
+	}
 	return c, nil
 }
 

@@ -216,6 +216,25 @@ func TestBatchSetupOnMoto(t *testing.T) {
 	if err != nil || !strings.Contains(aws.ToString(pol.Policy), role) {
 		t.Errorf("the origin policy does not grant the role %s: %v %s", role, err, aws.ToString(pol.Policy))
 	}
+	// The revoke at the end (--revoke-after, the Summary) removes the
+	// role's grant with the migration's own.
+	dir, err := journal.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := journal.List(dir)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("journals %+v, %v", list, err)
+	}
+	m, err := migration.Resume(ctx, list[0].Path, awsauth.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	change, who, err := m.RevokeGrant(ctx)
+	if err != nil || !strings.Contains(who, role) || strings.Contains(change.After, role) || change.Unchanged() {
+		t.Errorf("revoke names %q (err %v); the policy after it:\n%s", who, err, change.After)
+	}
 }
 
 // TestBatchCancelOnInterrupt: interrupted while the job runs, with the

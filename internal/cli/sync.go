@@ -144,18 +144,13 @@ func setUpBatch(ctx context.Context, env Env, m *migration.Migration, yes bool) 
 	if err != nil {
 		return err
 	}
-	if !s.CreateRole && (s.NoGrant != "" || s.Grant.Unchanged()) {
+	if !s.Needed() {
 		if s.NoGrant != "" {
 			fmt.Fprintf(env.Stderr, "batch grant: none needed: %s\n", s.NoGrant)
 		}
 		return nil
 	}
-	if s.CreateRole {
-		fmt.Fprintf(env.Stderr, "batch role %s, trusted by S3 Batch Operations:\n%s\nits policy:\n%s\n", s.RoleARN, s.Trust, s.Policy)
-	}
-	if s.NoGrant == "" && !s.Grant.Unchanged() {
-		fmt.Fprintf(env.Stderr, "s3://%s policy, the read grant to the job's role:\n%s", m.Def.Src.Bucket, bucketpolicy.FormatDiff(s.Grant.Diff()))
-	}
+	fmt.Fprint(env.Stderr, s.Describe(m.Def.Src.Bucket))
 	if !yes {
 		ok, err := confirm(env, "Create the role and apply the grant?", "")
 		if err != nil || !ok {
@@ -301,12 +296,7 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 		ConfirmBatch: func(bp migration.BatchPlan) bool {
 			prog.Hold()
 			defer prog.Release()
-			fmt.Fprintf(env.Stderr, "batch job %s created and waiting: copies %s (%s) to %s as role %s (manifest %s)",
-				bp.JobID, plural(bp.Count, "object"), transfer.FormatBytes(bp.Bytes), bp.Target, bp.Role, bp.Manifest)
-			if bp.Local > 0 {
-				fmt.Fprintf(env.Stderr, "; %s above the job's 5 GB limit are copied from this machine", plural(bp.Local, "object"))
-			}
-			fmt.Fprintln(env.Stderr)
+			fmt.Fprintln(env.Stderr, bp.Describe())
 			if rf.yes {
 				return true
 			}
@@ -362,6 +352,9 @@ func runMigration(ctx context.Context, env Env, m *migration.Migration, rf runFl
 // the operator is told why and how to remove it later.
 func revokeAfter(ctx context.Context, env Env, m *migration.Migration, out *migration.Outcome) error {
 	later := fmt.Sprintf("`s3migrate policy s3://%s --revert --grantee-profile %s --source-profile %s`", m.Def.Src.Bucket, m.Def.DstProfile, m.Def.SrcProfile)
+	if role := m.Def.Options.BatchRole; role != "" {
+		later += fmt.Sprintf(" and `s3migrate policy s3://%s --revert --grantee %s --source-profile %s`", m.Def.Src.Bucket, role, m.Def.SrcProfile)
+	}
 	if ok, why := out.FullyVerified(); !ok {
 		fmt.Fprintf(env.Stderr, "grant kept: %s; remove it once the migration is verified with %s\n", why, later)
 		return nil

@@ -114,3 +114,40 @@ func (m *Migration) ApplyBatchSetup(ctx context.Context, s BatchSetup) error {
 	}
 	return m.j.SetSpec(spec)
 }
+
+// Needed reports whether the setup creates or changes anything (a role to
+// create, a grant to add): when not, nothing needs asking.
+func (s BatchSetup) Needed() bool {
+	return s.CreateRole || (s.NoGrant == "" && !s.Grant.Unchanged())
+}
+
+// Describe is what the operator reads before saying yes: the role with its
+// trust and permissions, and the origin bucket policy's diff.
+func (s BatchSetup) Describe(srcBucket string) string {
+	var b strings.Builder
+	if s.CreateRole {
+		fmt.Fprintf(&b, "batch role %s, trusted by S3 Batch Operations:\n%s\nits policy:\n%s\n", s.RoleARN, s.Trust, s.Policy)
+	}
+	if s.NoGrant == "" && !s.Grant.Unchanged() {
+		fmt.Fprintf(&b, "s3://%s policy, the read grant to the job's role:\n%s", srcBucket, bucketpolicy.FormatDiff(s.Grant.Diff()))
+	}
+	return b.String()
+}
+
+// Describe says what the created job copies, where to, and as whom.
+func (p BatchPlan) Describe() string {
+	s := fmt.Sprintf("batch job %s created and waiting: copies %s (%s) to %s as role %s (manifest %s)",
+		p.JobID, countOf(p.Count, "object"), transfer.FormatBytes(p.Bytes), p.Target, p.Role, p.Manifest)
+	if p.Local > 0 {
+		s += fmt.Sprintf("; %s above the job's 5 GB limit are copied from this machine", countOf(p.Local, "object"))
+	}
+	return s
+}
+
+// countOf is "1 object" or "n objects".
+func countOf(n int64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -3,6 +3,7 @@ package migration
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
@@ -33,15 +34,21 @@ func (o *Outcome) FullyVerified() (ok bool, why string) {
 	return true, ""
 }
 
-// RevokeGrant plans removing the migration's read grant from the origin
-// bucket policy: the destination identity's s3migrate statements, and only
-// those (the owner's and other grantees' stay). Nothing is written; apply
-// the change with bucketpolicy.Apply, which re-reads the policy first.
+// RevokeGrant plans removing the migration's read grants from the origin
+// bucket policy: the destination identity's s3migrate statements and, for
+// a batch migration, its job role's; only those (the owner's and other
+// grantees' stay). Nothing is written; apply the change with
+// bucketpolicy.Apply, which re-reads the policy first. It returns the
+// grantees named.
 func (m *Migration) RevokeGrant(ctx context.Context) (bucketpolicy.Change, string, error) {
 	id, err := awsauth.ResolveIdentity(ctx, m.Pair.DstSess)
 	if err != nil {
 		return bucketpolicy.Change{}, "", err
 	}
-	c, err := bucketpolicy.PlanRevert(ctx, m.Pair.SrcSess, m.Def.Src.Bucket, id.Principal)
-	return c, id.Principal, err
+	grantees := []string{id.Principal}
+	if role := m.Def.Options.BatchRole; role != "" && role != id.Principal {
+		grantees = append(grantees, role)
+	}
+	c, err := bucketpolicy.PlanRevert(ctx, m.Pair.SrcSess, m.Def.Src.Bucket, grantees...)
+	return c, strings.Join(grantees, " and "), err
 }

@@ -398,8 +398,9 @@ func (b *Live) GrantsLeft() []string {
 	return out
 }
 
-// RevokeChange plans removing the migration's read grant (the destination
-// identity's statements, and only those) from the origin bucket policy.
+// RevokeChange plans removing the migration's read grants from the origin
+// bucket policy: the destination identity's statements and, when the
+// migration's journal names a batch job's role, the role's; only those.
 func (b *Live) RevokeChange(ctx context.Context, m screen.Migration) (bucketpolicy.Change, error) {
 	owner, err := b.session(ctx, m.SrcProfile)
 	if err != nil {
@@ -409,7 +410,21 @@ func (b *Live) RevokeChange(ctx context.Context, m screen.Migration) (bucketpoli
 	if err != nil {
 		return bucketpolicy.Change{}, err
 	}
-	return bucketpolicy.PlanRevert(ctx, owner, m.SrcBucket, id.Principal)
+	grantees := []string{id.Principal}
+	if m.Journal != "" {
+		jd, _, err := journal.ReadDefinition(m.Journal)
+		if err != nil {
+			return bucketpolicy.Change{}, err
+		}
+		def, err := migration.Decode(jd.Spec)
+		if err != nil {
+			return bucketpolicy.Change{}, err
+		}
+		if role := def.Options.BatchRole; role != "" && role != id.Principal {
+			grantees = append(grantees, role)
+		}
+	}
+	return bucketpolicy.PlanRevert(ctx, owner, m.SrcBucket, grantees...)
 }
 
 // Preflight runs the checks over the selected prefixes.

@@ -23,6 +23,17 @@ type run struct {
 
 	mu     sync.Mutex
 	result *screen.RunResult
+	// asking is the question the run waits on, or nil; asked counts the
+	// questions (Question.Seq).
+	asking *pending
+	asked  int
+}
+
+// pending is a question and where its answer goes (buffered: the first
+// answer is kept, later ones dropped).
+type pending struct {
+	q      screen.Question
+	answer chan bool
 }
 
 // definition turns the screens' choices into a migration definition.
@@ -39,6 +50,10 @@ func definition(sm screen.Migration, opt screen.RunOptions) migration.Definition
 		o.Compare = transfer.CompareMode(opt.Compare)
 	}
 	o.Filter, o.Window = FilterRules(opt.Filter)
+	if opt.Engine != "" {
+		o.Engine = opt.Engine
+	}
+	o.BatchBucket, o.BatchRole = opt.BatchBucket, opt.BatchRole
 	return migration.Definition{SrcProfile: sm.SrcProfile, DstProfile: sm.DstProfile, Items: sm.Items, Options: o}
 }
 
@@ -46,9 +61,20 @@ func startRun(ctx context.Context, m *migration.Migration, b *Live, dryRun bool)
 	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	r := &run{m: m, cancel: cancel, done: make(chan screen.RunResult, 1), ctx: rctx, b: b, dryRun: dryRun}
 	go func() {
-		// The TUI asked before starting a run that deletes, with the scope;
-		// the lifecycle's own rules (empty source, limits) still apply.
-		o := m.Run(rctx, migration.RunOptions{ConfirmDelete: func(migration.DeletePlan) bool { return true }})
+		o := &migration.Outcome{}
+		if m.Def.Options.Engine == migration.EngineBatch && !dryRun {
+			o.Err = r.setUpBatch(rctx)
+		}
+		if o.Err == nil {
+			o = m.Run(rctx, migration.RunOptions{
+				// The TUI asked before starting a run that deletes, with
+				// the scope; the lifecycle's own rules (empty source,
+				// limits) still apply.
+				ConfirmDelete: func(migration.DeletePlan) bool { return true },
+				ConfirmBatch:  r.confirmBatch,
+				CancelBatch:   r.cancelBatch,
+			})
+		}
 		out := screen.RunResult{Result: o.Result, Err: o.Err, Journal: m.JournalPath()}
 		if v := o.Verify; v != nil {
 			out.Verify = &transfer.VerifyResult{Checked: v.Checked, Verified: v.Verified, Mismatches: v.Mismatches, Unreadable: v.Unchecked}
@@ -67,6 +93,52 @@ func startRun(ctx context.Context, m *migration.Migration, b *Live, dryRun bool)
 		r.done <- out
 	}()
 	return r
+}
+
+// ask puts q to the operator and waits for the answer; a run cancelled
+// meanwhile answers no.
+func (r *run) ask(ctx context.Context, q screen.Question) bool {
+	p := &pending{q: q, answer: make(chan bool, 1)}
+	r.mu.Lock()
+	r.asked++
+	p.q.Seq = r.asked
+	r.asking = p
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.asking = nil
+		r.mu.Unlock()
+	}()
+	select {
+	case yes := <-p.answer:
+		return yes
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// Question is the pending question, or nil.
+func (r *run) Question() *screen.Question {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.asking == nil {
+		return nil
+	}
+	q := r.asking.q
+	return &q
+}
+
+// Answer hands yes or no to the question the run waits on.
+func (r *run) Answer(yes bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.asking == nil {
+		return
+	}
+	select {
+	case r.asking.answer <- yes:
+	default: // answered already
+	}
 }
 
 func (r *run) Snapshot() transfer.Snapshot { return r.m.Snapshot() }

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/s3migrate/s3migrate/internal/estimate"
+	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
@@ -41,7 +43,12 @@ func keys(n int64) string {
 // big plan the price of the same plan as an S3 Batch Operations job.
 func (m *Model) estimateLines(state *screen.State, width int) []string {
 	sum := m.diff.sum
-	e := sum.Estimate
+	e, other := sum.Estimate, sum.Batch
+	otherName, otherText := "batch", "as an S3 Batch Operations job"
+	if engineOf(&state.Options) == migration.EngineBatch {
+		e, other = sum.Batch, sum.Estimate
+		otherName, otherText = "local", "copied from this machine"
+	}
 	if e == nil {
 		return nil
 	}
@@ -50,16 +57,17 @@ func (m *Model) estimateLines(state *screen.State, width int) []string {
 	money := func(v float64) string { return fmt.Sprintf("$%.2f", v) }
 	// The amounts line up, right-aligned, in a column as wide as the
 	// largest.
-	amounts := []float64{c.Origin, c.Dest, c.Transfer}
-	b := sum.Batch
-	if b == nil || e.Objects < batchSuggestion {
-		b = nil
-	} else {
-		amounts = append(amounts, b.Price(sum.Prices).Total())
+	amounts := []float64{c.Origin, c.Dest, c.Transfer, c.Batch}
+	if other != nil {
+		amounts = append(amounts, other.Price(sum.Prices).Total())
 	}
 	mw := 0
 	for _, v := range amounts {
 		mw = max(mw, len(money(v)))
+	}
+	expected := fmt.Sprintf("  %-12s about %s at %d copies at once and %s a request (assumed)", "", estimate.Rough(d.Expected), set.Concurrency, set.Latency)
+	if set.Batch {
+		expected = fmt.Sprintf("  %-12s the job's pace is AWS's: it states none", "")
 	}
 	out := []string{
 		cut(st.Bold.Render("Estimate: "+money(c.Total())+" in all")+st.Subtle.Render(" ("+sum.Prices.Source+")"), width),
@@ -67,10 +75,28 @@ func (m *Model) estimateLines(state *screen.State, width int) []string {
 		cut(fmt.Sprintf("  %-12s %*s  %d PUT/COPY/LIST · %d GET/HEAD · %d DELETE", "destination", mw, money(c.Dest), e.Dest.Write, e.Dest.Read, e.Dest.Delete), width),
 		cut(fmt.Sprintf("  %-12s %*s  %s: %s", "transfer", mw, money(c.Transfer), transfer.FormatBytes(e.RelayBytes+e.CrossRegionBytes), c.TransferNote), width),
 		cut(fmt.Sprintf("  %-12s at least %s (%s)", "duration", estimate.Rough(d.Floor), e.FloorBasis()), width),
-		cut(fmt.Sprintf("  %-12s about %s at %d copies at once and %s a request (assumed)", "", estimate.Rough(d.Expected), set.Concurrency, set.Latency), width),
+		cut(expected, width),
 	}
-	if b != nil {
-		out = append(out, cut(fmt.Sprintf("  %-12s %*s  the same plan as an S3 Batch Operations job (sync --engine batch)", "batch", mw, money(amounts[3])), width))
+	if set.Batch {
+		out = slices.Insert(out, 4, cut(fmt.Sprintf("  %-12s %*s  $%.2f per job, $%.2f per million objects", "job fees", mw, money(c.Batch),
+			sum.Prices.BatchPerJob, sum.Prices.BatchPerMillion), width))
+	}
+	if other != nil {
+		line := fmt.Sprintf("  %-12s %*s  %s, %s", otherName, mw, money(amounts[4]), otherText, duration(other))
+		if otherName == "batch" && e.Objects >= batchSuggestion {
+			line = st.Warn.Render(line + ": worth it at this size (Engine, Options tab)")
+		}
+		out = append(out, cut(line, width))
 	}
 	return out
+}
+
+// duration is an estimate's expected duration in a few words: a batch
+// job's only known figure is its floor.
+func duration(e *estimate.Estimate) string {
+	d := e.Duration()
+	if e.Settings().Batch {
+		return "at least " + estimate.Rough(d.Floor)
+	}
+	return "about " + estimate.Rough(d.Expected)
 }

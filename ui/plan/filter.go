@@ -21,7 +21,9 @@ import (
 // accepts what was typed (or says why not), esc leaves it as it was.
 
 // isText reports a row edited as text.
-func (f field) isText() bool { return f >= fieldExclude && f <= fieldOlder }
+func (f field) isText() bool {
+	return (f >= fieldExclude && f <= fieldOlder) || f == fieldBatchBucket || f == fieldBatchRole
+}
 
 // editFilter opens the row under the cursor for typing.
 func (m *Model) editFilter(state *screen.State) tea.Cmd {
@@ -42,6 +44,10 @@ func filterPlaceholder(f field) string {
 		return "patterns separated by spaces: * ? [abc]"
 	case fieldMinSize, fieldMaxSize:
 		return "64MiB, 1G, 500KB or bytes; empty: no bound"
+	case fieldBatchBucket:
+		return "s3://bucket/prefix/ in the destination account"
+	case fieldBatchRole:
+		return "arn:aws:iam::ACCOUNT:role/NAME; empty: s3migrate shows one and creates it after a yes"
 	}
 	return "an age 7d, 36h, 2w or a date 2025-01-31; empty: none"
 }
@@ -54,7 +60,11 @@ func (m *Model) filterKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 		o.editing, o.inputErr = false, ""
 		return nil
 	case "enter":
-		if err := m.setFilter(state, o.cursor, o.input.Value(), time.Now()); err != nil {
+		set := m.setFilter
+		if o.cursor == fieldBatchBucket || o.cursor == fieldBatchRole {
+			set = m.setBatch
+		}
+		if err := set(state, o.cursor, o.input.Value(), time.Now()); err != nil {
 			o.inputErr = err.Error()
 			return nil
 		}

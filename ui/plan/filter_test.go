@@ -190,8 +190,10 @@ func TestDiffEstimate(t *testing.T) {
 			t.Errorf("the Diff tab lacks %q:\n%s", want, v)
 		}
 	}
-	if strings.Contains(v, "Batch Operations") {
-		t.Errorf("a small plan shows the batch price:\n%s", v)
+	// The other engine is priced beside it, without the advice a big plan
+	// gets.
+	if l := lineWith(v, "batch"); !strings.Contains(l, "$0.25  as an S3 Batch Operations job, at least a second") || strings.Contains(l, "worth it") {
+		t.Errorf("a small plan's batch line %q in:\n%s", l, v)
 	}
 	e := h.model().diff.sum.Estimate
 	if e == nil || e.Objects != 15 || e.Dest.Write == 0 || e.CrossRegionBytes != h.model().diff.sum.Stats.Bytes[transfer.ClassNew]+h.model().diff.sum.Stats.Bytes[transfer.ClassChanged] {
@@ -217,8 +219,7 @@ func TestDiffEstimate(t *testing.T) {
 	}
 }
 
-// A plan of three million objects or more shows what the same plan costs
-// as an S3 Batch Operations job.
+// A plan of three million objects or more is pointed at the batch engine.
 func TestDiffEstimateBigPlanShowsBatch(t *testing.T) {
 	h := started(t, nil)
 	h.press("3")
@@ -234,12 +235,23 @@ func TestDiffEstimateBigPlanShowsBatch(t *testing.T) {
 	}
 	m.diff.sum.Estimate, m.diff.sum.Batch = big(false), big(true)
 	v := h.view()
-	if l := lineWith(v, "batch"); !strings.Contains(l, "$0.25  the same plan as an S3 Batch Operations job") {
+	if l := lineWith(v, "batch"); !strings.Contains(l, "$0.25  as an S3 Batch Operations job") || !strings.Contains(l, "worth it at this size") {
 		t.Errorf("batch line %q in:\n%s", l, v)
 	}
 	m.diff.sum.Estimate.Objects = batchSuggestion - 1
-	if strings.Contains(h.view(), "Batch Operations") {
-		t.Error("the batch price shows below the threshold")
+	if strings.Contains(h.view(), "worth it") {
+		t.Error("the batch engine is advised below the threshold")
+	}
+
+	// With the batch engine chosen the estimate is the job's, with its
+	// fees, and the local engine is the alternative.
+	h.state.Options.Engine = "batch"
+	v = h.view()
+	for _, want := range []string{"Estimate: $0.25 in all", "job fees", "$0.25  $0.25 per job, $1.00 per million objects",
+		"the job's pace is AWS's", "local        $0.00  copied from this machine, about"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("batch engine's estimate lacks %q:\n%s", want, v)
+		}
 	}
 }
 

@@ -122,6 +122,10 @@ const (
 	fieldMaxSize
 	fieldNewer
 	fieldOlder
+	// The engine's rows (engine.go): a choice, then text.
+	fieldEngine
+	fieldBatchBucket
+	fieldBatchRole
 	numFields
 )
 

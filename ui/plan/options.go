@@ -102,6 +102,8 @@ func (m *Model) change(state *screen.State, up, toggle bool) {
 		opt.DryRun = !opt.DryRun
 	case fieldVerify:
 		opt.Verify = !opt.Verify
+	case fieldEngine:
+		opt.Engine = cycle(engines, engineOf(opt), up)
 	}
 }
 
@@ -175,6 +177,13 @@ func (m *Model) optionsView(state *screen.State, width, height int) string {
 			name, value string
 			hint        string
 		}{r.f, r.name, m.filterValue(state, r.f), r.hint})
+	}
+	for _, r := range m.engineRows(state) {
+		rows = append(rows, struct {
+			f           field
+			name, value string
+			hint        string
+		}(r))
 	}
 	head := []string{st.Bold.Render("Run options") + st.Subtle.Render("   ↑↓ select · the hint on the right says how to change"), ""}
 	var lines []string

@@ -369,9 +369,57 @@ func TestOptions(t *testing.T) {
 	if !o.DryRun || o.Verify {
 		t.Errorf("dry run %v verify %v, want true false", o.DryRun, o.Verify)
 	}
-	h.press("down", "down", "down", "down", "down", "down", "down") // past the last row: still Older than
-	if h.model().options.cursor != fieldOlder {
-		t.Errorf("the cursor is on row %d, want the last (%d)", h.model().options.cursor, fieldOlder)
+	h.press("down", "down", "down", "down", "down", "down", "down", "down", "down", "down") // past the last row: still Batch role
+	if h.model().options.cursor != fieldBatchRole {
+		t.Errorf("the cursor is on row %d, want the last (%d)", h.model().options.cursor, fieldBatchRole)
+	}
+}
+
+// The engine rows: batch needs a bucket for its manifest and reports and
+// does not relay; Start says so until both are right; the bucket and role
+// are read as sync reads --batch-bucket and --batch-role.
+func TestOptionsEngine(t *testing.T) {
+	h := started(t, nil)
+	o := &h.state.Options
+	h.press("4")
+	for range fieldEngine {
+		h.press("down")
+	}
+	if line := lineWith(h.view(), "Engine"); !strings.Contains(line, "local: this machine copies") || !strings.Contains(line, "(local $") || !strings.Contains(line, "· batch $0.25, at least") {
+		t.Errorf("engine row = %q", line)
+	}
+	h.press("space")
+	if o.Engine != "batch" || !strings.Contains(lineWith(h.view(), "Engine"), "batch: an S3 Batch Operations job copies") {
+		t.Fatalf("engine after space = %q, row %q", o.Engine, lineWith(h.view(), "Engine"))
+	}
+	if nav := navigations(h.press("S")); len(nav) != 0 || !strings.Contains(h.view(), "the batch engine needs a Batch bucket") {
+		t.Fatalf("started the batch engine without a batch bucket:\n%s", h.view())
+	}
+	h.editRow(fieldBatchBucket, "dest-archive/jobs")
+	if o.BatchBucket != "" || !strings.Contains(h.view(), "is not an S3 URL") {
+		t.Errorf("a bucket without s3:// was taken: %q\n%s", o.BatchBucket, h.view())
+	}
+	h.press("esc")
+	h.editRow(fieldBatchBucket, "s3://dest-archive/jobs")
+	if o.BatchBucket != "s3://dest-archive/jobs/" {
+		t.Errorf("batch bucket = %q, want the folder s3://dest-archive/jobs/", o.BatchBucket)
+	}
+	h.editRow(fieldBatchRole, "my-role")
+	if o.BatchRole != "" || !strings.Contains(h.view(), "is not a role ARN") {
+		t.Errorf("a role that is not an ARN was taken: %q", o.BatchRole)
+	}
+	h.press("esc")
+	h.editRow(fieldBatchRole, "arn:aws:iam::444455556666:role/copier")
+	if o.BatchRole != "arn:aws:iam::444455556666:role/copier" {
+		t.Errorf("batch role = %q", o.BatchRole)
+	}
+	o.Mode = "relay"
+	if nav := navigations(h.press("S")); len(nav) != 0 || !strings.Contains(h.view(), "the batch engine copies inside S3") {
+		t.Fatalf("started the batch engine in relay mode:\n%s", h.view())
+	}
+	o.Mode = "auto"
+	if nav := navigations(h.press("S")); len(nav) != 1 {
+		t.Fatalf("the batch engine with a bucket did not start:\n%s", h.view())
 	}
 }
 

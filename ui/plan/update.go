@@ -163,7 +163,10 @@ func (m *Model) switchTab(state *screen.State, t tab) tea.Cmd {
 }
 
 // blocked is why Start is refused, or "" when it is not.
-func (m *Model) blocked() string {
+func (m *Model) blocked(state *screen.State) string {
+	if why := engineBlocked(&state.Options); why != "" {
+		return why
+	}
 	p := &m.preflight
 	switch {
 	case p.stale:
@@ -187,7 +190,7 @@ func (m *Model) start(state *screen.State) tea.Cmd {
 		m.refused = true
 		return m.withSpin(m.loadPreflight(state))
 	}
-	if m.blocked() != "" {
+	if m.blocked(state) != "" {
 		m.refused = true
 		return nil
 	}

@@ -99,7 +99,7 @@ func (m *Model) badge(state *screen.State, t tab) string {
 // startLine says how to start, or why Start is refused.
 func (m *Model) startLine(state *screen.State, width int) string {
 	st := state.Styles
-	if reason := m.blocked(); reason != "" {
+	if reason := m.blocked(state); reason != "" {
 		if m.refused {
 			return cut(st.Fail.Render("✗ cannot start: "+reason), width)
 		}

@@ -26,6 +26,9 @@ var (
 // Keys are shown in the help bar; only the ones that act in the current
 // state are enabled.
 func (m *Model) Keys() []key.Binding {
+	if m.asking() {
+		return confirmOf(m.question).Keys()
+	}
 	if m.dialog != dialogNone {
 		return m.dialog.question().Keys()
 	}

@@ -100,6 +100,14 @@ type Model struct {
 	// it whole (d, since enter goes to the summary here).
 	failCursor int
 	detail     bool
+
+	// question is what the run waits for the operator to answer (a batch
+	// job's role and grant, the job itself), from the last tick; answered
+	// is the Seq of the last one answered, so a tick taken before the
+	// answer does not show it again; qScroll scrolls a long question.
+	question *screen.Question
+	answered int
+	qScroll  int
 }
 
 // New builds the screen.
@@ -115,8 +123,9 @@ type startedMsg struct {
 
 // tickMsg carries a snapshot taken in the tick's Cmd.
 type tickMsg struct {
-	gen  int
-	snap transfer.Snapshot
+	gen      int
+	snap     transfer.Snapshot
+	question *screen.Question
 }
 
 // doneMsg carries the result from Run.Done.
@@ -131,9 +140,17 @@ type retriedMsg struct {
 	ok  bool
 }
 
-// Capturing is true while the y/n overlay or a failure's detail is open,
-// so ? does not toggle help under it.
-func (m *Model) Capturing() bool { return m.dialog != dialogNone || m.detail }
+// Capturing is true while the y/n overlay, the run's question or a
+// failure's detail is open, so ? does not toggle help under it.
+func (m *Model) Capturing() bool { return m.dialog != dialogNone || m.detail || m.asking() }
+
+// asking reports whether the run's question is on screen.
+func (m *Model) asking() bool { return m.question != nil && m.question.Seq > m.answered }
+
+// confirmOf is the run's question as a dialog.
+func confirmOf(q *screen.Question) widget.Confirm {
+	return widget.Confirm{Title: q.Title, Body: q.Body, Yes: q.Yes, No: q.No}
+}
 
 // canRetry: the run is over and some objects failed.
 func (m *Model) canRetry() bool {

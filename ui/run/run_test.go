@@ -577,3 +577,65 @@ func TestFailureDetail(t *testing.T) {
 		t.Fatal("enter no longer goes to the summary")
 	}
 }
+
+// A question the run asks (a batch job's role and grant, the job itself)
+// opens over the screen on the next tick, takes the keys until answered,
+// scrolls when long, and is answered once: a tick taken before the answer
+// reached the run does not show it again.
+func TestRunQuestion(t *testing.T) {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	tick(m, state, fr)
+	var body []string
+	for i := range 60 {
+		body = append(body, fmt.Sprintf("policy line %02d", i+1))
+	}
+	fr.Ask(screen.Question{Title: "Create the batch job's role?", Body: strings.Join(body, "\n"), Yes: "create and grant", No: "stop here"})
+	tick(m, state, fr)
+	small := ansi.Strip(m.View(state, 80, 24))
+	if !m.Capturing() || !strings.Contains(small, "Create the batch job's role?") || !strings.Contains(small, "policy line 01") ||
+		strings.Contains(small, "policy line 60") || !strings.Contains(small, "of 60, ↑↓ scrolls") || !strings.Contains(small, "y create and grant") {
+		t.Fatalf("the question at 80x24:\n%s", small)
+	}
+	if strings.Count(small, "\n") > 23 {
+		t.Errorf("the question does not fit 24 lines:\n%s", small)
+	}
+	// Keys that would act on the run act on the question only.
+	press(m, state, "p")
+	press(m, state, "c")
+	if fr.Paused || m.dialog != dialogNone {
+		t.Error("keys under the question reached the run")
+	}
+	for range 70 {
+		press(m, state, "j")
+	}
+	if end := ansi.Strip(m.View(state, 80, 24)); !strings.Contains(end, "policy line 60") || strings.Contains(end, "policy line 01") {
+		t.Errorf("scrolled to the end:\n%s", end)
+	}
+	keys := m.Keys()
+	if len(keys) != 2 || keys[0].Help().Desc != "create and grant" {
+		t.Errorf("help keys under the question: %+v", keys)
+	}
+	press(m, state, "y")
+	if got := fr.Given(); !reflect.DeepEqual(got, []bool{true}) {
+		t.Fatalf("answers %v, want [true]", got)
+	}
+	if m.Capturing() {
+		t.Error("the question stays open after y")
+	}
+	// A tick taken before the answer arrived still carries it: not shown.
+	_, _ = m.Update(state, tickMsg{gen: m.gen, snap: fr.Snapshot(), question: &screen.Question{Title: "Create the batch job's role?", Seq: 1}})
+	if m.Capturing() {
+		t.Error("an answered question came back")
+	}
+	// The next question; n (or esc) answers no.
+	fr.Ask(screen.Question{Title: "Cancel S3 Batch Operations job j-1 too?", Yes: "cancel the job", No: "leave it running"})
+	tick(m, state, fr)
+	if !strings.Contains(view(m, state), "Cancel S3 Batch Operations job j-1 too?") {
+		t.Fatalf("second question not shown:\n%s", view(m, state))
+	}
+	press(m, state, "esc")
+	if got := fr.Given(); !reflect.DeepEqual(got, []bool{true, false}) {
+		t.Errorf("answers %v, want [true false]", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/s3migrate/s3migrate/ui/screen"
+	"github.com/s3migrate/s3migrate/ui/text"
 	"github.com/s3migrate/s3migrate/ui/widget"
 )
 
@@ -32,7 +33,9 @@ func (m *Model) tick() tea.Cmd {
 	return tea.Tick(m.every, func(time.Time) tea.Msg { return poll(r, gen) })
 }
 
-func poll(r screen.Run, gen int) tickMsg { return tickMsg{gen: gen, snap: r.Snapshot()} }
+func poll(r screen.Run, gen int) tickMsg {
+	return tickMsg{gen: gen, snap: r.Snapshot(), question: r.Question()}
+}
 
 // wait blocks on Done: the only message a run ever sends.
 func wait(r screen.Run, gen int) tea.Cmd {
@@ -81,6 +84,9 @@ func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd
 			return m, nil // an older run's tick, or the run is over: stop polling
 		}
 		m.snap, m.polled = msg.snap, true
+		if q := msg.question; q == nil || m.question == nil || q.Seq != m.question.Seq {
+			m.question, m.qScroll = q, 0
+		}
 		m.paused = msg.snap.Paused
 		if msg.snap.Concurrency > 0 {
 			m.concurrency = msg.snap.Concurrency
@@ -93,7 +99,7 @@ func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd
 			return m, nil
 		}
 		res := msg.res
-		m.state, m.dialog, m.result = stateFinished, dialogNone, &res
+		m.state, m.dialog, m.result, m.question = stateFinished, dialogNone, &res, nil
 		if res.Snapshot.Phase != "" {
 			m.snap, m.polled = res.Snapshot, true
 		}
@@ -113,6 +119,9 @@ func (m *Model) Update(state *screen.State, msg tea.Msg) (screen.Screen, tea.Cmd
 // engine and return at once, and two quick presses must apply in order
 // (Cmds run concurrently).
 func (m *Model) key(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	if m.asking() {
+		return m.answer(msg)
+	}
 	if m.dialog != dialogNone {
 		return m.confirm(msg)
 	}
@@ -199,6 +208,33 @@ func (m *Model) confirm(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
 		}
 	case widget.No:
 		m.dialog = dialogNone
+	}
+	return m, nil
+}
+
+// answer answers the run's question, or scrolls it.
+func (m *Model) answer(msg tea.KeyPressMsg) (screen.Screen, tea.Cmd) {
+	switch confirmOf(m.question).Answer(msg) {
+	case widget.Yes:
+		m.run.Answer(true)
+		m.answered = m.question.Seq
+	case widget.No:
+		m.run.Answer(false)
+		m.answered = m.question.Seq
+	default:
+		switch msg.String() {
+		case "up", "k":
+			m.qScroll--
+		case "down", "j":
+			m.qScroll++
+		case "pgup":
+			m.qScroll -= 10
+		case "pgdown", "space":
+			m.qScroll += 10
+		}
+		// The view stops at the end; bound it here by the most lines the
+		// body can wrap to, so up answers at once after scrolling past it.
+		m.qScroll = max(0, min(m.qScroll, len(text.Wrap(m.question.Body, 36))))
 	}
 	return m, nil
 }

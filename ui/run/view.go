@@ -40,6 +40,10 @@ func (m *Model) View(state *screen.State, width, height int) string {
 	for i, l := range out {
 		out[i] = text.Fit(l, width)
 	}
+	if m.asking() {
+		box, _ := confirmOf(m.question).ViewIn(st, width, height, m.qScroll)
+		return widget.Overlay(strings.Join(out, "\n"), box, width, height)
+	}
 	if m.dialog != dialogNone {
 		return widget.Overlay(strings.Join(out, "\n"), m.dialog.question().View(st, width), width, height)
 	}

@@ -84,6 +84,25 @@ type Run interface {
 	Done() <-chan RunResult
 	// RetryFailed runs the failed objects again once the run is done.
 	RetryFailed() (Run, bool)
+	// Question is what the run waits for the operator to answer, or nil:
+	// a batch job's role and grant before they are created, the job
+	// before it runs, whether to cancel it when the run is cancelled.
+	Question() *Question
+	// Answer answers the pending question (nothing when none is pending).
+	Answer(yes bool)
+}
+
+// Question is a yes/no question a run asks while it waits: the run goes
+// on only once Answer is called.
+type Question struct {
+	Title string
+	// Body says what a yes does; it may be long (a policy diff): the
+	// screen scrolls it.
+	Body    string
+	Yes, No string
+	// Seq numbers the run's questions from 1, so a screen can tell a new
+	// question from one it has just answered.
+	Seq int
 }
 
 // RunResult is a finished run.

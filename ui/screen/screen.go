@@ -120,6 +120,13 @@ type RunOptions struct {
 	// Filter leaves keys and objects out of the plan and the run, as the
 	// command line's --exclude/--include and size and age flags do.
 	Filter Filter
+	// Engine is "local" (this machine copies; "" means local) or "batch"
+	// (an S3 Batch Operations job in the destination account copies).
+	Engine string
+	// BatchBucket is where a batch job's manifest and reports go
+	// (s3://bucket/prefix/, in the destination account); BatchRole the
+	// role it runs as ("": s3migrate shows one and creates it after a yes).
+	BatchBucket, BatchRole string
 }
 
 // Reenterer is a screen that refreshes when the router comes back to it

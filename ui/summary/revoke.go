@@ -42,6 +42,10 @@ type (
 func (m *Model) startRevoke(state *screen.State) tea.Cmd {
 	m.revoke, m.revokeNote, m.revokeErr = revokePlanning, "", nil
 	ctx, b, mig := state.Context(), state.Backend, state.Migration()
+	if r := state.Result; r != nil && r.Journal != "" {
+		// The run's journal names a batch job's role, whose grant goes too.
+		mig.Journal = r.Journal
+	}
 	return func() tea.Msg {
 		c, err := b.RevokeChange(ctx, mig)
 		return revokePlannedMsg{change: c, err: err}

@@ -20,6 +20,11 @@ type FakeRun struct {
 	// MaxObjects and MaxBytes are the pace limits set with SetLimits.
 	MaxObjects float64
 	MaxBytes   int64
+	// Asking is the question the run shows (Ask sets it); Answers are the
+	// answers given, in order.
+	Asking  *screen.Question
+	Answers []bool
+	asked   int
 }
 
 // NewRun returns a run showing snap.
@@ -56,6 +61,40 @@ func (r *FakeRun) RetryFailed() (screen.Run, bool) {
 	defer r.mu.Unlock()
 	r.Retried++
 	return r, true
+}
+
+// Ask makes q the pending question.
+func (r *FakeRun) Ask(q screen.Question) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.asked++
+	q.Seq, r.Asking = r.asked, &q
+}
+
+func (r *FakeRun) Question() *screen.Question {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Asking == nil {
+		return nil
+	}
+	q := *r.Asking
+	return &q
+}
+
+// Answer records the answer and clears the question.
+func (r *FakeRun) Answer(yes bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Asking != nil {
+		r.Answers, r.Asking = append(r.Answers, yes), nil
+	}
+}
+
+// Given returns the answers given so far.
+func (r *FakeRun) Given() []bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bool(nil), r.Answers...)
 }
 
 // FixedSnapshot is a mid-run snapshot with one large object in flight (done

@@ -1,6 +1,7 @@
 package widget
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -83,38 +84,73 @@ func (c Confirm) View(st style.Styles, width int) string {
 // longest line, between 40 cells and width, and long lines wrap inside
 // it: a question is never cut.
 func Box(st style.Styles, title, body, hint string, width int) string {
-	parts := []string{title, body, hint}
+	return box(st, title, body, hint, boxWidth(width, title, body, hint))
+}
+
+// boxWidth is the width of a Box holding parts: its longest line and the
+// frame, between 40 cells and width.
+func boxWidth(width int, parts ...string) int {
 	longest := 0
 	for _, p := range parts {
 		for _, l := range strings.Split(p, "\n") {
 			longest = max(longest, ansi.StringWidth(l))
 		}
 	}
-	w := min(width, max(40, longest+4))
-	inner := max(w-4, 1)
+	return min(width, max(40, longest+4))
+}
+
+// box draws a Box w cells wide.
+func box(st style.Styles, title, body, hint string, w int) string {
 	var lines []string
-	add := func(s string, render func(...string) string) {
-		for _, l := range strings.Split(s, "\n") {
-			for _, wl := range text.Wrap(l, inner) {
-				lines = append(lines, render(wl))
-			}
-		}
-	}
 	plain := func(s ...string) string { return strings.Join(s, "") }
 	if title != "" {
-		add(title, st.Bold.Render)
+		lines = append(lines, wrapLines(title, w, st.Bold.Render)...)
 	}
 	if body != "" {
 		if title != "" {
 			lines = append(lines, "")
 		}
-		add(body, plain)
+		lines = append(lines, wrapLines(body, w, plain)...)
 	}
 	if hint != "" {
 		lines = append(lines, "")
-		add(hint, plain)
+		lines = append(lines, wrapLines(hint, w, plain)...)
 	}
 	return st.FocusedPane.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// wrapLines wraps s to the inside of a box w cells wide.
+func wrapLines(s string, w int, render func(...string) string) []string {
+	inner := max(w-4, 1)
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		for _, wl := range text.Wrap(l, inner) {
+			out = append(out, render(wl))
+		}
+	}
+	return out
+}
+
+// ViewIn is the question's box fitted into width × height cells: a body
+// too long for it scrolls, showing its lines from off on, with a line that
+// says which lines are shown. It returns the box and the largest offset
+// worth scrolling to (0 when the body fits).
+func (c Confirm) ViewIn(st style.Styles, width, height, off int) (string, int) {
+	yes, no := c.labels()
+	hint := st.Key.Render("y") + " " + yes + "   " + st.Key.Render("n/esc") + " " + no
+	w := boxWidth(width, c.Title, c.Body, hint)
+	plain := func(s ...string) string { return strings.Join(s, "") }
+	body := wrapLines(c.Body, w, plain)
+	// The frame (2), the title and a blank, a blank and the hint, and the
+	// line saying where the body is.
+	room := height - 2 - len(wrapLines(c.Title, w, plain)) - 1 - 1 - len(wrapLines(hint, w, plain)) - 1
+	if len(body) <= room+1 || room < 1 {
+		return box(st, c.Title, c.Body, hint, w), 0
+	}
+	most := len(body) - room
+	off = max(0, min(off, most))
+	shown := append(body[off:off+room:off+room], st.Subtle.Render(fmt.Sprintf("lines %d–%d of %d, ↑↓ scrolls", off+1, off+room, len(body))))
+	return box(st, c.Title, strings.Join(shown, "\n"), hint, w), most
 }
 
 // Overlay draws box centred over base, a screen of width × height cells.

@@ -281,7 +281,8 @@ func copyTask(ctx context.Context, c *s3.Client, op *xCopyOperation, target stri
 	if t.version != "" {
 		head.VersionId = aws.String(t.version)
 	}
-	if h, err := c.HeadObject(ctx, head); err == nil && aws.ToInt64(h.ContentLength) > limit {
+	h, herr := c.HeadObject(ctx, head)
+	if herr == nil && aws.ToInt64(h.ContentLength) > limit {
 		// CopyObject's own refusal, which AWS reports for such a task.
 		res.httpStatus, res.errorCode = http.StatusBadRequest, "InvalidRequest"
 		res.message = fmt.Sprintf("The specified copy source is larger than the maximum allowable size for a copy source: %d", limit)
@@ -353,7 +354,16 @@ func copyTask(ctx context.Context, c *s3.Client, op *xCopyOperation, target stri
 	if op.BucketKeyEnabled {
 		in.BucketKeyEnabled = aws.Bool(true)
 	}
-	if _, err := c.CopyObject(ctx, in); err != nil {
+	var err error
+	if herr == nil && strings.HasSuffix(t.key, "/") && aws.ToInt64(h.ContentLength) == 0 {
+		// AWS copies a folder marker like any object; the sandbox's
+		// Versity Gateway refuses CopyObject onto one (its posix backend
+		// keeps it as a directory), so the emulator writes it anew.
+		err = putMarker(ctx, c, in, h, t)
+	} else {
+		_, err = c.CopyObject(ctx, in)
+	}
+	if err != nil {
 		code, status, msg := errorParts(err)
 		res.httpStatus, res.errorCode = status, code
 		res.message = fmt.Sprintf("%s (Service: Amazon S3; Status Code: %d; Error Code: %s)", msg, status, code)
@@ -361,6 +371,38 @@ func copyTask(ctx context.Context, c *s3.Client, op *xCopyOperation, target stri
 	}
 	res.succeeded, res.httpStatus, res.message = true, http.StatusOK, "Successful"
 	return res
+}
+
+// putMarker writes the empty folder marker a copy would: the copy's
+// settings, and the source's headers and tags unless the copy replaces
+// them.
+func putMarker(ctx context.Context, c *s3.Client, in *s3.CopyObjectInput, h *s3.HeadObjectOutput, t task) error {
+	put := &s3.PutObjectInput{
+		Bucket: in.Bucket, Key: in.Key, Body: bytes.NewReader(nil), ContentLength: aws.Int64(0),
+		CacheControl: in.CacheControl, ContentDisposition: in.ContentDisposition, ContentEncoding: in.ContentEncoding,
+		ContentLanguage: in.ContentLanguage, ContentType: in.ContentType, Expires: in.Expires, Metadata: in.Metadata,
+		StorageClass: in.StorageClass, ACL: in.ACL, ServerSideEncryption: in.ServerSideEncryption, SSEKMSKeyId: in.SSEKMSKeyId,
+		BucketKeyEnabled: in.BucketKeyEnabled, Tagging: in.Tagging,
+	}
+	if in.MetadataDirective != types.MetadataDirectiveReplace {
+		put.CacheControl, put.ContentDisposition, put.ContentEncoding = h.CacheControl, h.ContentDisposition, h.ContentEncoding
+		put.ContentLanguage, put.ContentType, put.Metadata = h.ContentLanguage, h.ContentType, h.Metadata
+	}
+	if in.TaggingDirective != types.TaggingDirectiveReplace {
+		tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(t.bucket), Key: aws.String(t.key)})
+		if err != nil {
+			return err
+		}
+		v := url.Values{}
+		for _, tg := range tags.TagSet {
+			v.Add(aws.ToString(tg.Key), aws.ToString(tg.Value))
+		}
+		if len(v) > 0 {
+			put.Tagging = aws.String(v.Encode())
+		}
+	}
+	_, err := c.PutObject(ctx, put)
+	return err
 }
 
 func optional(s string) *string {

@@ -1,0 +1,71 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// A batch migration asks three things while it runs, as sync --engine
+// batch asks them on the command line: the job's role and the origin
+// grant to it, before they are created; the job, created and waiting,
+// before it runs; and, when the run is cancelled while the job runs,
+// whether the job is cancelled too. The Running screen shows each
+// question (Run.Question) and answers it (Run.Answer).
+
+// errSetupRefused is the operator's no to the role and the grant.
+var errSetupRefused = errors.New("the batch job's role and grant were not confirmed: nothing was created or changed")
+
+// setUpBatch shows the role and the grant a batch job needs and, after a
+// yes, creates the role and applies the grant (noted for the reminder on
+// quit and the revoke on the Summary).
+func (r *run) setUpBatch(ctx context.Context) error {
+	s, err := r.m.PlanBatchSetup(ctx)
+	if err != nil {
+		return err
+	}
+	if !s.Needed() {
+		return nil
+	}
+	q := screen.Question{
+		Title: "Create the batch job's role and grant it read access to the origin?",
+		Body:  s.Describe(r.m.Def.Src.Bucket),
+		Yes:   "create and grant", No: "stop here",
+	}
+	if !r.ask(ctx, q) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return errSetupRefused
+	}
+	if err := r.m.ApplyBatchSetup(ctx, s); err != nil {
+		return err
+	}
+	if s.NoGrant == "" && !s.Grant.Unchanged() {
+		r.b.noteGrants(s.Grant)
+	}
+	return nil
+}
+
+// confirmBatch asks before the created job runs (it waits Suspended).
+func (r *run) confirmBatch(p migration.BatchPlan) bool {
+	return r.ask(r.ctx, screen.Question{
+		Title: fmt.Sprintf("Run S3 Batch Operations job %s?", p.JobID),
+		Body:  p.Describe() + ".\nA no cancels the job before it copies anything.",
+		Yes:   "run the job", No: "cancel the job",
+	})
+}
+
+// cancelBatch asks, once the run was cancelled while its job runs, whether
+// the job is cancelled too. The run's context is done by then: the
+// question waits for its answer regardless.
+func (r *run) cancelBatch(id string) bool {
+	return r.ask(context.WithoutCancel(r.ctx), screen.Question{
+		Title: fmt.Sprintf("Cancel S3 Batch Operations job %s too?", id),
+		Body:  "The job runs in the destination account, apart from this program. Cancelled, the tasks it ran stay copied and a resume plans what is left; left running, it goes on and a resume (the Jobs screen) reattaches to it.",
+		Yes:   "cancel the job", No: "leave it running",
+	})
+}

@@ -1,0 +1,174 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/s3migrate/s3migrate/internal/journal"
+	"github.com/s3migrate/s3migrate/internal/migration"
+	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/ui/backend"
+	"github.com/s3migrate/s3migrate/ui/screen"
+)
+
+// The batch engine started from the TUI: the live backend's run asks its
+// questions through Run.Question and goes on only once Run.Answer is
+// called, as the Running screen does it (the screen's side is tested in
+// ui/run with a scripted run). The job runs on the sandbox's S3 Batch
+// Operations emulator. The sandbox has no IAM, so the role is given and
+// no setup question is asked; TestSyncEngineBatch and the moto tests of
+// internal/cli cover the role and grant.
+
+// batchSetup points the sandbox profiles at the sandbox, grants the
+// destination identity the migration's read (the sandbox runs jobs as
+// it) and returns the backend, the migration of reports/ and the options.
+func batchSetup(t *testing.T, prefix string) (*backend.Live, screen.Migration, screen.RunOptions) {
+	t.Helper()
+	if sb == nil {
+		t.Skip("integration: needs the sandbox (not started with -short)")
+	}
+	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	resetSandbox(t)
+	b := backend.New()
+	m := screen.Migration{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, SrcBucket: sandbox.OriginBucket,
+		DstBucket: sandbox.DestBucket, DstPrefix: prefix, Items: []string{"reports/"}}
+	ctx := context.Background()
+	c, err := b.PolicyChange(ctx, m, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ApplyPolicy(ctx, m, c); err != nil {
+		t.Fatal(err)
+	}
+	opt := screen.RunOptions{Concurrency: 8, Verify: true, Compare: "size-etag", Engine: migration.EngineBatch,
+		BatchBucket: "s3://" + sandbox.DestBucket + "/.jobs/", BatchRole: "arn:aws:iam::" + sb.Dest.AccessKey + ":role/s3migrate-batch"}
+	return b, m, opt
+}
+
+// answerUntilDone answers each question the run asks with answer(q) and
+// returns the result; it fails the test after a minute.
+func answerUntilDone(t *testing.T, r screen.Run, answer func(q screen.Question) bool) screen.RunResult {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		select {
+		case res := <-r.Done():
+			return res
+		case <-deadline:
+			t.Fatalf("the run did not end; snapshot %+v", r.Snapshot())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if q := r.Question(); q != nil {
+			r.Answer(answer(*q))
+		}
+	}
+}
+
+// TestBatchEngineFromTheTUI: the job is shown before it runs (what it
+// copies, where to, as which role), runs after the yes, its report is
+// read back and the copies are verified; the destination holds them.
+func TestBatchEngineFromTheTUI(t *testing.T) {
+	b, m, opt := batchSetup(t, "batch/")
+	r, err := b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []screen.Question
+	res := answerUntilDone(t, r, func(q screen.Question) bool { asked = append(asked, q); return true })
+	if len(asked) != 1 || !strings.HasPrefix(asked[0].Title, "Run S3 Batch Operations job ") ||
+		!strings.Contains(asked[0].Body, "copies 5 objects") || !strings.Contains(asked[0].Body, ":role/s3migrate-batch") || asked[0].Seq != 1 {
+		t.Fatalf("questions asked: %+v", asked)
+	}
+	if res.Err != nil || res.Result == nil || res.Result.Copied != 5 || len(res.Result.Failures) != 0 {
+		t.Fatalf("result: err %v, %+v", res.Err, res.Result)
+	}
+	if res.Verify == nil || res.Verify.Verified != 5 || len(res.Verify.Mismatches) != 0 {
+		t.Errorf("verify %+v", res.Verify)
+	}
+	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket), Prefix: aws.String("batch/")})
+	if err != nil || len(out.Contents) != 5 {
+		t.Fatalf("destination batch/: %d objects, %v; want the 4 reports and the reports/ marker", len(out.Contents), err)
+	}
+	j, ok, err := journal.ReadBatchJob(res.Journal)
+	if err != nil || !ok || !j.Read {
+		t.Errorf("the journal's batch job %+v, %v, %v: want one, read", j, ok, err)
+	}
+	// The Summary's revoke names the job's role with the migration's
+	// identity (the sandbox granted only the identity).
+	m.Journal = res.Journal
+	c, err := b.RevokeChange(context.Background(), m)
+	if err != nil || !strings.Contains(c.Grantee, opt.BatchRole) || c.Unchanged() || strings.Contains(c.After, "S3MigrateRead") {
+		t.Errorf("revoke after a batch run: grantee %q, err %v, after:\n%s", c.Grantee, err, c.After)
+	}
+}
+
+// TestBatchEngineRefusedFromTheTUI: a no to the job cancels it before it
+// copies anything; the run ends refused and the destination stays empty.
+func TestBatchEngineRefusedFromTheTUI(t *testing.T) {
+	b, m, opt := batchSetup(t, "refused/")
+	r, err := b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := answerUntilDone(t, r, func(screen.Question) bool { return false })
+	if !errors.Is(res.Err, migration.ErrBatchRefused) {
+		t.Fatalf("result error %v, want the job refused", res.Err)
+	}
+	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket), Prefix: aws.String("refused/")})
+	if err != nil || len(out.Contents) != 0 {
+		t.Errorf("destination refused/: %d objects, %v; want none", len(out.Contents), err)
+	}
+}
+
+// TestBatchCancelFromTheTUI: cancelling the run while its job runs asks
+// whether to cancel the job too; yes cancels it in the account.
+func TestBatchCancelFromTheTUI(t *testing.T) {
+	b, m, opt := batchSetup(t, "cancelled/")
+	sb.BatchOps().SetTaskDelay(500 * time.Millisecond)
+	defer sb.BatchOps().SetTaskDelay(0)
+	r, err := b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled := false
+	var asked []string
+	res := answerUntilDone(t, r, func(q screen.Question) bool {
+		asked = append(asked, q.Title)
+		if strings.HasPrefix(q.Title, "Run S3 Batch Operations job ") {
+			go func() {
+				// Cancel once the job runs (5 tasks of 500 ms take longer).
+				for range 500 {
+					for _, n := range r.Snapshot().Notices {
+						if strings.Contains(n, ": Active,") || strings.Contains(n, ": Ready,") {
+							r.Cancel()
+							return
+						}
+					}
+					time.Sleep(10 * time.Millisecond)
+				}
+			}()
+			return true
+		}
+		cancelled = strings.HasPrefix(q.Title, "Cancel S3 Batch Operations job ")
+		return cancelled
+	})
+	if !cancelled || len(asked) != 2 {
+		t.Fatalf("questions %q: want the job, then whether to cancel it", asked)
+	}
+	if !errors.Is(res.Err, context.Canceled) {
+		t.Errorf("result error %v, want the run interrupted", res.Err)
+	}
+	j, ok, err := journal.ReadBatchJob(res.Journal)
+	if err != nil || !ok || (j.State != "Cancelled" && j.State != "Cancelling") {
+		t.Errorf("the journal's batch job %+v, %v, %v: want it cancelled", j, ok, err)
+	}
+}
