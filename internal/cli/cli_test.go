@@ -317,3 +317,23 @@ func listKeys(t *testing.T, c *s3.Client, bucket string) []string {
 	}
 	return ks
 }
+
+// TestTUIPrices: s3migrate --prices (the TUI) reads the table before the terminal is
+// needed: a missing or malformed one is one line and exit 2; a good one
+// passes (and then the TUI wants a terminal, which a test has not).
+func TestTUIPrices(t *testing.T) {
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "bad.json"), filepath.Join(dir, "good.json")
+	os.WriteFile(bad, []byte(`{"source":"x"}`), 0o600)
+	os.WriteFile(good, []byte(`{"source":"mine","write_per_1000":{"STANDARD":0.005},"read_per_1000":0.0004}`), 0o600)
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "none.json"), "price table: open"},
+		{bad, "needs source, write_per_1000"},
+		{good, "needs a terminal"},
+	} {
+		r := runWith(t, cli.Env{IsTerminal: true}, "--prices", tc.path)
+		if r.code != 2 || !strings.Contains(r.stderr, tc.want) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
+			t.Errorf("--prices %s: exit %d, stderr %q; want 2 and one line with %q", filepath.Base(tc.path), r.code, r.stderr, tc.want)
+		}
+	}
+}

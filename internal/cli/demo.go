@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
+	"github.com/s3migrate/s3migrate/ui/flow"
 )
 
 // runDemo walks through a whole migration on a freshly seeded sandbox:
@@ -64,7 +65,7 @@ func runDemo(ctx context.Context, env Env, args []string) int {
 	fmt.Fprintf(env.Stdout, "sandbox on %s: profile %s owns s3://%s, profile %s owns s3://%s (empty)\n",
 		sb.Endpoint, sandbox.OriginProfile, sandbox.OriginBucket, sandbox.DestProfile, sandbox.DestBucket)
 	if !*headless {
-		return openTUI(ctx, env, *logFile, saveDir)
+		return openTUI(ctx, env, flow.Options{SaveDir: saveDir}, *logFile)
 	}
 
 	src, dst := "s3://"+sandbox.OriginBucket+"/", "s3://"+sandbox.DestBucket+"/"

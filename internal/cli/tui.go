@@ -7,24 +7,35 @@ import (
 	"log"
 	"os"
 
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/ui/flow"
 )
 
 // runTUI opens the interactive browser. Logs go to --log-file (or nowhere),
 // never to the terminal the TUI draws on.
 func runTUI(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "", "[--log-file F]")
+	fs := newFlagSet(env, "", "[--log-file F] [--prices FILE]")
 	logFile := fs.String("log-file", "", "write logs to this file")
+	pricesPath := fs.String("prices", "", "a price table (JSON, as diff --estimate --prices takes) for the Plan's estimate instead of the built-in one")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
+	var prices *estimate.Prices
+	if *pricesPath != "" {
+		p, err := estimate.LoadPrices(*pricesPath)
+		if err != nil {
+			return fail(env, ExitUsage, err)
+		}
+		prices = &p
+	}
 	wd, _ := os.Getwd()
-	return openTUI(ctx, env, *logFile, wd)
+	return openTUI(ctx, env, flow.Options{SaveDir: wd, Prices: prices}, *logFile)
 }
 
-// openTUI runs the browser; saveDir is where it writes files the user asks
-// for (the demo resolves it before the sandbox moves the working directory).
-func openTUI(ctx context.Context, env Env, logFile, saveDir string) int {
+// openTUI runs the browser; o.SaveDir is where it writes files the user
+// asks for (the demo resolves it before the sandbox moves the working
+// directory).
+func openTUI(ctx context.Context, env Env, o flow.Options, logFile string) int {
 	if !env.IsTerminal || !env.StdinIsTerminal {
 		fmt.Fprintln(env.Stderr, "s3migrate: the interactive browser needs a terminal; for scripts use the commands (s3migrate help)")
 		return ExitUsage
@@ -40,7 +51,8 @@ func openTUI(ctx context.Context, env Env, logFile, saveDir string) int {
 	}
 	log.SetOutput(logw)
 	defer log.SetOutput(os.Stderr)
-	if err := flow.Run(ctx, flow.Options{Log: logw, SaveDir: saveDir}, nil, nil); err != nil {
+	o.Log = logw
+	if err := flow.Run(ctx, o, nil, nil); err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	return ExitOK

@@ -19,6 +19,7 @@ import (
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketconfig"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/preflight"
@@ -34,6 +35,9 @@ type Live struct {
 	Log io.Writer
 	// Timeouts bound silent connections (zero: awsauth's defaults).
 	Timeouts awsauth.Timeouts
+	// Prices is the price table the Plan's estimate uses (tui --prices);
+	// nil: the built-in one.
+	Prices *estimate.Prices
 
 	mu       sync.Mutex
 	sessions map[string]*awsauth.Session
@@ -463,7 +467,7 @@ func (b *Live) Diff(ctx context.Context, m screen.Migration) (screen.DiffSummary
 		st.Close()
 		return sum, err
 	}
-	est.Finish(&sum)
+	est.Finish(&sum, b.Prices)
 	sum.FilteredKeys, sum.FilteredBytes = p.Filtered()
 	st.removeWith(ctx)
 	sum.Plan = st

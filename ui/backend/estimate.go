@@ -69,12 +69,15 @@ func (e Estimates) Count(diff iter.Seq2[transfer.Entry, error]) iter.Seq2[transf
 	}
 }
 
-// Finish adds the listings and puts both estimates, with the built-in
-// price table, into sum.
-func (e Estimates) Finish(sum *screen.DiffSummary) {
+// Finish adds the listings and puts both estimates into sum, priced with
+// prices (nil: the built-in table).
+func (e Estimates) Finish(sum *screen.DiffSummary, prices *estimate.Prices) {
 	e.Local.Finish()
 	e.Batch.Finish()
 	sum.Estimate, sum.Batch, sum.Prices = e.Local, e.Batch, estimate.DefaultPrices
+	if prices != nil {
+		sum.Prices = *prices
+	}
 }
 
 // Definition is the migration definition Start creates for m and opt: the

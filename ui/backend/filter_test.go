@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/transfer"
@@ -114,5 +115,29 @@ func TestJournalFilter(t *testing.T) {
 	}
 	if !f.KeepEntry(e("a.csv", 10)) || f.KeepEntry(e("a.tmp", 10)) || f.KeepEntry(e("b.csv", 101)) {
 		t.Error("the journal's rules and window are not the filter")
+	}
+}
+
+// The price table of tui --prices replaces the built-in one in the Plan's
+// estimate; without one the built-in table prices it.
+func TestEstimatesUseTheGivenPrices(t *testing.T) {
+	own := estimate.Prices{Source: "negotiated 2026", WritePer1000: map[string]float64{"STANDARD": 1000}, ReadPer1000: 1}
+	for _, tc := range []struct {
+		prices *estimate.Prices
+		source string
+	}{{nil, estimate.DefaultPrices.Source}, {&own, "negotiated 2026"}} {
+		e := NewEstimates(EstimateSettings(screen.RunOptions{Verify: true}, false, false, 1))
+		for range e.Count(func(yield func(transfer.Entry, error) bool) {
+			yield(transfer.Entry{Class: transfer.ClassNew, Src: transfer.Object{Key: "a", Size: 10}}, nil)
+		}) {
+		}
+		var sum screen.DiffSummary
+		e.Finish(&sum, tc.prices)
+		if sum.Prices.Source != tc.source || sum.Estimate == nil || sum.Batch == nil {
+			t.Errorf("prices %v: table %q, want %q", tc.prices, sum.Prices.Source, tc.source)
+		}
+		if tc.prices != nil && sum.Estimate.Price(sum.Prices).Dest < 1 {
+			t.Errorf("one write at $1000 per 1000 priced at $%v", sum.Estimate.Price(sum.Prices).Dest)
+		}
 	}
 }

@@ -144,18 +144,7 @@ func TestBatchCancelFromTheTUI(t *testing.T) {
 	res := answerUntilDone(t, r, func(q screen.Question) bool {
 		asked = append(asked, q.Title)
 		if strings.HasPrefix(q.Title, "Run S3 Batch Operations job ") {
-			go func() {
-				// Cancel once the job runs (5 tasks of 500 ms take longer).
-				for range 500 {
-					for _, n := range r.Snapshot().Notices {
-						if strings.Contains(n, ": Active,") || strings.Contains(n, ": Ready,") {
-							r.Cancel()
-							return
-						}
-					}
-					time.Sleep(10 * time.Millisecond)
-				}
-			}()
+			go cancelWhenRunning(r) // 5 tasks of 500 ms outlast the wait
 			return true
 		}
 		cancelled = strings.HasPrefix(q.Title, "Cancel S3 Batch Operations job ")
@@ -170,5 +159,64 @@ func TestBatchCancelFromTheTUI(t *testing.T) {
 	j, ok, err := journal.ReadBatchJob(res.Journal)
 	if err != nil || !ok || (j.State != "Cancelled" && j.State != "Cancelling") {
 		t.Errorf("the journal's batch job %+v, %v, %v: want it cancelled", j, ok, err)
+	}
+}
+
+// TestBatchResumeFromTheTUI: a run cancelled while its job runs, with the
+// job left running, is picked up again (Start on its journal, as the Jobs
+// screen's R does): the resumed run reattaches to that job, settles what it
+// copied and creates no second one.
+func TestBatchResumeFromTheTUI(t *testing.T) {
+	b, m, opt := batchSetup(t, "resumed/")
+	sb.BatchOps().SetTaskDelay(500 * time.Millisecond)
+	defer sb.BatchOps().SetTaskDelay(0)
+	r, err := b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := answerUntilDone(t, r, func(q screen.Question) bool {
+		if strings.HasPrefix(q.Title, "Run S3 Batch Operations job ") {
+			go cancelWhenRunning(r)
+			return true
+		}
+		return false // leave the job running
+	})
+	if !errors.Is(res.Err, context.Canceled) {
+		t.Fatalf("first run: %v, want interrupted", res.Err)
+	}
+	first, ok, err := journal.ReadBatchJob(res.Journal)
+	if err != nil || !ok || first.Read {
+		t.Fatalf("the journal's job after the interruption %+v, %v, %v: want one, not read", first, ok, err)
+	}
+
+	m.Journal = res.Journal
+	r, err = b.Start(context.Background(), m, screen.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	res = answerUntilDone(t, r, func(q screen.Question) bool { asked = append(asked, q.Title); return true })
+	if res.Err != nil || res.Verify == nil || res.Verify.Verified != 5 {
+		t.Fatalf("resumed run: err %v, verify %+v, asked %q", res.Err, res.Verify, asked)
+	}
+	if len(asked) != 0 {
+		t.Errorf("the resumed run asked %q: a second job?", asked)
+	}
+	last, _, _ := journal.ReadBatchJob(res.Journal)
+	if last.ID != first.ID || !last.Read {
+		t.Errorf("the journal's job after the resume %+v, want %s read", last, first.ID)
+	}
+}
+
+// cancelWhenRunning cancels r once its batch job runs.
+func cancelWhenRunning(r screen.Run) {
+	for range 500 {
+		for _, n := range r.Snapshot().Notices {
+			if strings.Contains(n, ": Active,") || strings.Contains(n, ": Ready,") {
+				r.Cancel()
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

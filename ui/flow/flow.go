@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/ui/app"
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/browser"
@@ -45,6 +46,8 @@ type Options struct {
 	Log io.Writer
 	// SaveDir is where saved files go (resolved before a sandbox starts).
 	SaveDir string
+	// Prices replaces the built-in price table of the estimate (nil: none).
+	Prices *estimate.Prices
 }
 
 // Run runs the TUI on the live backend until the user quits or state ends.
@@ -52,7 +55,7 @@ type Options struct {
 func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	mfa := app.NewMFA()
 	b := backend.New()
-	b.MFAToken, b.Log = mfa.Token, o.Log
+	b.MFAToken, b.Log, b.Prices = mfa.Token, o.Log, o.Prices
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if in != nil {
 		opts = append(opts, tea.WithInput(in))

@@ -32,6 +32,6 @@ func filterAndEstimate(entries []transfer.Entry, m screen.Migration, sum *screen
 		est.Batch.Add(e)
 		kept = append(kept, e)
 	}
-	est.Finish(sum)
+	est.Finish(sum, nil)
 	return kept, nil
 }
