@@ -105,6 +105,27 @@ func putSized(t *testing.T, bucket, key string, size int) {
 	}
 }
 
+// TestBatchBucketCreated: a --batch-bucket that does not exist is shown
+// with the setup and created after the yes (--yes here), in the
+// destination account; the job then writes its manifest there.
+func TestBatchBucketCreated(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	src, dst := newPair(t, "cli-batch-newbucket")
+	putN(t, src, "n/", 3)
+	jobs := dst + "-jobs"
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	r := run(t, withProfiles("sync", "s3://"+src+"/n/", "s3://"+dst+"/n/", "--engine", "batch", "--batch-bucket", "s3://"+jobs+"/m/",
+		"--batch-role", "arn:aws:iam::"+sb.Dest.AccessKey+":role/s3migrate-batch", "--progress", "none", "--yes")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "bucket s3://"+jobs+" does not exist: created in") || !strings.Contains(r.stdout, "verified 3 of 3") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(jobs), Prefix: aws.String("m/")})
+	if err != nil || len(out.Contents) == 0 {
+		t.Errorf("s3://%s/m/ holds %d objects (%v): want the manifest and the report", jobs, len(out.Contents), err)
+	}
+}
+
 // TestBatchResumeReattaches: a run interrupted while its job is Active
 // leaves the job running (nobody was asked to cancel it); the resumed run
 // follows that same job to its end instead of creating a second one,

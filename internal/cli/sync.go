@@ -137,8 +137,9 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	return runMigration(ctx, env, m, rf, dryRun)
 }
 
-// setUpBatch shows the role a batch job needs and the origin bucket's
-// grant to it, and creates and applies them after a yes (--yes).
+// setUpBatch shows what a batch job needs — its bucket when missing, its
+// role and the origin bucket's grant to it — and creates and applies them
+// after a yes (--yes).
 func setUpBatch(ctx context.Context, env Env, m *migration.Migration, yes bool) error {
 	s, err := m.PlanBatchSetup(ctx)
 	if err != nil {
@@ -152,9 +153,9 @@ func setUpBatch(ctx context.Context, env Env, m *migration.Migration, yes bool) 
 	}
 	fmt.Fprint(env.Stderr, s.Describe(m.Def.Src.Bucket))
 	if !yes {
-		ok, err := confirm(env, "Create the role and apply the grant?", "")
+		ok, err := confirm(env, "Create and grant what is shown above for the batch job?", "")
 		if err != nil || !ok {
-			return errors.New("the batch job's role and grant were not confirmed: nothing was created or changed")
+			return errors.New("the batch job's setup was not confirmed: nothing was created or changed")
 		}
 	}
 	return m.ApplyBatchSetup(ctx, s)

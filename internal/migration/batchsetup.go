@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketpolicy"
 	"github.com/s3migrate/s3migrate/internal/batchjob"
+	"github.com/s3migrate/s3migrate/internal/s3err"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -27,6 +31,9 @@ type BatchSetup struct {
 	// (Unchanged: nothing to add). NoGrant says why none is planned.
 	Grant   bucketpolicy.Change
 	NoGrant string
+	// CreateBucket names the --batch-bucket bucket when it does not exist
+	// yet: it is created in BucketRegion, the destination bucket's region.
+	CreateBucket, BucketRegion string
 }
 
 // PlanBatchSetup works out the role and the grant a batch run needs. It
@@ -36,6 +43,10 @@ func (m *Migration) PlanBatchSetup(ctx context.Context) (BatchSetup, error) {
 	if err != nil {
 		return BatchSetup{}, fmt.Errorf("--batch-bucket: %w", err)
 	}
+	s := BatchSetup{RoleARN: m.Def.Options.BatchRole}
+	if s.CreateBucket, s.BucketRegion, err = m.batchBucketMissing(ctx, where.Bucket); err != nil {
+		return s, err
+	}
 	c, err := m.batchClient(ctx, where.Bucket)
 	if err != nil {
 		return BatchSetup{}, err
@@ -44,7 +55,6 @@ func (m *Migration) PlanBatchSetup(ctx context.Context) (BatchSetup, error) {
 	if err != nil {
 		return BatchSetup{}, err
 	}
-	s := BatchSetup{RoleARN: m.Def.Options.BatchRole}
 	if id.Account == "" {
 		// No STS: no IAM either, and no roles; the job runs as the
 		// destination identity, which the migration's own grant covers.
@@ -89,6 +99,11 @@ func (m *Migration) PlanBatchSetup(ctx context.Context) (BatchSetup, error) {
 // (only if the origin policy is still the one planned against), and keeps
 // the role in the migration's definition for later runs.
 func (m *Migration) ApplyBatchSetup(ctx context.Context, s BatchSetup) error {
+	if s.CreateBucket != "" {
+		if err := m.createBatchBucket(ctx, s.CreateBucket, s.BucketRegion); err != nil {
+			return err
+		}
+	}
 	if s.CreateRole {
 		if _, err := batchjob.EnsureRole(ctx, iam.NewFromConfig(m.Pair.DstSess.Config), m.Pair.DstSess.Name(), s.RoleName, s.Trust, s.Policy); err != nil {
 			return err
@@ -115,16 +130,62 @@ func (m *Migration) ApplyBatchSetup(ctx context.Context, s BatchSetup) error {
 	return m.j.SetSpec(spec)
 }
 
-// Needed reports whether the setup creates or changes anything (a role to
-// create, a grant to add): when not, nothing needs asking.
+// Needed reports whether the setup creates or changes anything (a bucket
+// or a role to create, a grant to add): when not, nothing needs asking.
 func (s BatchSetup) Needed() bool {
-	return s.CreateRole || (s.NoGrant == "" && !s.Grant.Unchanged())
+	return s.CreateBucket != "" || s.CreateRole || (s.NoGrant == "" && !s.Grant.Unchanged())
+}
+
+// batchBucketMissing reports whether the --batch-bucket bucket is to be
+// created, and where: in the destination bucket's region, which is where
+// the job runs. A bucket the destination identity may not read is an
+// error: the job could not write its report there either.
+func (m *Migration) batchBucketMissing(ctx context.Context, bucket string) (string, string, error) {
+	_, err := m.Pair.DstSess.BucketClient(ctx, bucket).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil:
+		return "", "", nil
+	case s3err.Code(err) == "NoSuchBucket" || s3err.Status(err) == 404:
+		return bucket, m.Pair.DstClient.Options().Region, nil
+	case s3err.IsDenied(err):
+		return "", "", &s3err.OpError{Op: "read the batch bucket", URL: "s3://" + bucket, Identity: m.Pair.DstSess.Name(), Err: err,
+			Hint: "the job's manifest and reports go there: name a bucket of the destination account in --batch-bucket"}
+	}
+	return "", "", &s3err.OpError{Op: "read the batch bucket", URL: "s3://" + bucket, Identity: m.Pair.DstSess.Name(), Err: err}
+}
+
+// createBatchBucket creates the --batch-bucket bucket in region as the
+// destination identity; one that appeared meanwhile and is ours will do.
+func (m *Migration) createBatchBucket(ctx context.Context, bucket, region string) error {
+	in := &s3.CreateBucketInput{Bucket: aws.String(bucket)}
+	if region != "" && region != "us-east-1" {
+		in.CreateBucketConfiguration = &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraint(region)}
+	}
+	_, err := m.Pair.DstSess.S3().CreateBucket(ctx, in, func(o *s3.Options) {
+		if region != "" {
+			o.Region = region
+		}
+	})
+	if err == nil || s3err.Code(err) == "BucketAlreadyOwnedByYou" {
+		return nil
+	}
+	oe := &s3err.OpError{Op: "create the batch bucket", URL: "s3://" + bucket, Identity: m.Pair.DstSess.Name(), Err: err}
+	switch {
+	case s3err.Code(err) == "BucketAlreadyExists":
+		oe.Hint = "another account owns a bucket with this name: choose another --batch-bucket"
+	case s3err.IsDenied(err):
+		oe.Hint = "the destination identity needs s3:CreateBucket, or name an existing bucket in --batch-bucket"
+	}
+	return oe
 }
 
 // Describe is what the operator reads before saying yes: the role with its
 // trust and permissions, and the origin bucket policy's diff.
 func (s BatchSetup) Describe(srcBucket string) string {
 	var b strings.Builder
+	if s.CreateBucket != "" {
+		fmt.Fprintf(&b, "bucket s3://%s does not exist: created in %s for the job's manifests and reports\n", s.CreateBucket, s.BucketRegion)
+	}
 	if s.CreateRole {
 		fmt.Fprintf(&b, "batch role %s, trusted by S3 Batch Operations:\n%s\nits policy:\n%s\n", s.RoleARN, s.Trust, s.Policy)
 	}

@@ -10,18 +10,18 @@ import (
 )
 
 // A batch migration asks three things while it runs, as sync --engine
-// batch asks them on the command line: the job's role and the origin
-// grant to it, before they are created; the job, created and waiting,
+// batch asks them on the command line: the job's bucket, role and the
+// origin grant to the role, before they are created; the job, created and waiting,
 // before it runs; and, when the run is cancelled while the job runs,
 // whether the job is cancelled too. The Running screen shows each
 // question (Run.Question) and answers it (Run.Answer).
 
 // errSetupRefused is the operator's no to the role and the grant.
-var errSetupRefused = errors.New("the batch job's role and grant were not confirmed: nothing was created or changed")
+var errSetupRefused = errors.New("the batch job's setup was not confirmed: nothing was created or changed")
 
-// setUpBatch shows the role and the grant a batch job needs and, after a
-// yes, creates the role and applies the grant (noted for the reminder on
-// quit and the revoke on the Summary).
+// setUpBatch shows what a batch job needs (its bucket when missing, its
+// role, the origin grant to the role) and, after a yes, creates and
+// applies it; the grant is noted for the reminder on quit.
 func (r *run) setUpBatch(ctx context.Context) error {
 	s, err := r.m.PlanBatchSetup(ctx)
 	if err != nil {
@@ -31,7 +31,7 @@ func (r *run) setUpBatch(ctx context.Context) error {
 		return nil
 	}
 	q := screen.Question{
-		Title: "Create the batch job's role and grant it read access to the origin?",
+		Title: "Set up the batch job: create and grant what is shown?",
 		Body:  s.Describe(r.m.Def.Src.Bucket),
 		Yes:   "create and grant", No: "stop here",
 	}

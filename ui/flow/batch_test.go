@@ -220,3 +220,60 @@ func cancelWhenRunning(r screen.Run) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestBatchBucketCreatedFromTheTUI: a batch bucket that does not exist is
+// shown in the setup question; a no creates nothing and ends the run, a
+// yes creates it (in the destination's account and region) and the job
+// runs with its manifest there.
+func TestBatchBucketCreatedFromTheTUI(t *testing.T) {
+	b, m, opt := batchSetup(t, "newbucket/")
+	opt.BatchBucket = "s3://s3migrate-jobs-tui/batch/"
+	dc := sb.Client(sb.Dest)
+	t.Cleanup(func() { emptyAndDelete(t, "s3migrate-jobs-tui") })
+	r, err := b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []screen.Question
+	res := answerUntilDone(t, r, func(q screen.Question) bool { asked = append(asked, q); return false })
+	if len(asked) != 1 || !strings.Contains(asked[0].Body, "bucket s3://s3migrate-jobs-tui does not exist: created in") {
+		t.Fatalf("questions %+v", asked)
+	}
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "setup was not confirmed") {
+		t.Fatalf("after no: %v", res.Err)
+	}
+	if _, err := dc.HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("s3migrate-jobs-tui")}); err == nil {
+		t.Fatal("the bucket exists after a no")
+	}
+
+	r, err = b.Start(context.Background(), m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = answerUntilDone(t, r, func(screen.Question) bool { return true })
+	if res.Err != nil || res.Verify == nil || res.Verify.Verified != 5 {
+		t.Fatalf("after yes: err %v, verify %+v", res.Err, res.Verify)
+	}
+	out, err := dc.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String("s3migrate-jobs-tui"), Prefix: aws.String("batch/")})
+	if err != nil || len(out.Contents) == 0 {
+		t.Errorf("the new batch bucket holds %d objects (%v): want the manifest and the report", len(out.Contents), err)
+	}
+}
+
+// emptyAndDelete removes a bucket the test created, with its objects.
+func emptyAndDelete(t *testing.T, bucket string) {
+	ctx, dc := context.Background(), sb.Client(sb.Dest)
+	p := s3.NewListObjectsV2Paginator(dc, &s3.ListObjectsV2Input{Bucket: aws.String(bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return // never created
+		}
+		for _, o := range page.Contents {
+			dc.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+		}
+	}
+	if _, err := dc.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Logf("delete s3://%s: %v", bucket, err)
+	}
+}
