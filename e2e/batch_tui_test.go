@@ -23,17 +23,8 @@ func TestTUIBatchMigration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds and runs the binary in tmux")
 	}
-	needTmux(t)
-	bin := build(t)
-	dir := t.TempDir()
-	tm := startTmux(t, 120, 40, []string{"AWS_PROFILE=", "NO_COLOR="}, bin+" demo --dir "+dir+" --log-file "+filepath.Join(dir, "tui.log"))
-
+	tm, dir := demoBrowser(t)
 	long := 60 * time.Second
-	tm.waitFor(long, "Origin — reads the source", "sandbox-origin")
-	tm.keys("j", "Space", "k", "Space", "Enter")
-	tm.waitFor(long, "origin-data", "dest-archive")
-	tm.keys("Space", "Space", "Enter")
-	tm.waitFor(long, "▹ images/", "▹ docs/")
 	// backups/ docs/ …: mark docs/ and go to the plan.
 	tm.keys("j", "Space")
 	tm.waitFor(10*time.Second, "● docs/")

@@ -131,17 +131,8 @@ func TestTUIRelayMigration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: builds and runs the binary in tmux")
 	}
-	needTmux(t)
-	bin := build(t)
-	dir := t.TempDir()
-	tm := startTmux(t, 120, 40, []string{"AWS_PROFILE=", "NO_COLOR="}, bin+" demo --dir "+dir+" --log-file "+filepath.Join(dir, "tui.log"))
-
+	tm, dir := demoBrowser(t)
 	long := 60 * time.Second
-	tm.waitFor(long, "Origin — reads the source", "sandbox-origin")
-	tm.keys("j", "Space", "k", "Space", "Enter")
-	tm.waitFor(long, "origin-data", "dest-archive")
-	tm.keys("Space", "Space", "Enter")
-	tm.waitFor(long, "▹ images/", "▹ reports/")
 
 	// A search below the root finds a key three levels down.
 	tm.keys("/", "q", "3", "Tab")
@@ -210,4 +201,23 @@ func TestTUIRelayMigration(t *testing.T) {
 	tm.keys("J")
 	tm.waitFor(long, "done", "s3://origin-data/")
 	tm.keys("q")
+}
+
+// demoBrowser runs `s3migrate demo` in tmux at 120×40 and goes to the
+// browser of its origin bucket: sandbox-origin to sandbox-dest,
+// origin-data to dest-archive. It returns the session and the demo's
+// directory (its aws/config and aws/credentials read the sandbox).
+func demoBrowser(t *testing.T) (*tmuxSession, string) {
+	t.Helper()
+	needTmux(t)
+	bin := build(t)
+	dir := t.TempDir()
+	tm := startTmux(t, 120, 40, []string{"AWS_PROFILE=", "NO_COLOR="}, bin+" demo --dir "+dir+" --log-file "+filepath.Join(dir, "tui.log"))
+	long := 60 * time.Second
+	tm.waitFor(long, "Origin — reads the source", "sandbox-origin")
+	tm.keys("j", "Space", "k", "Space", "Enter")
+	tm.waitFor(long, "origin-data", "dest-archive")
+	tm.keys("Space", "Space", "Enter")
+	tm.waitFor(long, "▹ images/", "▹ reports/")
+	return tm, dir
 }

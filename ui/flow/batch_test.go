@@ -30,13 +30,7 @@ import (
 // it) and returns the backend, the migration of reports/ and the options.
 func batchSetup(t *testing.T, prefix string) (*backend.Live, screen.Migration, screen.RunOptions) {
 	t.Helper()
-	if sb == nil {
-		t.Skip("integration: needs the sandbox (not started with -short)")
-	}
-	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	useSandbox(t)
 	resetSandbox(t)
 	b := backend.New()
 	m := screen.Migration{SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, SrcBucket: sandbox.OriginBucket,

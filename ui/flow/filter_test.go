@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/s3migrate/s3migrate/internal/sandbox"
-	"github.com/s3migrate/s3migrate/internal/sandbox/sandboxtest"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/backend"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -20,11 +19,7 @@ import (
 // diff counts only what it keeps and says what it left out, the estimate
 // prices what is kept, and the run copies exactly that.
 func TestLiveFilterDiffEstimateAndRun(t *testing.T) {
-	sandboxtest.Need(t, sb)
-	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	useSandbox(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 

@@ -93,13 +93,7 @@ func (d *driver) screenShows(want ...string) {
 // prefixes), plan (denied preflight, apply the policy, passing preflight),
 // run and summary; then checks the destination directly.
 func TestWholeMigrationOnTheSandbox(t *testing.T) {
-	if sb == nil {
-		t.Skip("integration: needs the sandbox (not started with -short)")
-	}
-	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	useSandbox(t)
 	resetSandbox(t)
 	d := &driver{t: t, m: NewModel(backend.New(), style.New(true))}
 	d.run(d.m.Init())
@@ -194,13 +188,7 @@ func TestWholeMigrationOnTheSandbox(t *testing.T) {
 // the profiles screen does — migration.Resume on that journal — and ends
 // done.
 func TestResumeFromJobsOnTheSandbox(t *testing.T) {
-	if sb == nil {
-		t.Skip("integration: needs the sandbox (not started with -short)")
-	}
-	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	useSandbox(t)
 	def := migration.Definition{Src: transfer.Location{Bucket: sandbox.OriginBucket}, Dst: transfer.Location{Bucket: sandbox.DestBucket, Prefix: "resumed/"},
 		SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Items: []string{"reports/"}, Options: migration.DefaultOptions()}
 	spec, err := def.Encode()
@@ -246,6 +234,18 @@ func TestResumeFromJobsOnTheSandbox(t *testing.T) {
 		t.Fatalf("back: %v, journal %q", d.m.Current(), d.m.State().Journal)
 	}
 	d.screenShows("done")
+}
+
+// useSandbox points the profiles at the sandbox (its own config and
+// credentials files) and the journals at a temporary directory; without
+// the sandbox (-short) the test is skipped.
+func useSandbox(t *testing.T) {
+	t.Helper()
+	sandboxtest.Need(t, sb)
+	t.Setenv("AWS_CONFIG_FILE", sb.ConfigFile)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", sb.CredentialsFile)
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
 }
 
 // resetSandbox puts back what a whole migration changes: the origin
