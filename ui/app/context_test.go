@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,33 +30,6 @@ func start(cmd tea.Cmd) {
 			}
 		}
 	}()
-}
-
-// settle runs cmd and what it leads to synchronously, feeding the messages
-// back, except ticks (spinners, polling) that would go on for ever.
-func settle(t *testing.T, m *Model, cmd tea.Cmd) {
-	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("the program did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if name := strings.ToLower(fmt.Sprintf("%T", msg)); strings.Contains(name, "tick") || strings.Contains(name, "blink") {
-				continue
-			}
-			queue = append(queue, send(m, msg))
-		}
-	}
 }
 
 // TestLeavingAScreenCancelsItsWork: Esc from the plan while its diff is
@@ -143,4 +114,10 @@ func TestLeavingTheBrowserStopsItsCount(t *testing.T) {
 	if browsing.Err() == nil {
 		t.Error("the browser's context is still alive after Esc")
 	}
+}
+
+// settle runs cmd and what it leads to through the router (uitest.Settle).
+func settle(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	uitest.Settle(t, func(msg tea.Msg) tea.Cmd { return send(m, msg) }, cmd, 1000)
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -63,11 +62,11 @@ func TestJobsFromProfiles(t *testing.T) {
 	f := map[screen.ID]Factory{screen.Profiles: profiles.New, screen.Jobs: jobs.New}
 	m := New(fake, style.New(true), f, screen.Profiles)
 	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
-	drive(m, m.Init())
+	settle(t, m, m.Init())
 	if v := uitest.Plain(m.render()); !strings.Contains(v, "J jobs") {
 		t.Errorf("the help bar does not offer J:\n%s", v)
 	}
-	drive(m, send(m, uitest.Key("J")))
+	settle(t, m, send(m, uitest.Key("J")))
 	if m.Current() != screen.Jobs {
 		t.Fatalf("J led to %v", m.Current())
 	}
@@ -78,31 +77,8 @@ func TestJobsFromProfiles(t *testing.T) {
 	if !key.Matches(uitest.Key("J"), key.NewBinding(key.WithKeys("J"))) || key.Matches(uitest.Key("j"), key.NewBinding(key.WithKeys("J"))) {
 		t.Error("J and j are not told apart")
 	}
-	drive(m, send(m, uitest.Key("esc")))
+	settle(t, m, send(m, uitest.Key("esc")))
 	if m.Current() != screen.Profiles {
 		t.Errorf("esc from jobs: %v", m.Current())
-	}
-}
-
-// drive runs cmd and the messages it leads to through the router,
-// dropping ticks.
-func drive(m *Model, cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0 && steps < 1000; steps++ {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if strings.Contains(strings.ToLower(fmt.Sprintf("%T", msg)), "tick") {
-				continue
-			}
-			queue = append(queue, send(m, msg))
-		}
 	}
 }

@@ -2,7 +2,6 @@ package flow
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -45,31 +44,8 @@ func (d *driver) send(msg tea.Msg) {
 }
 
 func (d *driver) run(cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 10_000 {
-			d.t.Fatal("the program did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		case tea.QuitMsg:
-			return
-		default:
-			if name := strings.ToLower(fmt.Sprintf("%T", msg)); strings.Contains(name, "tick") || strings.Contains(name, "blink") {
-				continue
-			}
-			_, next := d.m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	d.t.Helper()
+	uitest.Settle(d.t, func(msg tea.Msg) tea.Cmd { _, next := d.m.Update(msg); return next }, cmd, 10_000)
 }
 
 func (d *driver) keys(ks ...string) {

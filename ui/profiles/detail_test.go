@@ -1,7 +1,6 @@
 package profiles
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -182,30 +181,8 @@ func TestDetailKeepsTheRoutersKeys(t *testing.T) {
 	}
 }
 
-// settle runs cmd and what it leads to, feeding the messages to the
-// program, except ticks that would go on for ever.
+// settle runs cmd and what it leads to through the program (uitest.Settle).
 func settle(t *testing.T, m *app.Model, cmd tea.Cmd) {
 	t.Helper()
-	queue := []tea.Cmd{cmd}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 1000 {
-			t.Fatal("the program did not settle")
-		}
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case nil:
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-		default:
-			if name := strings.ToLower(fmt.Sprintf("%T", msg)); strings.Contains(name, "tick") || strings.Contains(name, "blink") {
-				continue
-			}
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
-	}
+	uitest.Settle(t, func(msg tea.Msg) tea.Cmd { _, next := m.Update(msg); return next }, cmd, 1000)
 }

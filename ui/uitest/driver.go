@@ -105,3 +105,34 @@ func GoldenSmall(t *testing.T, name string, state *screen.State, s screen.Screen
 	Golden(t, name, Fit(t, s.View(state, SmallWidth, SmallHeight), SmallWidth, SmallHeight))
 	return s
 }
+
+// Settle runs cmd and everything it leads to synchronously through a whole
+// program (update is its Update), except ticks and cursor blinks that
+// would go on for ever; a Quit ends it. It fails t when the program does
+// not settle within limit steps.
+func Settle(t testing.TB, update func(tea.Msg) tea.Cmd, cmd tea.Cmd, limit int) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > limit {
+			t.Fatal("the program did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			return
+		default:
+			if name := strings.ToLower(typeName(msg)); strings.Contains(name, "tick") || strings.Contains(name, "blink") {
+				continue
+			}
+			queue = append(queue, update(msg))
+		}
+	}
+}
