@@ -639,3 +639,18 @@ func TestRunQuestion(t *testing.T) {
 		t.Errorf("answers %v, want [true false]", got)
 	}
 }
+
+// The batch job's question at 80×24, over the running screen.
+func TestGoldenBatchQuestion80x24(t *testing.T) {
+	m, state := midRun(t)
+	fr := m.run.(*uitest.FakeRun)
+	fr.Ask(screen.Question{
+		Title: "Run S3 Batch Operations job 5372ad62-de82-4137-8e88-7c506ce38fc6?",
+		Body: "batch job 5372ad62-de82-4137-8e88-7c506ce38fc6 created and waiting: copies 1200 objects (220.0 MiB) to s3://dest-archive/copy/ " +
+			"as role arn:aws:iam::222222222222:role/s3migrate-batch-m1 (manifest arn:aws:s3:::dest-archive/.jobs/manifests/m1-run1.csv).\n" +
+			"A no cancels the job before it copies anything.",
+		Yes: "run the job", No: "cancel the job",
+	})
+	tick(m, state, fr)
+	golden(t, "run_batch_question_80x24", m.View(state, 80, 24))
+}
