@@ -89,10 +89,14 @@ func TestSyncEngineBatch(t *testing.T) {
 		t.Errorf("re-run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
+	// Refused before the setup: the missing batch bucket is not created.
 	moved := withProfiles("sync", "s3://"+src+"/b/", "s3://"+dst+"/other/", "--engine", "batch",
-		"--batch-bucket", "s3://"+dst+"/s3migrate-jobs/", "--batch-role", role, "--progress", "none", "--yes")
-	if r := run(t, moved...); r.code == 0 || !strings.Contains(r.stderr, "only prepends a prefix") {
+		"--batch-bucket", "s3://"+dst+"-never/jobs/", "--batch-role", role, "--progress", "none", "--yes")
+	if r := run(t, moved...); r.code == 0 || !strings.Contains(r.stderr, "only prepends a prefix") || strings.Contains(r.stderr, "does not exist: created") {
 		t.Errorf("a mapping a job cannot express: exit %d %q", r.code, r.stderr)
+	}
+	if _, err := sb.Client(sb.Dest).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String(dst + "-never")}); err == nil {
+		t.Error("the batch bucket was created for a mapping that was refused")
 	}
 }
 

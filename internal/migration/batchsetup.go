@@ -39,6 +39,10 @@ type BatchSetup struct {
 // PlanBatchSetup works out the role and the grant a batch run needs. It
 // writes nothing.
 func (m *Migration) PlanBatchSetup(ctx context.Context) (BatchSetup, error) {
+	// A mapping no job can express is refused before anything is created.
+	if _, err := batchjob.CheckMapping(m.Def.Src.Prefix, m.Def.Dst.Prefix); err != nil {
+		return BatchSetup{}, err
+	}
 	where, err := transfer.ParseLocation(m.Def.Options.BatchBucket)
 	if err != nil {
 		return BatchSetup{}, fmt.Errorf("--batch-bucket: %w", err)
