@@ -92,7 +92,8 @@ func TestSyncEngineBatch(t *testing.T) {
 	// Refused before the setup: the missing batch bucket is not created.
 	moved := withProfiles("sync", "s3://"+src+"/b/", "s3://"+dst+"/other/", "--engine", "batch",
 		"--batch-bucket", "s3://"+dst+"-never/jobs/", "--batch-role", role, "--progress", "none", "--yes")
-	if r := run(t, moved...); r.code == 0 || !strings.Contains(r.stderr, "only prepends a prefix") || strings.Contains(r.stderr, "does not exist: created") {
+	if r := run(t, moved...); r.code != 2 || !strings.Contains(r.stderr, "only prepends a prefix") || strings.Contains(r.stderr, "does not exist: created") ||
+		strings.Contains(r.stderr, "resume") {
 		t.Errorf("a mapping a job cannot express: exit %d %q", r.code, r.stderr)
 	}
 	if _, err := sb.Client(sb.Dest).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String(dst + "-never")}); err == nil {

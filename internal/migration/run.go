@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s3migrate/s3migrate/awsauth"
+	"github.com/s3migrate/s3migrate/internal/batchjob"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/transfer"
 )
@@ -51,6 +52,12 @@ func New(p *Pair, def Definition, journalPath string, dryRun bool) (*Migration, 
 	}
 	if def.Options.Compare == "" {
 		def.Options.Compare = p.Compare
+	}
+	if def.Options.Engine == EngineBatch {
+		// A mapping no job can express: refused before a journal exists.
+		if _, err := batchjob.CheckMapping(def.Src.Prefix, def.Dst.Prefix); err != nil {
+			return nil, err
+		}
 	}
 	m := &Migration{Def: def, Pair: p}
 	if !dryRun {
