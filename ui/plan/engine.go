@@ -94,6 +94,10 @@ func (m *Model) engineText(state *screen.State) string {
 	if !m.diff.loaded || sum.Estimate == nil || sum.Batch == nil {
 		return what
 	}
+	if m.options.rediff {
+		// The figures are the last diff's, under options since changed.
+		return what + state.Styles.Subtle.Render("   (priced again when you leave this tab)")
+	}
 	return what + state.Styles.Subtle.Render(fmt.Sprintf("   (local %s · batch %s)", brief(sum.Estimate, sum.Prices), brief(sum.Batch, sum.Prices)))
 }
 

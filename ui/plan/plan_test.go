@@ -418,6 +418,15 @@ func TestOptionsEngine(t *testing.T) {
 		t.Fatalf("started the batch engine in relay mode:\n%s", h.view())
 	}
 	o.Mode = "auto"
+	if l := lineWith(h.view(), "Start:"); !strings.Contains(l, "by an S3 Batch Operations job, asked before it runs") {
+		t.Errorf("start line with the batch engine: %q", l)
+	}
+	// Another option changed: the figures beside the engine are stale
+	// until the diff runs again, and say so instead.
+	h.model().options.rediff = true
+	if l := lineWith(h.view(), "Engine"); strings.Contains(l, "$") || !strings.Contains(l, "priced again when you leave this tab") {
+		t.Errorf("engine row after an option changed: %q", l)
+	}
 	if nav := navigations(h.press("S")); len(nav) != 1 {
 		t.Fatalf("the batch engine with a bucket did not start:\n%s", h.view())
 	}

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
 	"github.com/s3migrate/s3migrate/ui/widget"
@@ -120,8 +121,11 @@ func (m *Model) startLine(state *screen.State, width int) string {
 			s += st.Fail.Render(fmt.Sprintf(", deletes %d", sum.Count[transfer.ClassExtra]))
 		}
 	}
-	if state.Options.DryRun {
+	switch {
+	case state.Options.DryRun:
 		s += " · dry run: nothing is copied"
+	case engineOf(&state.Options) == migration.EngineBatch:
+		s += " · by an S3 Batch Operations job, asked before it runs"
 	}
 	return cut(s, width)
 }
