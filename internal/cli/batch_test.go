@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -107,6 +108,30 @@ func putSized(t *testing.T, bucket, key string, size int) {
 	if _, err := sb.Client(sb.Origin).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key),
 		Body: bytes.NewReader(make([]byte, size))}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBatchFlagsRefusedFirst: a batch bucket or role that cannot be right
+// is one line and exit 2 before anything exists: no journal is left to
+// show as an interrupted migration.
+func TestBatchFlagsRefusedFirst(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	for _, tc := range []struct{ flags, want []string }{
+		{[]string{"--batch-bucket", "s3://Bad_Bucket/x/"}, []string{"is not a valid bucket name"}},
+		{[]string{"--batch-bucket", "dest-archive"}, []string{"--batch-bucket dest-archive: write it as s3://bucket/prefix/"}},
+		{[]string{"--batch-bucket", "s3://dest-archive/j/", "--batch-role", "copier"}, []string{"--batch-role copier: want a role ARN"}},
+	} {
+		args := append([]string{"sync", "s3://" + sandbox.OriginBucket + "/docs/", "s3://" + sandbox.DestBucket + "/t/docs/", "--engine", "batch", "--yes"}, tc.flags...)
+		r := run(t, withProfiles(args...)...)
+		if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || !strings.Contains(r.stderr, tc.want[0]) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line with %q", tc.flags, r.code, r.stderr, tc.want[0])
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(state, "s3migrate")); len(entries) != 0 {
+		t.Errorf("refused runs left %d journal files", len(entries))
 	}
 }
 

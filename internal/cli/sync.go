@@ -212,6 +212,10 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--engine %s: want local or batch", o.Engine)
 	case o.Engine == migration.EngineBatch && o.BatchBucket == "":
 		return errors.New("--engine batch needs --batch-bucket s3://bucket/prefix/ (the job's manifest and reports, in the destination account)")
+	case o.Engine == migration.EngineBatch && !strings.HasPrefix(o.BatchBucket, "s3://"):
+		return fmt.Errorf("--batch-bucket %s: write it as s3://bucket/prefix/ (a bucket of the destination account)", o.BatchBucket)
+	case o.BatchRole != "" && (!strings.HasPrefix(o.BatchRole, "arn:") || !strings.Contains(o.BatchRole, ":role/")):
+		return fmt.Errorf("--batch-role %s: want a role ARN, arn:aws:iam::ACCOUNT:role/NAME (or leave it out: s3migrate shows one and creates it after a yes)", o.BatchRole)
 	case o.Engine == migration.EngineBatch && o.Mode == transfer.ModeRelay:
 		return errors.New("--engine batch copies inside S3: --mode relay does not apply; drop one")
 	case o.MaxDelete < -1:
@@ -220,6 +224,11 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--max-rate %v: want objects per second, or 0 for no limit", o.MaxObjectsPerSec)
 	case o.MaxBytesPerSec > 0 && o.MaxBytesPerSec < 64<<10:
 		return fmt.Errorf("--max-bandwidth %d: want at least 64KiB per second, or 0 for no limit", o.MaxBytesPerSec)
+	}
+	if o.Engine == migration.EngineBatch {
+		if _, err := transfer.ParseLocation(o.BatchBucket); err != nil {
+			return fmt.Errorf("--batch-bucket: %w", err)
+		}
 	}
 	if o.ACL != "" && !slices.Contains(types.ObjectCannedACL("").Values(), types.ObjectCannedACL(o.ACL)) {
 		return fmt.Errorf("--acl %s: want one of S3's canned ACLs: %v", o.ACL, types.ObjectCannedACL("").Values())
