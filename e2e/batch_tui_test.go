@@ -57,7 +57,7 @@ func TestTUIBatchMigration(t *testing.T) {
 	tm.keys("Space")
 	tm.waitFor(10*time.Second, "batch: an S3 Batch Operations job copies")
 	tm.keys("S")
-	tm.waitFor(10*time.Second, "the batch engine needs a Batch bucket")
+	tm.waitFor(10*time.Second, "the batch engine needs a Batch bucket (Options tab)")
 	tm.keys("Down", "Enter")
 	tm.keys("s3://" + sandbox.DestBucket + "/.jobs/")
 	tm.keys("Enter")
@@ -76,7 +76,7 @@ func TestTUIBatchMigration(t *testing.T) {
 		t.Errorf("the question does not name the role:\n%s", scr)
 	}
 	tm.keys("y")
-	tm.waitFor(long, "Migration finished", "verified")
+	tm.waitFor(long, "Migration finished", "verified", "5 by a batch job")
 
 	dest := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	out, err := dest.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(sandbox.DestBucket), Prefix: aws.String("docs/")})

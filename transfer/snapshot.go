@@ -29,8 +29,9 @@ type Snapshot struct {
 	Deleted             int64
 	// BytesDone counts copied bytes including the parts of objects in flight.
 	BytesDone int64
-	// ServerSide and Relayed count finished copies by strategy.
-	ServerSide, Relayed int64
+	// ServerSide and Relayed count finished copies by strategy; Batch the
+	// copies an S3 Batch Operations job made (set by the migration).
+	ServerSide, Relayed, Batch int64
 
 	InFlight []InFlight
 	// ObjectsPerSec and BytesPerSec are averaged over the last 10 seconds.

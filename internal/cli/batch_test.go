@@ -59,7 +59,7 @@ func TestSyncEngineBatch(t *testing.T) {
 	}
 	// The job refused the object above its (lowered) limit; the local
 	// engine copied it, server-side.
-	if !strings.Contains(r.stdout, "copied 31 objects") || !strings.Contains(r.stdout, "[1 server-side, 0 relayed]") {
+	if !strings.Contains(r.stdout, "copied 31 objects") || !strings.Contains(r.stdout, "[1 server-side, 0 relayed, 30 by a batch job]") {
 		t.Errorf("the object above the job's limit was not handed to the local engine:\n%s%s", r.stdout, r.stderr)
 	}
 	got := listKeys(t, sb.Client(sb.Dest), dst)

@@ -487,7 +487,10 @@ func printSummary(w io.Writer, st transfer.DiffStats, res *transfer.Result, snap
 		rate = fmt.Sprintf(", %.0f objects/s, %s/s", float64(res.Copied)/secs, transfer.FormatBytes(int64(float64(res.Bytes)/secs)))
 	}
 	fmt.Fprintf(w, "copied %s (%s) in %s%s", plural(res.Copied, "object"), transfer.FormatBytes(res.Bytes), res.Elapsed.Round(10*time.Millisecond), rate)
-	if snap.ServerSide > 0 || snap.Relayed > 0 {
+	switch {
+	case snap.Batch > 0:
+		fmt.Fprintf(w, " [%d server-side, %d relayed, %d by a batch job]", snap.ServerSide, snap.Relayed, snap.Batch)
+	case snap.ServerSide > 0 || snap.Relayed > 0:
 		fmt.Fprintf(w, " [%d server-side, %d relayed]", snap.ServerSide, snap.Relayed)
 	}
 	if res.Deleted > 0 {

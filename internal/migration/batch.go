@@ -55,6 +55,9 @@ type batchState struct {
 	mu     sync.Mutex
 	status batchjob.Status
 	active bool
+	// started is when the run began following a job: the local engine's
+	// clock stands still while only the job copies.
+	started time.Time
 }
 
 // runBatch hands the pending rows of this run's plan to an S3 Batch
@@ -225,6 +228,9 @@ func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*
 func (m *Migration) finishJob(ctx context.Context, c *batchjob.Client, job journal.BatchJob, ro RunOptions, res *transfer.Result) ([]transfer.Entry, error) {
 	m.batch.mu.Lock()
 	m.batch.active, m.batch.status = true, batchjob.Status{JobID: job.ID, State: job.State, Total: job.Count}
+	if m.batch.started.IsZero() {
+		m.batch.started = time.Now()
+	}
 	m.batch.mu.Unlock()
 	defer func() {
 		m.batch.mu.Lock()
@@ -351,12 +357,16 @@ func (m *Migration) batchClient(ctx context.Context, bucket string) (*batchjob.C
 // batchSnapshot adds a running job's tasks to the local engine's snapshot.
 func (m *Migration) batchSnapshot(s transfer.Snapshot) transfer.Snapshot {
 	m.batch.mu.Lock()
-	st, active := m.batch.status, m.batch.active
+	st, active, started := m.batch.status, m.batch.active, m.batch.started
 	m.batch.mu.Unlock()
 	if st.JobID == "" {
 		return s
 	}
+	if active {
+		s.Elapsed = max(s.Elapsed, time.Since(started))
+	}
 	s.Copied += st.Succeeded
+	s.Batch += st.Succeeded
 	s.Failed += st.Failed
 	if done := st.Succeeded + st.Failed; done > 0 && st.Elapsed > 0 {
 		s.ObjectsPerSec = float64(done) / st.Elapsed.Seconds()

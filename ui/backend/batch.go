@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -32,7 +33,7 @@ func (r *run) setUpBatch(ctx context.Context) error {
 	}
 	q := screen.Question{
 		Title: "Set up the batch job: create and grant what is shown?",
-		Body:  s.Describe(r.m.Def.Src.Bucket),
+		Body:  strings.TrimRight(s.Describe(r.m.Def.Src.Bucket), "\n"),
 		Yes:   "create and grant", No: "stop here",
 	}
 	if !r.ask(ctx, q) {

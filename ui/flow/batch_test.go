@@ -85,6 +85,9 @@ func TestBatchEngineFromTheTUI(t *testing.T) {
 	if res.Err != nil || res.Result == nil || res.Result.Copied != 5 || len(res.Result.Failures) != 0 {
 		t.Fatalf("result: err %v, %+v", res.Err, res.Result)
 	}
+	if s := res.Snapshot; s.Batch != 5 || s.ServerSide != 0 || s.Relayed != 0 {
+		t.Errorf("copies by strategy: %d by the job, %d server-side, %d relayed; want all 5 by the job", s.Batch, s.ServerSide, s.Relayed)
+	}
 	if res.Verify == nil || res.Verify.Verified != 5 || len(res.Verify.Mismatches) != 0 {
 		t.Errorf("verify %+v", res.Verify)
 	}
@@ -134,11 +137,12 @@ func TestBatchCancelFromTheTUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	cancelled := false
+	seen := make(chan time.Duration, 1)
 	var asked []string
 	res := answerUntilDone(t, r, func(q screen.Question) bool {
 		asked = append(asked, q.Title)
 		if strings.HasPrefix(q.Title, "Run S3 Batch Operations job ") {
-			go cancelWhenRunning(r) // 5 tasks of 500 ms outlast the wait
+			go cancelWhenRunning(r, seen) // 5 tasks of 500 ms outlast the wait
 			return true
 		}
 		cancelled = strings.HasPrefix(q.Title, "Cancel S3 Batch Operations job ")
@@ -146,6 +150,10 @@ func TestBatchCancelFromTheTUI(t *testing.T) {
 	})
 	if !cancelled || len(asked) != 2 {
 		t.Fatalf("questions %q: want the job, then whether to cancel it", asked)
+	}
+	// While only the job copies, the run's clock still runs.
+	if e := <-seen; e < 100*time.Millisecond {
+		t.Errorf("elapsed %v while the job ran for 100 ms", e)
 	}
 	if !errors.Is(res.Err, context.Canceled) {
 		t.Errorf("result error %v, want the run interrupted", res.Err)
@@ -170,7 +178,7 @@ func TestBatchResumeFromTheTUI(t *testing.T) {
 	}
 	res := answerUntilDone(t, r, func(q screen.Question) bool {
 		if strings.HasPrefix(q.Title, "Run S3 Batch Operations job ") {
-			go cancelWhenRunning(r)
+			go cancelWhenRunning(r, nil)
 			return true
 		}
 		return false // leave the job running
@@ -202,11 +210,16 @@ func TestBatchResumeFromTheTUI(t *testing.T) {
 	}
 }
 
-// cancelWhenRunning cancels r once its batch job runs.
-func cancelWhenRunning(r screen.Run) {
+// cancelWhenRunning cancels r once its batch job has run for 100 ms, and
+// sends the elapsed time the snapshot showed then on seen (when not nil).
+func cancelWhenRunning(r screen.Run, seen chan<- time.Duration) {
 	for range 500 {
 		for _, n := range r.Snapshot().Notices {
 			if strings.Contains(n, ": Active,") || strings.Contains(n, ": Ready,") {
+				time.Sleep(100 * time.Millisecond)
+				if seen != nil {
+					seen <- r.Snapshot().Elapsed
+				}
 				r.Cancel()
 				return
 			}

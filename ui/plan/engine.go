@@ -113,9 +113,9 @@ func engineBlocked(opt *screen.RunOptions) string {
 	}
 	switch {
 	case opt.BatchBucket == "":
-		return "the batch engine needs a Batch bucket for its manifest and reports (Options tab)"
+		return "the batch engine needs a Batch bucket (Options tab)"
 	case opt.Mode == "relay":
-		return "the batch engine copies inside S3: choose transfer mode auto or server-side, or the local engine (Options tab)"
+		return "the batch engine does not relay: transfer mode auto or server-side (Options tab)"
 	}
 	return ""
 }

@@ -414,7 +414,7 @@ func TestOptionsEngine(t *testing.T) {
 		t.Errorf("batch role = %q", o.BatchRole)
 	}
 	o.Mode = "relay"
-	if nav := navigations(h.press("S")); len(nav) != 0 || !strings.Contains(h.view(), "the batch engine copies inside S3") {
+	if nav := navigations(h.press("S")); len(nav) != 0 || !strings.Contains(h.view(), "the batch engine does not relay") {
 		t.Fatalf("started the batch engine in relay mode:\n%s", h.view())
 	}
 	o.Mode = "auto"

@@ -139,8 +139,7 @@ func figures(state *screen.State, rr *screen.RunResult, res *transfer.Result) []
 	}
 	out := []string{
 		st.Subtle.Render("  " + text.Pad("", 12) + text.PadLeft("objects", 10) + "  " + text.PadLeft("bytes", 10)),
-		row("copied", text.Count(res.Copied), transfer.FormatBytes(res.Bytes),
-			fmt.Sprintf("%s server-side, %s relayed", text.Count(snap.ServerSide), text.Count(snap.Relayed))),
+		row("copied", text.Count(res.Copied), transfer.FormatBytes(res.Bytes), strategies(snap)),
 		row("skipped", text.Count(stats.Count[transfer.ClassIdentical]), transfer.FormatBytes(stats.Bytes[transfer.ClassIdentical]), "identical in the destination"),
 		failed,
 	}
@@ -295,4 +294,13 @@ func verifyCommand(state *screen.State, item string) string {
 		to = item[:strings.LastIndexByte(item, '/')+1]
 	}
 	return fmt.Sprintf("s3migrate verify s3://%s/%s%s s3://%s/%s%s", state.SrcBucket, state.SrcPrefix, item, state.DstBucket, dst, to)
+}
+
+// strategies says how the copies were made.
+func strategies(snap transfer.Snapshot) string {
+	s := fmt.Sprintf("%s server-side, %s relayed", text.Count(snap.ServerSide), text.Count(snap.Relayed))
+	if snap.Batch > 0 {
+		s += fmt.Sprintf(", %s by a batch job", text.Count(snap.Batch))
+	}
+	return s
 }
