@@ -175,3 +175,31 @@ func TestQuitRemindsOfAGrantLeft(t *testing.T) {
 		t.Error("q with no grant left did not quit")
 	}
 }
+
+// captureScreen captures the keys or not, as a question on it would.
+type captureScreen struct{ capturing *bool }
+
+func (s captureScreen) Init(*screen.State) tea.Cmd                             { return nil }
+func (s captureScreen) Update(*screen.State, tea.Msg) (screen.Screen, tea.Cmd) { return s, nil }
+func (s captureScreen) View(*screen.State, int, int) string                    { return "body" }
+func (s captureScreen) Keys() []key.Binding {
+	return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "answer yes"))}
+}
+func (s captureScreen) Capturing() bool { return *s.capturing }
+
+// TestHelpBarWhileCapturing: the router's esc, ? and q are listed only
+// while they are the router's; a screen that captures them (a question)
+// lists what they do there.
+func TestHelpBarWhileCapturing(t *testing.T) {
+	capturing := false
+	f := map[screen.ID]Factory{screen.Profiles: func() screen.Screen { return captureScreen{&capturing} }}
+	m := New(uitest.New(), style.New(true), f, screen.Profiles)
+	send(m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	if got := uitest.Plain(m.render()); !strings.Contains(got, "y answer yes") || !strings.Contains(got, "q quit") {
+		t.Fatalf("help bar of a screen that does not capture:\n%s", got)
+	}
+	capturing = true
+	if got := uitest.Plain(m.render()); !strings.Contains(got, "y answer yes") || strings.Contains(got, "q quit") || strings.Contains(got, "? help") {
+		t.Errorf("help bar of a capturing screen lists the router's keys:\n%s", got)
+	}
+}

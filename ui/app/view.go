@@ -105,7 +105,11 @@ func orDash(id, profile string) string {
 
 func (m *Model) helpBar(s screen.Screen) string {
 	keys := append([]key.Binding{}, s.Keys()...)
-	keys = append(keys, keyBack, keyHelp, keyQuit)
+	if !s.Capturing() {
+		// While a screen captures (a question, a text input), esc, ? and
+		// q are its own: the screen's keys say what they do.
+		keys = append(keys, keyBack, keyHelp, keyQuit)
+	}
 	if m.showHelp {
 		return m.help.FullHelpView([][]key.Binding{keys})
 	}
