@@ -34,7 +34,7 @@ var oddKeys = []string{
 func items(bucket string, objs []object, extra ...batchjob.Item) iter.Seq2[batchjob.Item, error] {
 	return func(yield func(batchjob.Item, error) bool) {
 		for _, o := range objs {
-			if !yield(batchjob.Item{Bucket: bucket, Key: o.key, Size: int64(len(o.body))}, nil) {
+			if !yield(batchjob.Item{Bucket: bucket, Key: o.Key, Size: int64(len(o.Body))}, nil) {
 				return
 			}
 		}
@@ -54,9 +54,9 @@ func items(bucket string, objs []object, extra ...batchjob.Item) iter.Seq2[batch
 func TestBatchJobEndToEnd(t *testing.T) {
 	var objs []object
 	for i, k := range oddKeys {
-		objs = append(objs, object{key: k, body: []byte(fmt.Sprintf("body %d of %q", i, k)), tags: map[string]string{"n": fmt.Sprint(i)}})
+		objs = append(objs, object{Key: k, Body: []byte(fmt.Sprintf("body %d of %q", i, k)), Tags: map[string]string{"n": fmt.Sprint(i)}})
 	}
-	big := object{key: "big.bin", body: bytes.Repeat([]byte("x"), 2000)}
+	big := object{Key: "big.bin", Body: bytes.Repeat([]byte("x"), 2000)}
 	src, dst := pair(t, append(slices.Clone(objs), big))
 	// 1,000 bytes stand for the 5 GB limit of a copy task; the manifest
 	// (whose limit is the real one) lists big.bin, as a plan made before
@@ -167,8 +167,8 @@ func TestBatchJobEndToEnd(t *testing.T) {
 
 	// The copies: bytes and tags kept, under the target prefix.
 	for _, o := range objs {
-		if got := getBytes(t, sb.Client(sb.Dest), dst, "copied/"+o.key); !bytes.Equal(got, o.body) {
-			t.Errorf("copied/%q: %q, want %q", o.key, got, o.body)
+		if got := getBytes(t, sb.Client(sb.Dest), dst, "copied/"+o.Key); !bytes.Equal(got, o.Body) {
+			t.Errorf("copied/%q: %q, want %q", o.Key, got, o.Body)
 		}
 	}
 
@@ -193,13 +193,13 @@ func TestBatchJobEndToEnd(t *testing.T) {
 		t.Errorf("report has %d tasks, want %d", len(got), wantCount)
 	}
 	for _, o := range objs {
-		r, ok := got[o.key]
+		r, ok := got[o.Key]
 		if !ok {
-			t.Errorf("report lacks %q", o.key)
+			t.Errorf("report lacks %q", o.Key)
 			continue
 		}
-		if !r.Succeeded() || r.HTTPStatus != 200 || r.ErrorCode != "" || r.Bucket != src || r.RawKey != batchjob.EncodeKey(o.key) {
-			t.Errorf("%q: %+v", o.key, r)
+		if !r.Succeeded() || r.HTTPStatus != 200 || r.ErrorCode != "" || r.Bucket != src || r.RawKey != batchjob.EncodeKey(o.Key) {
+			t.Errorf("%q: %+v", o.Key, r)
 		}
 	}
 	if r := got["gone since the plan.txt"]; r.Succeeded() || r.ErrorCode != "NoSuchKey" || r.HTTPStatus != 404 || r.TooLarge() {
@@ -222,7 +222,7 @@ func TestBatchJobEndToEnd(t *testing.T) {
 func TestBatchJobCancel(t *testing.T) {
 	var objs []object
 	for i := 0; i < 40; i++ {
-		objs = append(objs, object{key: fmt.Sprintf("obj %02d", i), body: []byte(fmt.Sprint(i))})
+		objs = append(objs, object{Key: fmt.Sprintf("obj %02d", i), Body: []byte(fmt.Sprint(i))})
 	}
 	src, dst := pair(t, objs)
 	c := dest(t)
@@ -325,7 +325,7 @@ func TestBatchJobErrors(t *testing.T) {
 	}
 	// A role of another account is refused by CreateJob itself.
 	_, dst := pair(t, nil)
-	ref, err := c.WriteManifest(ctx, dst, "m.csv", items("some-bucket", []object{{key: "k"}}), batchjob.ManifestOptions{})
+	ref, err := c.WriteManifest(ctx, dst, "m.csv", items("some-bucket", []object{{Key: "k"}}), batchjob.ManifestOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,9 @@
 package batchjob_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
-	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -23,44 +21,18 @@ import (
 
 var sb *sandbox.Sandbox
 
-func TestMain(m *testing.M) {
-	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
-}
+// object is an object a test puts into its origin bucket.
+type object = sandboxtest.Object
 
-type object struct {
-	key  string
-	body []byte
-	tags map[string]string
-}
-
-// pair makes an origin bucket granting the destination account read, with
-// objs in it, and an empty destination bucket.
+// pair makes the test's bucket pair, the origin granting the destination
+// account read, with objs in the origin bucket.
 func pair(t *testing.T, objs []object) (src, dst string) {
 	t.Helper()
-	sandboxtest.Need(t, sb)
-	ctx := context.Background()
-	src, dst, err := sb.NewPair(ctx, t.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.GrantRead(ctx, src); err != nil {
-		t.Fatal(err)
-	}
-	origin := sb.Client(sb.Origin)
-	for _, o := range objs {
-		in := &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(o.key), Body: bytes.NewReader(o.body)}
-		if len(o.tags) > 0 {
-			v := url.Values{}
-			for k, val := range o.tags {
-				v.Set(k, val)
-			}
-			in.Tagging = aws.String(v.Encode())
-		}
-		if _, err := origin.PutObject(ctx, in); err != nil {
-			t.Fatalf("put %q: %v", o.key, err)
-		}
-	}
-	return src, dst
+	return sandboxtest.Pair(t, sb, objs)
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 // dest is the destination account as the migration would build it on the

@@ -29,52 +29,21 @@ import (
 
 var sb *sandbox.Sandbox
 
+// object is an object a test puts into its origin bucket.
+type object = sandboxtest.Object
+
+// setup makes the test's bucket pair, the origin granting the destination
+// account read, with objs in the origin bucket.
+func setup(t *testing.T, objs []object) (src, dst string) {
+	t.Helper()
+	return sandboxtest.Pair(t, sb, objs)
+}
+
 func TestMain(m *testing.M) {
 	os.Exit(sandboxtest.Run(m, sandbox.SeedNone, func(s *sandbox.Sandbox) { sb = s }))
 }
 
 const roleARN = "arn:aws:iam::" + sandbox.DestAccountID + ":role/s3migrate-batch"
-
-type object struct {
-	key      string
-	body     []byte
-	ctype    string
-	metadata map[string]string
-	tags     map[string]string
-}
-
-// setup makes a bucket pair whose origin grants the destination account
-// read, and puts objs into the origin bucket.
-func setup(t *testing.T, objs []object) (src, dst string) {
-	t.Helper()
-	sandboxtest.Need(t, sb)
-	ctx := context.Background()
-	src, dst, err := sb.NewPair(ctx, t.Name())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.GrantRead(ctx, src); err != nil {
-		t.Fatal(err)
-	}
-	origin := sb.Client(sb.Origin)
-	for _, o := range objs {
-		in := &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(o.key), Body: bytes.NewReader(o.body), Metadata: o.metadata}
-		if o.ctype != "" {
-			in.ContentType = aws.String(o.ctype)
-		}
-		if len(o.tags) > 0 {
-			v := url.Values{}
-			for k, val := range o.tags {
-				v.Set(k, val)
-			}
-			in.Tagging = aws.String(v.Encode())
-		}
-		if _, err := origin.PutObject(ctx, in); err != nil {
-			t.Fatalf("put %s: %v", o.key, err)
-		}
-	}
-	return src, dst
-}
 
 // putManifest writes a CSV manifest (Bucket,Key; keys URL-encoded) into
 // the destination bucket as the destination account and returns its ARN
@@ -194,15 +163,15 @@ func readReport(t *testing.T, bucket, prefix, id string) (batchops.ReportManifes
 
 func TestBatchCopyConfirmedEndToEnd(t *testing.T) {
 	objs := []object{
-		{key: "a.txt", body: []byte("alpha"), ctype: "text/plain", metadata: map[string]string{"owner": "finance"}, tags: map[string]string{"class": "internal"}},
-		{key: "dir/with space.json", body: bytes.Repeat([]byte("{}"), 500), ctype: "application/json"},
-		{key: "odd/ünï+%&=c.bin", body: []byte{0, 1, 2, 3}, metadata: map[string]string{"k": "v"}, tags: map[string]string{"a": "1", "b": "2"}},
-		{key: "odd/line\nbreak, \"quoted\".txt", body: []byte("nl")},
+		{Key: "a.txt", Body: []byte("alpha"), ContentType: "text/plain", Metadata: map[string]string{"owner": "finance"}, Tags: map[string]string{"class": "internal"}},
+		{Key: "dir/with space.json", Body: bytes.Repeat([]byte("{}"), 500), ContentType: "application/json"},
+		{Key: "odd/ünï+%&=c.bin", Body: []byte{0, 1, 2, 3}, Metadata: map[string]string{"k": "v"}, Tags: map[string]string{"a": "1", "b": "2"}},
+		{Key: "odd/line\nbreak, \"quoted\".txt", Body: []byte("nl")},
 	}
 	src, dst := setup(t, objs)
 	var keys []string
 	for _, o := range objs {
-		keys = append(keys, o.key)
+		keys = append(keys, o.Key)
 	}
 	arn, etag := putManifest(t, dst, src, keys)
 	ctl := sb.ControlClient(sb.Dest)
@@ -274,19 +243,19 @@ func TestBatchCopyConfirmedEndToEnd(t *testing.T) {
 	}
 
 	for _, o := range objs {
-		key := "copied/" + o.key
-		if got := getBytes(t, dest, dst, key); !bytes.Equal(got, o.body) {
+		key := "copied/" + o.Key
+		if got := getBytes(t, dest, dst, key); !bytes.Equal(got, o.Body) {
 			t.Errorf("%s: copied bytes differ", key)
 		}
 		h, err := dest.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(dst), Key: aws.String(key)})
 		if err != nil {
 			t.Fatalf("head %s: %v", key, err)
 		}
-		if o.ctype != "" && aws.ToString(h.ContentType) != o.ctype {
-			t.Errorf("%s: Content-Type %q, want %q", key, aws.ToString(h.ContentType), o.ctype)
+		if o.ContentType != "" && aws.ToString(h.ContentType) != o.ContentType {
+			t.Errorf("%s: Content-Type %q, want %q", key, aws.ToString(h.ContentType), o.ContentType)
 		}
-		if fmt.Sprint(h.Metadata) != fmt.Sprint(o.metadata) && !(len(h.Metadata) == 0 && len(o.metadata) == 0) {
-			t.Errorf("%s: metadata %v, want %v", key, h.Metadata, o.metadata)
+		if fmt.Sprint(h.Metadata) != fmt.Sprint(o.Metadata) && !(len(h.Metadata) == 0 && len(o.Metadata) == 0) {
+			t.Errorf("%s: metadata %v, want %v", key, h.Metadata, o.Metadata)
 		}
 		tg, err := dest.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(dst), Key: aws.String(key)})
 		if err != nil {
@@ -296,8 +265,8 @@ func TestBatchCopyConfirmedEndToEnd(t *testing.T) {
 		for _, x := range tg.TagSet {
 			got[aws.ToString(x.Key)] = aws.ToString(x.Value)
 		}
-		if fmt.Sprint(got) != fmt.Sprint(o.tags) && !(len(got) == 0 && len(o.tags) == 0) {
-			t.Errorf("%s: tags %v, want %v", key, got, o.tags)
+		if fmt.Sprint(got) != fmt.Sprint(o.Tags) && !(len(got) == 0 && len(o.Tags) == 0) {
+			t.Errorf("%s: tags %v, want %v", key, got, o.Tags)
 		}
 	}
 
@@ -337,8 +306,8 @@ func TestBatchCopyConfirmedEndToEnd(t *testing.T) {
 
 func TestBatchCopyTaskFailures(t *testing.T) {
 	objs := []object{
-		{key: "small.txt", body: []byte("fits")},
-		{key: "big.bin", body: bytes.Repeat([]byte("x"), 2000)},
+		{Key: "small.txt", Body: []byte("fits")},
+		{Key: "big.bin", Body: bytes.Repeat([]byte("x"), 2000)},
 	}
 	src, dst := setup(t, objs)
 	// 1,000 bytes stand for the 5 GB CopyObject limit.
@@ -385,7 +354,7 @@ func TestBatchCopyTaskFailures(t *testing.T) {
 }
 
 func TestBatchManifestETagMismatch(t *testing.T) {
-	src, dst := setup(t, []object{{key: "a.txt", body: []byte("a")}})
+	src, dst := setup(t, []object{{Key: "a.txt", Body: []byte("a")}})
 	arn, _ := putManifest(t, dst, src, []string{"a.txt"})
 	ctl := sb.ControlClient(sb.Dest)
 	created, err := ctl.CreateJob(context.Background(), copyJob(dst, arn, `"00000000000000000000000000000000"`, false, ctypes.JobReportScopeAllTasks))
@@ -406,7 +375,7 @@ func TestBatchCancel(t *testing.T) {
 	var keys []string
 	for i := 0; i < 40; i++ {
 		k := fmt.Sprintf("obj-%02d", i)
-		objs = append(objs, object{key: k, body: []byte(k)})
+		objs = append(objs, object{Key: k, Body: []byte(k)})
 		keys = append(keys, k)
 	}
 	src, dst := setup(t, objs)
@@ -557,8 +526,8 @@ func md5sum(b []byte) [16]byte { return md5.Sum(b) }
 // TestBatchCopyReplaceDirectives: REPLACE metadata and new tags replace the
 // source's; storage class and checksum algorithm reach CopyObject.
 func TestBatchCopyReplaceDirectives(t *testing.T) {
-	src, dst := setup(t, []object{{key: "r.txt", body: []byte("replace me"), ctype: "text/plain",
-		metadata: map[string]string{"old": "1"}, tags: map[string]string{"old": "1"}}})
+	src, dst := setup(t, []object{{Key: "r.txt", Body: []byte("replace me"), ContentType: "text/plain",
+		Metadata: map[string]string{"old": "1"}, Tags: map[string]string{"old": "1"}}})
 	arn, etag := putManifest(t, dst, src, []string{"r.txt"})
 	ctl := sb.ControlClient(sb.Dest)
 	ctx := context.Background()
@@ -603,7 +572,7 @@ func TestBatchCopyReplaceDirectives(t *testing.T) {
 // TestBatchIdempotencyAndPaging: the same ClientRequestToken gives the same
 // job; ListJobs pages with MaxResults and NextToken.
 func TestBatchIdempotencyAndPaging(t *testing.T) {
-	src, dst := setup(t, []object{{key: "a", body: []byte("a")}})
+	src, dst := setup(t, []object{{Key: "a", Body: []byte("a")}})
 	arn, etag := putManifest(t, dst, src, []string{"a"})
 	ctl := sb.ControlClient(sb.Dest)
 	ctx := context.Background()

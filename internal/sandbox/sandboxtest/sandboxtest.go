@@ -3,12 +3,16 @@
 package sandboxtest
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/s3migrate/s3migrate/internal/sandbox"
 	"github.com/s3migrate/s3migrate/internal/testenv"
 )
@@ -49,4 +53,48 @@ func Need(t *testing.T, sb *sandbox.Sandbox) {
 	if sb == nil {
 		t.Skip("integration test: needs the sandbox (not started with -short)")
 	}
+}
+
+// Object is one object Pair puts into the origin bucket; ContentType,
+// Metadata and Tags are left out when empty.
+type Object struct {
+	Key         string
+	Body        []byte
+	ContentType string
+	Metadata    map[string]string
+	Tags        map[string]string
+}
+
+// Pair makes a bucket pair named after the test, whose origin grants the
+// destination account read, and puts objs into the origin bucket as the
+// origin account. It skips the test without the sandbox.
+func Pair(t *testing.T, sb *sandbox.Sandbox, objs []Object) (src, dst string) {
+	t.Helper()
+	Need(t, sb)
+	ctx := context.Background()
+	src, dst, err := sb.NewPair(ctx, t.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.GrantRead(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	origin := sb.Client(sb.Origin)
+	for _, o := range objs {
+		in := &s3.PutObjectInput{Bucket: aws.String(src), Key: aws.String(o.Key), Body: bytes.NewReader(o.Body), Metadata: o.Metadata}
+		if o.ContentType != "" {
+			in.ContentType = aws.String(o.ContentType)
+		}
+		if len(o.Tags) > 0 {
+			v := url.Values{}
+			for k, val := range o.Tags {
+				v.Set(k, val)
+			}
+			in.Tagging = aws.String(v.Encode())
+		}
+		if _, err := origin.PutObject(ctx, in); err != nil {
+			t.Fatalf("put %q: %v", o.Key, err)
+		}
+	}
+	return src, dst
 }
