@@ -23,10 +23,11 @@ type writeSettings struct {
 	storageClass types.StorageClass
 	sse          types.ServerSideEncryption
 	kmsKey       *string
+	lock         objectLock // the source's, with KeepObjectLock
 }
 
-func (e *Engine) settings(src Object) writeSettings {
-	w := writeSettings{acl: types.ObjectCannedACL(e.opt.ACL), sse: types.ServerSideEncryption(e.opt.SSE)}
+func (e *Engine) settings(src Object, f *inFlight) writeSettings {
+	w := writeSettings{acl: types.ObjectCannedACL(e.opt.ACL), sse: types.ServerSideEncryption(e.opt.SSE), lock: f.lock}
 	sc := e.opt.StorageClass
 	if sc == "" && src.StorageClass != "" && src.StorageClass != string(types.StorageClassStandard) {
 		// CopyObject writes STANDARD unless told otherwise: keep the source's class.
@@ -72,7 +73,7 @@ func quoteETag(etag string) *string {
 // serverCopy copies one object with CopyObject as the destination identity.
 // Metadata, content headers and tags are copied by the server.
 func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string, f *inFlight) error {
-	w := e.settings(src)
+	w := e.settings(src, f)
 	in := &s3.CopyObjectInput{
 		Bucket:               aws.String(e.opt.Dst.Bucket),
 		Key:                  aws.String(dstKey),
@@ -86,7 +87,10 @@ func (e *Engine) serverCopy(ctx context.Context, src Object, dstKey string, f *i
 		SSEKMSKeyId:          w.kmsKey,
 		// A full-object checksum of the copy, computed by S3 from the
 		// bytes it wrote: the check where ETags cannot be compared.
-		ChecksumAlgorithm: copyChecksumAlgorithm(src.ChecksumAlgorithm),
+		ChecksumAlgorithm:         copyChecksumAlgorithm(src.ChecksumAlgorithm),
+		ObjectLockMode:            w.lock.mode,
+		ObjectLockRetainUntilDate: w.lock.until,
+		ObjectLockLegalHoldStatus: w.lock.legalHold,
 	}
 	if err := e.pace.take(ctx, src.Size); err != nil {
 		return err
@@ -249,8 +253,11 @@ func (e *Engine) createUpload(ctx context.Context, dstKey string, oh objectHeade
 		SSEKMSKeyId:          w.kmsKey,
 		// The source's checksum algorithm, so the copy stores one too
 		// (per part, and for CRCs the full-object value at completion).
-		ChecksumAlgorithm: oh.sumAlgo,
-		ChecksumType:      multipartChecksumType(oh.sumAlgo),
+		ChecksumAlgorithm:         oh.sumAlgo,
+		ChecksumType:              multipartChecksumType(oh.sumAlgo),
+		ObjectLockMode:            w.lock.mode,
+		ObjectLockRetainUntilDate: w.lock.until,
+		ObjectLockLegalHoldStatus: w.lock.legalHold,
 	})
 	if err != nil {
 		return "", err
@@ -593,7 +600,7 @@ func (e *Engine) serverMultipartCopy(ctx context.Context, ent Entry, dstKey stri
 		// upload is aborted with no other part in flight (a part the
 		// server is still writing can outlive an abort).
 		probe := &partProbe{}
-		err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
+		err = e.multipartCopy(ctx, ent.Rel, dstKey, oh, e.settings(src, f), f, func(ctx context.Context, uploadID string, algo types.ChecksumAlgorithm, n int32, first, length int64) (string, sumFields, error) {
 			if algo != "" && !e.partSumsTrusted.Load() {
 				defer probe.enter()()
 				if ctx.Err() != nil {
@@ -687,7 +694,7 @@ func (e *Engine) relayCopy(ctx context.Context, ent Entry, dstKey string, f *inF
 	if err != nil {
 		return err
 	}
-	w := e.settings(src)
+	w := e.settings(src, f)
 	if oh.size <= e.opt.PartSize {
 		buf, release, err := e.fetchRange(ctx, src.Key, oh.etag, 0, oh.size, f)
 		if err != nil {
@@ -775,7 +782,7 @@ func (e *Engine) putMarker(ctx context.Context, src Object, dstKey string, relay
 	if err != nil {
 		return err
 	}
-	dst, _, err := e.putObject(ctx, dstKey, nil, oh, e.settings(src))
+	dst, _, err := e.putObject(ctx, dstKey, nil, oh, e.settings(src, f))
 	f.wrote = dst.ETag
 	return err
 }
@@ -794,6 +801,7 @@ func (e *Engine) putObject(ctx context.Context, dstKey string, body []byte, oh o
 		ContentEncoding: oh.contentEncoding, ContentLanguage: oh.contentLanguage, Expires: oh.expires,
 		Metadata: oh.metadata, Tagging: oh.tagging,
 		ACL: w.acl, StorageClass: w.storageClass, ServerSideEncryption: w.sse, SSEKMSKeyId: w.kmsKey,
+		ObjectLockMode: w.lock.mode, ObjectLockRetainUntilDate: w.lock.until, ObjectLockLegalHoldStatus: w.lock.legalHold,
 		ChecksumAlgorithm: oh.sumAlgo,
 		ChecksumCRC32:     sum.crc32, ChecksumCRC32C: sum.crc32c, ChecksumSHA1: sum.sha1, ChecksumSHA256: sum.sha256, ChecksumCRC64NVME: sum.crc64,
 	})

@@ -105,6 +105,9 @@ type inFlight struct {
 	// wrote is the ETag of the destination object the last successful
 	// attempt wrote; only the worker that owns the copy touches it.
 	wrote string
+	// lock is the source's Object Lock protection (KeepObjectLock), read
+	// once per attempt before the copy.
+	lock objectLock
 }
 
 // New builds an engine. It does nothing until Run.
@@ -530,6 +533,11 @@ func (e *Engine) copyOne(ctx context.Context, ent Entry, dstKey string, f *inFli
 	relay := e.useRelay.Load()
 	large := ent.Src.Size > e.opt.MultipartThreshold
 	var err error
+	if e.opt.KeepObjectLock {
+		if f.lock, err = e.readLock(ctx, ent.Src); err != nil {
+			return err
+		}
+	}
 	switch {
 	case isDirMarker(ent.Src):
 		// Some servers refuse CopyObject onto a directory marker; it has no

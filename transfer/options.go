@@ -68,6 +68,11 @@ type Options struct {
 	StorageClass string // "" keeps the source's class
 	SSE          string // "AES256" or "aws:kms", "" for the bucket default
 	SSEKMSKeyID  string
+	// KeepObjectLock gives each copy its source's Object Lock retention
+	// (mode and retain-until date) and legal hold, read as the origin
+	// identity (two requests per object). The destination bucket must have
+	// Object Lock enabled.
+	KeepObjectLock bool
 
 	DryRun bool // plan and count, change nothing
 	Delete bool // remove keys that exist only in the destination
@@ -127,6 +132,8 @@ type S3API interface {
 	ListParts(context.Context, *s3.ListPartsInput, ...func(*s3.Options)) (*s3.ListPartsOutput, error)
 	ListMultipartUploads(context.Context, *s3.ListMultipartUploadsInput, ...func(*s3.Options)) (*s3.ListMultipartUploadsOutput, error)
 	GetBucketOwnershipControls(context.Context, *s3.GetBucketOwnershipControlsInput, ...func(*s3.Options)) (*s3.GetBucketOwnershipControlsOutput, error)
+	GetObjectRetention(context.Context, *s3.GetObjectRetentionInput, ...func(*s3.Options)) (*s3.GetObjectRetentionOutput, error)
+	GetObjectLegalHold(context.Context, *s3.GetObjectLegalHoldInput, ...func(*s3.Options)) (*s3.GetObjectLegalHoldOutput, error)
 }
 
 // Endpoints are the two identities of a migration.

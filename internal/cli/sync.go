@@ -62,6 +62,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	fs.StringVar(&opt.StorageClass, "storage-class", "", "storage class of the copies (default: keep the source's)")
 	fs.StringVar(&opt.SSE, "sse", "", "server-side encryption: AES256 or aws:kms (default: the bucket's)")
 	fs.StringVar(&opt.SSEKMSKeyID, "sse-kms-key-id", "", "KMS key for --sse aws:kms")
+	fs.BoolVar(&opt.KeepObjectLock, "keep-object-lock", false, "give each copy its source's Object Lock retention and legal hold (read as the origin identity: two requests per object; the destination bucket needs Object Lock)")
 	fs.Int64Var(&opt.MultipartThreshold, "multipart-threshold", opt.MultipartThreshold, "objects larger than this many bytes are copied in parallel parts")
 	fs.Int64Var(&opt.PartSize, "part-size", opt.PartSize, "part size in bytes for multipart copies")
 	fs.BoolVar(&opt.NoVerify, "no-verify", false, "skip the check after the copy")
@@ -216,6 +217,8 @@ func checkOptions(o *migration.Options) error {
 		return fmt.Errorf("--batch-bucket %s: write it as s3://bucket/prefix/ (a bucket of the destination account)", o.BatchBucket)
 	case o.BatchRole != "" && (!strings.HasPrefix(o.BatchRole, "arn:") || !strings.Contains(o.BatchRole, ":role/")):
 		return fmt.Errorf("--batch-role %s: want a role ARN, arn:aws:iam::ACCOUNT:role/NAME (or leave it out: s3migrate shows one and creates it after a yes)", o.BatchRole)
+	case o.Engine == migration.EngineBatch && o.KeepObjectLock:
+		return errors.New("--keep-object-lock gives each copy its own source's retention, and a batch job sets one retention for all its objects: use --engine local")
 	case o.Engine == migration.EngineBatch && o.Mode == transfer.ModeRelay:
 		return errors.New("--engine batch copies inside S3: --mode relay does not apply; drop one")
 	case o.MaxDelete < -1:

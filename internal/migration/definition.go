@@ -47,12 +47,15 @@ type Options struct {
 	// destination).
 	AllowEmptySource bool `json:"allow_empty_source"`
 
-	ACL                string `json:"acl,omitempty"`
-	StorageClass       string `json:"storage_class,omitempty"`
-	SSE                string `json:"sse,omitempty"`
-	SSEKMSKeyID        string `json:"sse_kms_key_id,omitempty"`
-	MultipartThreshold int64  `json:"multipart_threshold,omitempty"`
-	PartSize           int64  `json:"part_size,omitempty"`
+	ACL          string `json:"acl,omitempty"`
+	StorageClass string `json:"storage_class,omitempty"`
+	SSE          string `json:"sse,omitempty"`
+	SSEKMSKeyID  string `json:"sse_kms_key_id,omitempty"`
+	// KeepObjectLock gives each copy its source's Object Lock retention
+	// and legal hold (--keep-object-lock).
+	KeepObjectLock     bool  `json:"keep_object_lock,omitempty"`
+	MultipartThreshold int64 `json:"multipart_threshold,omitempty"`
+	PartSize           int64 `json:"part_size,omitempty"`
 	// MaxObjectsPerSec and MaxBytesPerSec pace the copy (--max-rate,
 	// --max-bandwidth; 0: no limit).
 	MaxObjectsPerSec float64 `json:"max_objects_per_sec,omitempty"`
@@ -117,7 +120,7 @@ func (d Definition) engineOptions() transfer.Options {
 		MultipartThreshold: o.MultipartThreshold, PartSize: o.PartSize,
 		MaxObjectsPerSec: o.MaxObjectsPerSec, MaxBytesPerSec: o.MaxBytesPerSec,
 		ACL: o.ACL, StorageClass: o.StorageClass, SSE: o.SSE, SSEKMSKeyID: o.SSEKMSKeyID,
-		Delete: o.Delete,
+		KeepObjectLock: o.KeepObjectLock, Delete: o.Delete,
 	}
 }
 
