@@ -67,6 +67,11 @@ type Input struct {
 	// identity is denied only slows the copy down (it relays), so it is a
 	// warning rather than a failure.
 	CanFallBack bool
+	// KeepObjectLock is true when each copy is to get its source's Object
+	// Lock retention and legal hold; KeepObjectLockHow says how to ask for
+	// that in the front end ("" names --keep-object-lock).
+	KeepObjectLock    bool
+	KeepObjectLockHow string
 }
 
 // Run runs every check as the identity the copy will use. It never
@@ -98,6 +103,7 @@ func Run(ctx context.Context, in Input) []Check {
 	add(writeCheck(ctx, in))
 	add(scan.archivedCheck(scanErr))
 	add(scan.largeCheck(scanErr))
+	add(objectLockCheck(ctx, in))
 	add(versioningCheck(ctx, in.Src, in.SrcBucket, "origin"))
 	add(versioningCheck(ctx, in.Dst, in.DstBucket, "destination"))
 	add(requesterPaysCheck(ctx, in))
@@ -520,6 +526,56 @@ func versioningCheck(ctx context.Context, sess *awsauth.Session, bucket, side st
 		c.pass(fmt.Sprintf("s3://%s is not versioned (%s)", bucket, orDefault(string(out.Status), "never enabled")))
 	}
 	return c
+}
+
+// objectLockCheck says whether the source's Object Lock protection reaches
+// the copies: a copy carries no retention or legal hold unless asked
+// (--keep-object-lock), and only into a bucket with Object Lock.
+func objectLockCheck(ctx context.Context, in Input) Check {
+	c := Check{Name: "object lock"}
+	how := orDefault(in.KeepObjectLockHow, "--keep-object-lock")
+	src, err := ObjectLockEnabled(ctx, in.Src, in.SrcBucket)
+	switch {
+	case err != nil:
+		c.warn("cannot read the Object Lock configuration of s3://"+in.SrcBucket+": "+brief(err), "")
+		return c
+	case !src && in.KeepObjectLock:
+		c.pass("s3://" + in.SrcBucket + " has no Object Lock: there is no retention to carry")
+		return c
+	case !src:
+		c.pass("s3://" + in.SrcBucket + " has no Object Lock")
+		return c
+	}
+	dst, err := ObjectLockEnabled(ctx, in.Dst, in.DstBucket)
+	switch {
+	case err != nil:
+		c.warn("cannot read the Object Lock configuration of s3://"+in.DstBucket+": "+brief(err), "")
+	case !dst && in.KeepObjectLock:
+		c.fail("s3://"+in.SrcBucket+" uses Object Lock but s3://"+in.DstBucket+" has none: no copy can keep its retention or legal hold",
+			"copy into a bucket created with Object Lock (sync --create-like-source creates one like the source)")
+	case !dst:
+		c.warn("s3://"+in.SrcBucket+" uses Object Lock and s3://"+in.DstBucket+" has none: the copies are not protected by retention or legal holds",
+			"copy into a bucket created with Object Lock (sync --create-like-source), with "+how)
+	case in.KeepObjectLock:
+		c.pass("both buckets use Object Lock: each copy gets its source's retention and legal hold")
+	default:
+		c.warn("s3://"+in.SrcBucket+" uses Object Lock: each object's retention and legal hold are not copied (the destination's default retention, if any, applies)",
+			how+" gives each copy its source's")
+	}
+	return c
+}
+
+// ObjectLockEnabled reports whether a bucket has Object Lock enabled; a
+// server without Object Lock answers that none is.
+func ObjectLockEnabled(ctx context.Context, sess *awsauth.Session, bucket string) (bool, error) {
+	out, err := sess.BucketClient(ctx, bucket).GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(bucket)})
+	switch {
+	case err == nil:
+		return out.ObjectLockConfiguration != nil && out.ObjectLockConfiguration.ObjectLockEnabled == types.ObjectLockEnabledEnabled, nil
+	case errCode(err) == "ObjectLockConfigurationNotFoundError" || errCode(err) == "NotImplemented" || errCode(err) == "MethodNotAllowed":
+		return false, nil
+	}
+	return false, err
 }
 
 func requesterPaysCheck(ctx context.Context, in Input) Check {

@@ -21,6 +21,7 @@ type estimateFlags struct {
 	concurrency  int
 	storageClass string
 	delete       bool
+	keepLock     bool
 	pricesPath   string
 	latency      time.Duration
 }
@@ -32,6 +33,7 @@ func (f *estimateFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.concurrency, "concurrency", 32, "with --estimate: objects copied at once")
 	fs.StringVar(&f.storageClass, "storage-class", "", "with --estimate: the storage class written")
 	fs.BoolVar(&f.delete, "delete", false, "with --estimate: count the removal of keys only in the destination")
+	fs.BoolVar(&f.keepLock, "keep-object-lock", false, "with --estimate: count the reads of each object's retention and legal hold")
 	fs.StringVar(&f.pricesPath, "prices", "", "with --estimate: a price table (JSON) instead of the built-in one")
 	fs.DurationVar(&f.latency, "latency", estimate.DefaultLatency, "with --estimate: the assumed time of one copy request")
 }
@@ -60,7 +62,8 @@ func (f *estimateFlags) start(p *migration.Pair) *estimate.Estimate {
 	if !f.on {
 		return nil
 	}
-	o := migration.Options{Engine: f.engine, Mode: transfer.Mode(f.mode), Concurrency: f.concurrency, StorageClass: f.storageClass, Delete: f.delete}
+	o := migration.Options{Engine: f.engine, Mode: transfer.Mode(f.mode), Concurrency: f.concurrency, StorageClass: f.storageClass, Delete: f.delete,
+		KeepObjectLock: f.keepLock}
 	return estimate.New(migration.EstimateSettings(o, !p.SrcSess.SameEndpoint(p.DstSess),
 		p.SrcClient.Options().Region != p.DstClient.Options().Region, len(p.Items), f.latency))
 }

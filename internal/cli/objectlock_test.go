@@ -106,6 +106,31 @@ func TestKeepObjectLock(t *testing.T) {
 	if r.code != 2 || !strings.Contains(r.stderr, "a batch job sets one retention for all") {
 		t.Errorf("--keep-object-lock with the batch engine: exit %d %q", r.code, r.stderr)
 	}
+
+	// Into a bucket without Object Lock every copy would be refused: one
+	// line, before a journal exists.
+	_, plainDst := newPair(t, "cli-objlock-plain")
+	r = run(t, withProfiles("sync", "s3://"+src+"/keep/", "s3://"+plainDst+"/x/", "--keep-object-lock")...)
+	if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 || !strings.Contains(r.stderr, "s3://"+plainDst+" has no Object Lock") {
+		t.Errorf("--keep-object-lock into a bucket without Object Lock: exit %d %q", r.code, r.stderr)
+	}
+
+	// preflight says what reaches the copies.
+	for _, tc := range []struct {
+		dst   string
+		flags []string
+		want  string
+	}{
+		{dst, nil, "WARN  object lock"},
+		{dst, []string{"--keep-object-lock"}, "pass  object lock                      both buckets use Object Lock"},
+		{plainDst, nil, "the copies are not protected by retention or legal holds"},
+		{plainDst, []string{"--keep-object-lock"}, "FAIL  object lock"},
+	} {
+		r := run(t, withProfiles(append([]string{"preflight", "s3://" + src + "/keep/", "s3://" + tc.dst + "/p/"}, tc.flags...)...)...)
+		if !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("preflight into %s %q: want %q in\n%s", tc.dst, tc.flags, tc.want, r.stdout)
+		}
+	}
 }
 
 // TestKeepObjectLockOnMoto: on an AWS-like peer with 12-digit accounts, a

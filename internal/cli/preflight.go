@@ -14,6 +14,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	pf.register(fs)
 	mode := fs.String("mode", string(transfer.ModeAuto), "the copy mode to check for: auto and server-side check reads as the destination identity, relay as the origin identity")
 	acl := fs.String("acl", "", "the canned ACL the copy will use")
+	keepLock := fs.Bool("keep-object-lock", false, "check for a copy that keeps each object's Object Lock retention and legal hold")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -31,7 +32,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
 		BucketConfig: fmt.Sprintf("s3migrate bucket-config s3://%s s3://%s --source-profile %s --dest-profile %s (add --apply)", p.Src.Bucket, p.Dst.Bucket, p.SrcSess.Profile, p.DstSess.Profile),
 		Relay:        m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
-		CanFallBack:  m == transfer.ModeAuto,
+		CanFallBack:  m == transfer.ModeAuto, KeepObjectLock: *keepLock,
 	})
 	failed := 0
 	for _, c := range checks {

@@ -21,6 +21,7 @@ import (
 	"github.com/s3migrate/s3migrate/internal/printable"
 	"github.com/s3migrate/s3migrate/internal/report"
 	"github.com/s3migrate/s3migrate/internal/units"
+	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
 )
 
@@ -116,6 +117,16 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	}
 	if err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if opt.KeepObjectLock {
+		// Every copy would be refused: say it once, before anything runs.
+		if on, err := preflight.ObjectLockEnabled(ctx, p.DstSess, p.Dst.Bucket); err != nil || !on {
+			why := "has no Object Lock: no copy can keep a retention or legal hold there (sync --create-like-source creates a bucket with it, like the source)"
+			if err != nil {
+				why = "cannot be read: " + transfer.ErrorSummary(err)
+			}
+			return fail(env, ExitUsage, fmt.Errorf("--keep-object-lock: the Object Lock configuration of s3://%s %s", p.Dst.Bucket, why))
+		}
 	}
 	opt.Compare, opt.Filter, opt.Window = p.Compare, pf.filter, pf.window
 	def := migration.Definition{SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: opt}

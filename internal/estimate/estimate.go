@@ -87,6 +87,9 @@ type Settings struct {
 	Delete bool
 	// Verify counts the check after the copy.
 	Verify bool
+	// KeepObjectLock counts the two reads of each object's retention and
+	// legal hold, as the origin identity (--keep-object-lock).
+	KeepObjectLock bool
 	// CrossRegion is true when the two buckets are in different regions.
 	CrossRegion bool
 	// Concurrency is the number of objects copied at once.
@@ -188,6 +191,9 @@ func (e *Estimate) Add(en transfer.Entry) {
 		e.Dest.Write += parts + 2
 	default:
 		e.Dest.Write++ // CopyObject
+	}
+	if e.set.KeepObjectLock && !e.set.Batch {
+		e.Origin.Read += 2 // GetObjectRetention, GetObjectLegalHold
 	}
 	if e.set.CrossRegion && !e.set.Relay {
 		e.CrossRegionBytes += size

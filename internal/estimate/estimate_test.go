@@ -135,3 +135,25 @@ func TestBatchEstimate(t *testing.T) {
 		t.Errorf("a job's duration: %+v, want its floor only", d)
 	}
 }
+
+// --keep-object-lock reads each copied object's retention and legal hold
+// as the origin identity: two GETs per object; a batch job reads none.
+func TestKeepObjectLockReads(t *testing.T) {
+	for _, tc := range []struct {
+		set  Settings
+		want int64
+	}{
+		{Settings{Concurrency: 1, MultipartThreshold: 1 << 30, PartSize: 1 << 30}, 0},
+		{Settings{Concurrency: 1, MultipartThreshold: 1 << 30, PartSize: 1 << 30, KeepObjectLock: true}, 6},
+		{Settings{Batch: true, Concurrency: 1, MultipartThreshold: 1 << 30, PartSize: 1 << 30, KeepObjectLock: true}, 0},
+	} {
+		e := New(tc.set)
+		for range 3 {
+			e.Add(transfer.Entry{Class: transfer.ClassNew, Src: transfer.Object{Size: 10}})
+		}
+		e.Finish()
+		if e.Origin.Read != tc.want {
+			t.Errorf("%+v: origin reads %d, want %d", tc.set, e.Origin.Read, tc.want)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func EstimateSettings(o Options, relay, crossRegion bool, items int, latency tim
 		Relay:              !batch && (relay || o.Mode == transfer.ModeRelay),
 		MultipartThreshold: orDefault(o.MultipartThreshold, def.MultipartThreshold),
 		PartSize:           orDefault(o.PartSize, def.PartSize),
-		StorageClass:       o.StorageClass, Delete: o.Delete, Verify: !o.NoVerify,
+		StorageClass:       o.StorageClass, Delete: o.Delete, Verify: !o.NoVerify, KeepObjectLock: o.KeepObjectLock,
 		CrossRegion: crossRegion, Concurrency: orDefault(o.Concurrency, def.Concurrency),
 		Prefixes: max(1, items), Latency: latency,
 	}

@@ -443,8 +443,9 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 		BucketConfig: "the Bucket tab (5), which applies them after a confirmation",
 		// Relay reads as the origin identity; auto relays when the grant
 		// is missing, so a denied server-side read is only a warning.
-		Relay:       opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
-		CanFallBack: opt.Mode == "" || opt.Mode == "auto",
+		Relay:          opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
+		CanFallBack:    opt.Mode == "" || opt.Mode == "auto",
+		KeepObjectLock: opt.KeepObjectLock, KeepObjectLockHow: "the Object Lock row of the Options tab",
 	}), nil
 }
 

@@ -39,7 +39,7 @@ func NewFilter(f screen.Filter) (*migration.Filter, error) {
 // regions do, one prefix per selected item.
 func EstimateSettings(opt screen.RunOptions, relay, crossRegion bool, items int) estimate.Settings {
 	o := migration.Options{Mode: transfer.Mode(opt.Mode), Concurrency: opt.Concurrency, StorageClass: opt.StorageClass,
-		Delete: opt.Delete, NoVerify: !opt.Verify}
+		Delete: opt.Delete, NoVerify: !opt.Verify, KeepObjectLock: opt.KeepObjectLock}
 	return migration.EstimateSettings(o, relay, crossRegion, items, estimate.DefaultLatency)
 }
 

@@ -43,6 +43,7 @@ func definition(sm screen.Migration, opt screen.RunOptions) migration.Definition
 		o.Concurrency = opt.Concurrency
 	}
 	o.ACL, o.StorageClass, o.Delete, o.NoVerify = opt.ACL, opt.StorageClass, opt.Delete, !opt.Verify
+	o.KeepObjectLock = opt.KeepObjectLock
 	if opt.Mode != "" {
 		o.Mode = transfer.Mode(opt.Mode)
 	}

@@ -115,6 +115,7 @@ const (
 	fieldDelete
 	fieldDryRun
 	fieldVerify
+	fieldObjectLock
 	// The filter's rows (filter.go): text typed after enter.
 	fieldExclude
 	fieldInclude

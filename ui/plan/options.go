@@ -102,6 +102,10 @@ func (m *Model) change(state *screen.State, up, toggle bool) {
 		opt.DryRun = !opt.DryRun
 	case fieldVerify:
 		opt.Verify = !opt.Verify
+	case fieldObjectLock:
+		opt.KeepObjectLock = !opt.KeepObjectLock
+		// The Object Lock check changes its verdict.
+		m.preflight.stale = true
 	case fieldEngine:
 		opt.Engine = cycle(engines, engineOf(opt), up)
 	}
@@ -170,6 +174,7 @@ func (m *Model) optionsView(state *screen.State, width, height int) string {
 		{fieldDelete, "Delete extras", del, "space toggles"},
 		{fieldDryRun, "Dry run", onOff(opt.DryRun), "space toggles: plan and report, copy nothing"},
 		{fieldVerify, "Verify after copy", onOff(opt.Verify), "space toggles: check every copy against the source"},
+		{fieldObjectLock, "Keep Object Lock", onOff(opt.KeepObjectLock), "space toggles: each copy gets its source's retention and legal hold"},
 	}
 	for _, r := range filterRows() {
 		rows = append(rows, struct {

@@ -654,3 +654,25 @@ func TestPolicyScopeAndNoGrant(t *testing.T) {
 		t.Error("a opened the apply dialog when no grant is needed")
 	}
 }
+
+// The Object Lock row turns --keep-object-lock on; the preflight runs
+// again with it, since its Object Lock check changes its verdict.
+func TestOptionsKeepObjectLock(t *testing.T) {
+	h := started(t, nil)
+	h.press("4")
+	for range fieldObjectLock {
+		h.press("down")
+	}
+	if l := lineWith(h.view(), "Keep Object Lock"); !strings.Contains(l, "[ ] off") {
+		t.Fatalf("object lock row = %q", l)
+	}
+	h.press("space")
+	if !h.state.Options.KeepObjectLock || !h.model().preflight.stale {
+		t.Fatalf("space: keep %v, preflight stale %v", h.state.Options.KeepObjectLock, h.model().preflight.stale)
+	}
+	calls := len(h.b.preflight)
+	h.press("1")
+	if len(h.b.preflight) != calls+1 || !h.b.preflight[len(h.b.preflight)-1].KeepObjectLock {
+		t.Errorf("leaving Options did not re-run the preflight with Object Lock kept: %+v", h.b.preflight)
+	}
+}

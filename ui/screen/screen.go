@@ -120,6 +120,9 @@ type RunOptions struct {
 	// Filter leaves keys and objects out of the plan and the run, as the
 	// command line's --exclude/--include and size and age flags do.
 	Filter Filter
+	// KeepObjectLock gives each copy its source's Object Lock retention and
+	// legal hold (sync --keep-object-lock).
+	KeepObjectLock bool
 	// Engine is "local" (this machine copies; "" means local) or "batch"
 	// (an S3 Batch Operations job in the destination account copies).
 	Engine string
