@@ -91,7 +91,7 @@ func TestKeepObjectLock(t *testing.T) {
 		{"server/", []string{"--keep-object-lock"}, map[string]string{"ret.txt": retained, "hold.txt": "hold ON", "big.bin": retained, "plain.txt": "none"}},
 		{"relay/", []string{"--keep-object-lock", "--mode", "relay"}, map[string]string{"ret.txt": retained, "hold.txt": "hold ON", "big.bin": retained, "plain.txt": "none"}},
 	} {
-		args := append([]string{"sync", "s3://" + src + "/keep/", "s3://" + dst + "/" + tc.prefix, "--multipart-threshold", "5242880", "--progress", "none"}, tc.flags...)
+		args := append([]string{"sync", "s3://" + src + "/keep/", "s3://" + dst + "/" + tc.prefix, "--multipart-threshold", "5MiB", "--progress", "none"}, tc.flags...)
 		r := run(t, withProfiles(args...)...)
 		if r.code != 0 || !strings.Contains(r.stdout, "copied 4 objects") {
 			t.Fatalf("%q: exit %d\n%s%s", tc.flags, r.code, r.stdout, r.stderr)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,4 +108,24 @@ func (env Env) sessionOptions(maxConns int) awsauth.Options {
 		}
 	}
 	return o
+}
+
+// sizeFlag is a byte count flag that also takes a size with a unit, as the
+// size filters do: 64MiB, 1G, 500KB. Its default shows in bytes.
+type sizeFlag struct{ p *int64 }
+
+func (f sizeFlag) String() string {
+	if f.p == nil {
+		return "0"
+	}
+	return strconv.FormatInt(*f.p, 10)
+}
+
+func (f sizeFlag) Set(s string) error {
+	n, err := units.ParseSize(s)
+	if err != nil {
+		return err
+	}
+	*f.p = n
+	return nil
 }
