@@ -76,7 +76,7 @@ func (m *Model) change(state *screen.State, up, toggle bool) {
 		// The Diff tab's estimate prices these: it runs again once the
 		// tab is left.
 		if opt.Mode != before.Mode || opt.Concurrency != before.Concurrency || opt.StorageClass != before.StorageClass ||
-			opt.Delete != before.Delete || opt.Verify != before.Verify {
+			opt.Delete != before.Delete || opt.Verify != before.Verify || opt.KeepObjectLock != before.KeepObjectLock {
 			m.options.rediff = true
 		}
 	}()

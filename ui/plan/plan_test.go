@@ -667,8 +667,8 @@ func TestOptionsKeepObjectLock(t *testing.T) {
 		t.Fatalf("object lock row = %q", l)
 	}
 	h.press("space")
-	if !h.state.Options.KeepObjectLock || !h.model().preflight.stale {
-		t.Fatalf("space: keep %v, preflight stale %v", h.state.Options.KeepObjectLock, h.model().preflight.stale)
+	if !h.state.Options.KeepObjectLock || !h.model().preflight.stale || !h.model().options.rediff {
+		t.Fatalf("space: keep %v, preflight stale %v, estimate stale %v", h.state.Options.KeepObjectLock, h.model().preflight.stale, h.model().options.rediff)
 	}
 	calls := len(h.b.preflight)
 	h.press("1")
