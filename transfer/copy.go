@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 )
 
 // writeSettings are the destination-side settings every strategy applies.
@@ -141,11 +142,30 @@ func (e *Engine) copyErr(srcKey, dstKey string, err error) error {
 		oe.Hint = "the source object was deleted after listing"
 	case "NoSuchBucket":
 		oe.Hint = "check the bucket name"
+	case "InvalidRequest":
+		switch msg := strings.ToLower(errorMessage(err)); {
+		case strings.Contains(msg, "server side encryption") && strings.Contains(msg, "parameters must be provided"):
+			oe.Hint = "the source object is encrypted with a customer-provided key (SSE-C): nobody can copy it without that key"
+		case strings.Contains(msg, "object lock"):
+			oe.Hint = "the destination bucket has no Object Lock: drop --keep-object-lock, or copy into a bucket created with it (--create-like-source)"
+		}
+	}
+	if oe.Hint == "" && IsAccessDenied(err) && strings.Contains(strings.ToLower(errorMessage(err)), "kms") {
+		oe.Hint = "the object's KMS key must let the destination identity decrypt it: `s3migrate policy --kms-key ARN` prints the key-policy statement"
 	}
 	if oe.Hint == "" && IsAccessDenied(err) {
 		oe.Hint = "the destination identity may not write s3://" + e.opt.Dst.Bucket + " or read the source: check both bucket policies (s3migrate preflight)"
 	}
 	return oe
+}
+
+// errorMessage is an API error's message, or "".
+func errorMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorMessage()
+	}
+	return ""
 }
 
 // encodeTags renders a tag set as the x-amz-tagging header value.
