@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,6 +154,50 @@ func TestBatchBucketCreated(t *testing.T) {
 	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(jobs), Prefix: aws.String("m/")})
 	if err != nil || len(out.Contents) == 0 {
 		t.Errorf("s3://%s/m/ holds %d objects (%v): want the manifest and the report", jobs, len(out.Contents), err)
+	}
+}
+
+// TestBatchResumeAsksForAWaitingJob: a run that ended after creating its
+// job and before confirming it (killed while asking) leaves the job
+// waiting, Suspended; the resume asks about that job again instead of
+// following a job that never starts: a no cancels it, a yes runs it.
+func TestBatchResumeAsksForAWaitingJob(t *testing.T) {
+	needSandbox(t)
+	useSandboxProfiles(t)
+	for _, yes := range []bool{false, true} {
+		m, path, _ := newBatchMigration(t, fmt.Sprintf("cli-batch-wait-%v", yes), "w/", 6)
+		ctx, cancel := context.WithCancel(context.Background())
+		first := ""
+		out := m.Run(ctx, migration.RunOptions{ConfirmBatch: func(p migration.BatchPlan) bool {
+			first = p.JobID
+			cancel() // the answer never reaches the job
+			return true
+		}})
+		m.Close()
+		if !out.Interrupted() || first == "" {
+			t.Fatalf("first run: %v, job %q", out.Err, first)
+		}
+
+		r, err := migration.Resume(context.Background(), path, awsauth.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var asked []migration.BatchPlan
+		out = r.Run(context.Background(), migration.RunOptions{ConfirmBatch: func(p migration.BatchPlan) bool { asked = append(asked, p); return yes }})
+		r.Close()
+		if len(asked) == 0 || asked[0].JobID != first || asked[0].Count != 6 || !strings.Contains(asked[0].Describe(), "copies 6 objects to") {
+			t.Fatalf("yes=%v: the resume asked %+v, want job %s first", yes, asked, first)
+		}
+		st, err := sb.ControlClient(sb.Dest).DescribeJob(context.Background(), &s3control.DescribeJobInput{AccountId: aws.String(sb.Dest.AccessKey), JobId: aws.String(first)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case !yes && (!errors.Is(out.Err, migration.ErrBatchRefused) || (st.Job.Status != "Cancelled" && st.Job.Status != "Cancelling")):
+			t.Errorf("no: run %v, job %s; want refused and cancelled", out.Err, st.Job.Status)
+		case yes && (out.Err != nil || out.Verify == nil || out.Verify.Verified != 6 || st.Job.Status != "Complete" || len(asked) != 1):
+			t.Errorf("yes: run %v, verify %+v, job %s, asked %d times; want the same job complete and 6 verified", out.Err, out.Verify, st.Job.Status, len(asked))
+		}
 	}
 }
 

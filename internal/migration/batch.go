@@ -100,6 +100,24 @@ func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*
 	if old, ok, err := m.j.LastBatchJob(); err != nil {
 		return nil, err
 	} else if ok && !old.Read {
+		// An earlier run created it and ended before the operator's answer
+		// reached it (killed while asking): it still waits, and is asked
+		// about again, as a new job would be.
+		if st, err := c.Describe(ctx, old.ID); err != nil {
+			return res, err
+		} else if st.AwaitingConfirmation {
+			plan := BatchPlan{JobID: old.ID, Role: m.Def.Options.BatchRole, Count: old.Count, Target: m.Def.Dst.String(),
+				Manifest: c.BucketARN(old.ManifestBucket) + "/" + old.ManifestKey}
+			if !ro.Yes && (ro.ConfirmBatch == nil || !ro.ConfirmBatch(plan)) {
+				_ = c.Cancel(context.WithoutCancel(ctx), old.ID, "not confirmed by the operator")
+				old.State, old.Read = batchjob.StateCancelled, true
+				_ = m.j.SetBatchJob(old)
+				return res, fmt.Errorf("%w: job %s was cancelled before it ran; nothing was copied by it", ErrBatchRefused, old.ID)
+			}
+			if err := c.Confirm(ctx, old.ID); err != nil {
+				return res, err
+			}
+		}
 		m.eng.Notice("reattaching to S3 Batch Operations job %s of an earlier run", old.ID)
 		more, err := m.finishJob(ctx, c, old, ro, res)
 		retry = append(retry, more...)

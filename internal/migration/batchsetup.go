@@ -201,8 +201,12 @@ func (s BatchSetup) Describe(srcBucket string) string {
 
 // Describe says what the created job copies, where to, and as whom.
 func (p BatchPlan) Describe() string {
-	s := fmt.Sprintf("batch job %s created and waiting: copies %s (%s) to %s as role %s (manifest %s)",
-		p.JobID, countOf(p.Count, "object"), transfer.FormatBytes(p.Bytes), p.Target, p.Role, p.Manifest)
+	what := countOf(p.Count, "object")
+	if p.Bytes > 0 {
+		what += " (" + transfer.FormatBytes(p.Bytes) + ")"
+	}
+	s := fmt.Sprintf("batch job %s created and waiting: copies %s to %s as role %s (manifest %s)",
+		p.JobID, what, p.Target, p.Role, p.Manifest)
 	if p.Local > 0 {
 		s += fmt.Sprintf("; %s above the job's 5 GB limit are copied from this machine", countOf(p.Local, "object"))
 	}
