@@ -103,7 +103,7 @@ func (m *Migration) runBatch(ctx context.Context, pl *planner, ro RunOptions) (*
 		// An earlier run created it and ended before the operator's answer
 		// reached it (killed while asking): it still waits, and is asked
 		// about again, as a new job would be.
-		if st, err := c.Describe(ctx, old.ID); err != nil {
+		if st, err := m.awaitConfirmation(ctx, c, old.ID); err != nil {
 			return res, err
 		} else if st.AwaitingConfirmation {
 			plan := BatchPlan{JobID: old.ID, Role: m.Def.Options.BatchRole, Count: old.Count, Target: m.Def.Dst.String(),
@@ -336,8 +336,10 @@ func (m *Migration) finishJob(ctx context.Context, c *batchjob.Client, job journ
 	return retry, m.j.SetBatchJob(job)
 }
 
-// awaitConfirmation follows a new job until it waits for its confirmation
-// (or ends: a manifest it cannot read fails it).
+// awaitConfirmation follows a job while it reads its manifest (New,
+// Preparing): then a new job waits for its confirmation, or has ended (a
+// manifest it cannot read fails it); an earlier run's job may also be
+// running or done already.
 func (m *Migration) awaitConfirmation(ctx context.Context, c *batchjob.Client, id string) (batchjob.Status, error) {
 	every := min(batchFollowEvery, 500*time.Millisecond)
 	for {
@@ -345,7 +347,7 @@ func (m *Migration) awaitConfirmation(ctx context.Context, c *batchjob.Client, i
 		if err != nil {
 			return st, err
 		}
-		if st.AwaitingConfirmation || st.Done() {
+		if st.State != batchjob.StateNew && st.State != batchjob.StatePreparing {
 			return st, nil
 		}
 		select {
