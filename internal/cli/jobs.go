@@ -13,7 +13,8 @@ import (
 )
 
 func runJobs(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "jobs", "")
+	fs := newFlagSet(env, "jobs", "[--json]")
+	asJSON := fs.Bool("json", false, "print the migrations as one JSON object on stdout")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
@@ -24,6 +25,14 @@ func runJobs(ctx context.Context, env Env, args []string) int {
 	list, err := journal.List(dir)
 	if err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if *asJSON {
+		out := jobsJSON{Dir: dir, Jobs: []jobJSON{}}
+		for _, s := range list {
+			out.Jobs = append(out.Jobs, jobOf(s))
+		}
+		printJSON(env.Stdout, out)
+		return ExitOK
 	}
 	if len(list) == 0 {
 		fmt.Fprintf(env.Stdout, "no migrations journaled in %s\n", dir)

@@ -14,6 +14,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	pf.register(fs)
 	mode := fs.String("mode", string(transfer.ModeAuto), "the copy mode to check for: auto and server-side check reads as the destination identity, relay as the origin identity")
 	acl := fs.String("acl", "", "the canned ACL the copy will use")
+	asJSON := fs.Bool("json", false, "print the checks as one JSON object on stdout")
 	keepLock := fs.Bool("keep-object-lock", false, "check for a copy that keeps each object's Object Lock retention and legal hold")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -34,6 +35,14 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 		Relay:        m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
 		CanFallBack:  m == transfer.ModeAuto, KeepObjectLock: *keepLock,
 	})
+	if *asJSON {
+		out := preflightOf(checks)
+		printJSON(env.Stdout, out)
+		if out.Failed > 0 {
+			return ExitFailures
+		}
+		return ExitOK
+	}
 	failed := 0
 	for _, c := range checks {
 		mark := map[preflight.Status]string{preflight.StatusPass: "pass", preflight.StatusWarn: "WARN", preflight.StatusFail: "FAIL"}[c.Status]

@@ -16,6 +16,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	pf.register(fs)
 	deep := fs.Bool("deep", false, "also compare the bytes (reads both sides in full)")
 	conc := fs.Int("concurrency", 16, "keys checked at once")
+	asJSON := fs.Bool("json", false, "print the outcome, every difference and unreadable object, as one JSON object on stdout")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -31,6 +32,13 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	}
 	if err != nil {
 		return fail(env, ExitUsage, err)
+	}
+	if *asJSON {
+		printJSON(env.Stdout, verifyOf(res))
+		if len(res.Mismatches) > 0 || len(res.Unchecked) > 0 {
+			return ExitFailures
+		}
+		return ExitOK
 	}
 	var sample []string
 	for _, u := range res.Unchecked {
