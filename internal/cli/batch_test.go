@@ -147,9 +147,15 @@ func TestBatchBucketCreated(t *testing.T) {
 	jobs := dst + "-jobs"
 	t.Setenv("XDG_STATE_HOME", t.TempDir())
 	r := run(t, withProfiles("sync", "s3://"+src+"/n/", "s3://"+dst+"/n/", "--engine", "batch", "--batch-bucket", "s3://"+jobs+"/m/",
-		"--batch-role", "arn:aws:iam::"+sb.Dest.AccessKey+":role/s3migrate-batch", "--progress", "none", "--yes")...)
-	if r.code != 0 || !strings.Contains(r.stderr, "bucket s3://"+jobs+" does not exist: created in") || !strings.Contains(r.stdout, "verified 3 of 3") {
+		"--batch-role", "arn:aws:iam::"+sb.Dest.AccessKey+":role/s3migrate-batch", "--progress", "json", "--yes")...)
+	if r.code != 0 || !strings.Contains(r.stderr, "bucket s3://"+jobs+" does not exist: created in") || !strings.Contains(r.stderr, "verified 3 of 3") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+	// The progress lines and the summary line count what the job copied.
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) < 2 || !strings.Contains(lines[len(lines)-2], `"copied_by_batch_job":3`) ||
+		!strings.Contains(lines[len(lines)-1], `"summary":true`) || !strings.Contains(lines[len(lines)-1], `"copied_by_batch_job":3`) {
+		t.Errorf("the last progress lines:\n%s", strings.Join(lines[max(0, len(lines)-2):], "\n"))
 	}
 	out, err := sb.Client(sb.Dest).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(jobs), Prefix: aws.String("m/")})
 	if err != nil || len(out.Contents) == 0 {

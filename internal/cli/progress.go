@@ -184,17 +184,19 @@ func statusLine(s transfer.Snapshot) string {
 }
 
 type jsonProgress struct {
-	Time          string  `json:"time"`
-	Phase         string  `json:"phase"`
-	Listed        bool    `json:"listed"`
-	ListedKeys    int64   `json:"listed_keys"`
-	ToCopy        int64   `json:"to_copy"`
-	ToCopyBytes   int64   `json:"to_copy_bytes"`
-	Identical     int64   `json:"identical"`
-	Copied        int64   `json:"copied"`
-	BytesDone     int64   `json:"bytes_done"`
-	Failed        int64   `json:"failed"`
-	Deleted       int64   `json:"deleted"`
+	Time        string `json:"time"`
+	Phase       string `json:"phase"`
+	Listed      bool   `json:"listed"`
+	ListedKeys  int64  `json:"listed_keys"`
+	ToCopy      int64  `json:"to_copy"`
+	ToCopyBytes int64  `json:"to_copy_bytes"`
+	Identical   int64  `json:"identical"`
+	Copied      int64  `json:"copied"`
+	BytesDone   int64  `json:"bytes_done"`
+	Failed      int64  `json:"failed"`
+	Deleted     int64  `json:"deleted"`
+	// BatchCopied is the part of Copied an S3 Batch Operations job made.
+	BatchCopied   int64   `json:"copied_by_batch_job,omitempty"`
 	InFlight      int     `json:"in_flight"`
 	ObjectsPerSec float64 `json:"objects_per_sec"`
 	BytesPerSec   float64 `json:"bytes_per_sec"`
@@ -215,7 +217,7 @@ func writeJSON(w io.Writer, s transfer.Snapshot) {
 	b, _ := json.Marshal(jsonProgress{
 		Time: time.Now().UTC().Format(time.RFC3339Nano), Phase: string(s.Phase), Listed: s.Listed, ListedKeys: s.ListedKeys, Paused: s.Paused, ElapsedSeconds: s.Elapsed.Seconds(),
 		ToCopy: s.ToCopy, ToCopyBytes: s.ToCopyBytes, Identical: s.Plan.Count[transfer.ClassIdentical],
-		Copied: s.Copied, BytesDone: s.BytesDone, Failed: s.Failed, Deleted: s.Deleted,
+		Copied: s.Copied, BatchCopied: s.Batch, BytesDone: s.BytesDone, Failed: s.Failed, Deleted: s.Deleted,
 		InFlight: len(s.InFlight), ObjectsPerSec: s.ObjectsPerSec, BytesPerSec: s.BytesPerSec, ETASeconds: eta,
 	})
 	fmt.Fprintf(w, "%s\n", b)

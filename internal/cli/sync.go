@@ -544,6 +544,7 @@ type summaryJSON struct {
 	OnlyInDest     int64   `json:"only_in_destination"`
 	Copied         int64   `json:"copied"`
 	CopiedBytes    int64   `json:"copied_bytes"`
+	BatchCopied    int64   `json:"copied_by_batch_job,omitempty"`
 	Deleted        int64   `json:"deleted"`
 	Failed         int     `json:"failed"`
 	Verified       int64   `json:"verified"`
@@ -560,6 +561,7 @@ func writeSummaryJSON(w io.Writer, m *migration.Migration, out *migration.Outcom
 	if m.ID() == "" {
 		s.State = "dry-run"
 	}
+	s.BatchCopied = m.Snapshot().Batch
 	if r := out.Result; r != nil {
 		s.Copied, s.CopiedBytes, s.Deleted, s.Failed = r.Copied, r.Bytes, r.Deleted, len(r.Failures)
 		s.ElapsedSeconds = r.Elapsed.Seconds()
