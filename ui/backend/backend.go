@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/bucketconfig"
@@ -248,6 +249,7 @@ func (b *Live) Head(ctx context.Context, profile, bucket, key string) (screen.Ob
 	if d.Object.StorageClass == "" {
 		d.Object.StorageClass = "STANDARD" // HEAD leaves it out for STANDARD
 	}
+	d.Lock = lockText(h)
 	t, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		d.TagsErr = transfer.ErrorSummary(err)
@@ -257,6 +259,22 @@ func (b *Live) Head(ctx context.Context, profile, bucket, key string) (screen.Ob
 		d.Tags = append(d.Tags, screen.Tag{Key: aws.ToString(tg.Key), Value: aws.ToString(tg.Value)})
 	}
 	return d, nil
+}
+
+// lockText says how Object Lock protects an object, from its HEAD.
+func lockText(h *s3.HeadObjectOutput) string {
+	var parts []string
+	if h.ObjectLockMode != "" {
+		until := "?"
+		if t := h.ObjectLockRetainUntilDate; t != nil {
+			until = t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		parts = append(parts, string(h.ObjectLockMode)+" until "+until)
+	}
+	if h.ObjectLockLegalHoldStatus == types.ObjectLockLegalHoldStatusOn {
+		parts = append(parts, "legal hold")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Peek reads at most the first n bytes of an object with a ranged GET, so

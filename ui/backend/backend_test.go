@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/s3migrate/s3migrate/awsauth"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
@@ -72,5 +74,25 @@ func TestIdentityOfASilentEndpoint(t *testing.T) {
 	_, err := b.Identity(context.Background(), "silent")
 	if err == nil || !strings.Contains(err.Error(), "did not answer") {
 		t.Fatalf("Identity of a silent endpoint: %v, want 'did not answer'", err)
+	}
+}
+
+// The preview says how Object Lock protects an object, from its HEAD.
+func TestLockText(t *testing.T) {
+	until := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		h    s3.HeadObjectOutput
+		want string
+	}{
+		{s3.HeadObjectOutput{}, ""},
+		{s3.HeadObjectOutput{ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: &until}, "COMPLIANCE until 2027-01-02 03:04 UTC"},
+		{s3.HeadObjectOutput{ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn}, "legal hold"},
+		{s3.HeadObjectOutput{ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOff}, ""},
+		{s3.HeadObjectOutput{ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: &until,
+			ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn}, "GOVERNANCE until 2027-01-02 03:04 UTC, legal hold"},
+	} {
+		if got := lockText(&tc.h); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.h, got, tc.want)
+		}
 	}
 }

@@ -308,7 +308,8 @@ func TestPreview(t *testing.T) {
 	// A binary object: headers, no content read.
 	d.Press("g", "down", "enter", "enter") // images/cats/img-000.jpg
 	v = d.View()
-	for _, want := range []string{"img-000.jpg", "image/jpeg", "album: cats", "tags   none", "not text (image/jpeg)"} {
+	for _, want := range []string{"img-000.jpg", "image/jpeg", "album: cats", "tags   none", "not text (image/jpeg)",
+		"lock   GOVERNANCE until 2027-01-01 00:00", "UTC, legal hold"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the image's preview lacks %q:\n%s", want, v)
 		}

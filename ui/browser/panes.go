@@ -75,6 +75,9 @@ func (m *Model) previewPane(state *screen.State, w, h int) string {
 			lines = append(lines, kv(f[0], f[1], inner)...)
 		}
 	}
+	if hd.Lock != "" {
+		lines = append(lines, kv("lock", hd.Lock, inner)...)
+	}
 	lines = append(lines, pairs("metadata", hd.Metadata, "", inner)...)
 	tags := map[string]string{}
 	for _, t := range hd.Tags {

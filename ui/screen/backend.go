@@ -288,6 +288,9 @@ type ObjectDetail struct {
 	Tags                                          []Tag
 	// TagsErr says why the tags could not be read ("" when they were).
 	TagsErr string
+	// Lock is the object's Object Lock protection as HEAD reports it
+	// ("GOVERNANCE until 2026-12-01 10:00 UTC", "legal hold"), "" for none.
+	Lock string
 }
 
 // Tag is one object tag.

@@ -116,7 +116,7 @@ func New() *Fake {
 		"README.txt": {ContentType: "text/plain; charset=utf-8", CacheControl: "no-cache",
 			Metadata: map[string]string{"owner": "data-team"}, Tags: []screen.Tag{{Key: "team", Value: "data"}}},
 		"images/cats/img-000.jpg": {ContentType: "image/jpeg", CacheControl: "public, max-age=86400",
-			Metadata: map[string]string{"album": "cats"}},
+			Metadata: map[string]string{"album": "cats"}, Lock: "GOVERNANCE until 2027-01-01 00:00 UTC, legal hold"},
 	}
 	readme := "Origin data for the s3migrate demo.\r\nSee logs/ and reports/.\n\tindented \x1b[31mred\n" + strings.Repeat("filler line\n", 30)
 	f.Content = map[string][]byte{"README.txt": []byte(readme[:321])}
