@@ -36,6 +36,7 @@ func (s *Session) regionClient(region string) *s3.Client {
 	c := s3.NewFromConfig(s.Config, func(o *s3.Options) {
 		o.Region = region
 		o.DisableLogOutputChecksumValidationSkipped = true
+		s.s3Options(o)
 	})
 	s.byRegion[region] = c
 	return c

@@ -38,6 +38,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/s3migrate/s3migrate/internal/s3err"
 )
 
@@ -54,8 +55,10 @@ type Session struct {
 	// without STS it is the identity that bucket policies name.
 	AccessKeyID string
 
-	s3       *s3.Client
-	timeouts Timeouts // as loaded, with defaults filled in
+	s3 *s3.Client
+	// requesterPays: every S3 request says the caller pays (Options).
+	requesterPays bool
+	timeouts      Timeouts // as loaded, with defaults filled in
 
 	mu       sync.Mutex
 	byRegion map[string]*s3.Client // clients per region
@@ -80,6 +83,11 @@ type Options struct {
 	// Tests shorten them, so a silent endpoint costs seconds, not half a
 	// minute.
 	Timeouts Timeouts
+	// RequesterPays sends x-amz-request-payer: requester with every S3
+	// request of the session (--request-payer requester): the caller
+	// accepts the charges of reading a Requester Pays bucket, which S3
+	// otherwise refuses. Buckets that are not Requester Pays ignore it.
+	RequesterPays bool
 }
 
 // DefaultProfile is the profile used when none is named: AWS_PROFILE, else
@@ -205,10 +213,11 @@ func Load(ctx context.Context, profile string, opt Options) (*Session, error) {
 	// plain client.
 	cfg.HTTPClient = newWatchedClient(cfg.HTTPClient, t)
 	cfg.APIOptions = append(cfg.APIOptions, surfaceNoAnswer)
-	s := &Session{Profile: profile, Config: cfg, timeouts: t}
+	s := &Session{Profile: profile, Config: cfg, timeouts: t, requesterPays: opt.RequesterPays}
 	s.s3 = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// Servers that store no checksum are normal here; do not log each.
 		o.DisableLogOutputChecksumValidationSkipped = true
+		s.s3Options(o)
 		if o.BaseEndpoint != nil {
 			// S3-compatible servers rarely have wildcard DNS for buckets.
 			o.UsePathStyle = true
@@ -697,6 +706,25 @@ func (b *uploadBody) Read(p []byte) (int, error) {
 // ("https response error StatusCode: 0, RequestID: , HostID: , request send
 // failed, …"), so the message reads "operation error S3: HeadBucket, the
 // endpoint … did not answer within 30s: check endpoint_url / the network".
+// s3Options applies the session's own settings to an S3 client.
+func (s *Session) s3Options(o *s3.Options) {
+	if s.requesterPays {
+		o.APIOptions = append(o.APIOptions, requesterPays)
+	}
+}
+
+// requesterPays adds x-amz-request-payer: requester to a request before it
+// is signed.
+func requesterPays(stack *middleware.Stack) error {
+	return stack.Build.Add(middleware.BuildMiddlewareFunc("S3MigrateRequesterPays",
+		func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+			if req, ok := in.Request.(*smithyhttp.Request); ok {
+				req.Header.Set("X-Amz-Request-Payer", "requester")
+			}
+			return next.HandleBuild(ctx, in)
+		}), middleware.After)
+}
+
 func surfaceNoAnswer(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("S3MigrateSurfaceNoAnswer",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {

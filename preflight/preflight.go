@@ -72,6 +72,11 @@ type Input struct {
 	// that in the front end ("" names --keep-object-lock).
 	KeepObjectLock    bool
 	KeepObjectLockHow string
+	// RequesterPays is true when the requests accept the charges of a
+	// Requester Pays source; RequesterPaysHow says how to ask for that in
+	// the front end ("" names --request-payer requester).
+	RequesterPays    bool
+	RequesterPaysHow string
 }
 
 // Run runs every check as the identity the copy will use. It never
@@ -586,8 +591,14 @@ func requesterPaysCheck(ctx context.Context, in Input) Check {
 		c.pass("the server does not support Requester Pays")
 	case err != nil:
 		c.warn("cannot read the request payment setting of s3://"+in.SrcBucket+": "+brief(err), "")
+	case out.Payer == types.PayerRequester && in.RequesterPays:
+		c.pass("s3://" + in.SrcBucket + " is Requester Pays, and the charges are accepted: the accounts that read it pay for every read and transfer")
+	case out.Payer == types.PayerRequester && in.Relay:
+		c.warn("s3://"+in.SrcBucket+" is Requester Pays: the origin identity reads it, and S3 refuses its reads unless it is the bucket owner or accepts the charges",
+			"if it is not the owner, add "+orDefault(in.RequesterPaysHow, "--request-payer requester"))
 	case out.Payer == types.PayerRequester:
-		c.warn("s3://"+in.SrcBucket+" is Requester Pays: the destination account pays for every read", "accept the charges, or switch the bucket to BucketOwner pays for the migration")
+		c.fail("s3://"+in.SrcBucket+" is Requester Pays: S3 refuses reads that do not accept the charges",
+			"accept them with "+orDefault(in.RequesterPaysHow, "--request-payer requester")+" (the reading accounts pay), or switch the bucket to BucketOwner pays for the migration")
 	default:
 		c.pass("the bucket owner pays")
 	}

@@ -33,7 +33,7 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
 		BucketConfig: fmt.Sprintf("s3migrate bucket-config s3://%s s3://%s --source-profile %s --dest-profile %s (add --apply)", p.Src.Bucket, p.Dst.Bucket, p.SrcSess.Profile, p.DstSess.Profile),
 		Relay:        m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
-		CanFallBack:  m == transfer.ModeAuto, KeepObjectLock: *keepLock,
+		CanFallBack:  m == transfer.ModeAuto, KeepObjectLock: *keepLock, RequesterPays: pf.requestPayer == "requester",
 	})
 	if *asJSON {
 		out := preflightOf(checks)

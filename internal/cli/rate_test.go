@@ -26,6 +26,23 @@ type copyRecorder struct {
 
 func newCopyRecorder(t *testing.T, target string) *copyRecorder {
 	t.Helper()
+	c := &copyRecorder{}
+	c.srv = watchingProxy(t, target, func(r *http.Request) {
+		if r.Method == http.MethodPut && objectRequest(r) && !r.URL.Query().Has("partNumber") {
+			now := time.Now()
+			c.mu.Lock()
+			c.at = append(c.at, now)
+			c.mu.Unlock()
+		}
+	})
+	return c
+}
+
+// watchingProxy is a reverse proxy to target that shows each request to
+// see before forwarding it unchanged, with the Host header the client
+// signed, so SigV4 signatures stay valid.
+func watchingProxy(t *testing.T, target string, see func(*http.Request)) *httptest.Server {
+	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
@@ -34,18 +51,12 @@ func newCopyRecorder(t *testing.T, target string) *copyRecorder {
 		pr.SetURL(u)
 		pr.Out.Host = pr.In.Host
 	}}
-	c := &copyRecorder{}
-	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut && objectRequest(r) && !r.URL.Query().Has("partNumber") {
-			now := time.Now()
-			c.mu.Lock()
-			c.at = append(c.at, now)
-			c.mu.Unlock()
-		}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		see(r)
 		rp.ServeHTTP(w, r)
 	}))
-	t.Cleanup(c.srv.Close)
-	return c
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // times are the copy requests' arrival times, in order.

@@ -24,6 +24,9 @@ type pairFlags struct {
 	filter []migration.Rule
 	// window is --min-size, --max-size, --newer-than and --older-than.
 	window migration.Window
+	// requestPayer is --request-payer: "requester" accepts the charges of
+	// reading a Requester Pays source.
+	requestPayer string
 	// beforeOpen, when set, runs once both sessions are loaded and before
 	// the buckets are opened (sync --create-like-source).
 	beforeOpen func(ctx context.Context, src, dst *awsauth.Session, srcLoc, dstLoc transfer.Location) error
@@ -34,6 +37,7 @@ func (p *pairFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.srcProfile, "source-profile", def, "AWS profile of the origin identity (lists and, for relays, reads the source)")
 	fs.StringVar(&p.dstProfile, "dest-profile", def, "AWS profile of the destination identity (writes, and reads the source server-side)")
 	fs.StringVar(&p.compare, "compare", string(transfer.CompareSizeETag), "when a key on both sides counts as changed: size-etag, size, size-mtime, checksum")
+	fs.StringVar(&p.requestPayer, "request-payer", "", "requester: accept the charges of reading a Requester Pays source (every S3 request says so; other buckets ignore it)")
 	fs.Func("exclude", "leave out keys matching this pattern (relative to SRC; * matches across /, as in the aws CLI); repeatable", func(s string) error {
 		p.filter = append(p.filter, migration.Rule{Pattern: s})
 		return nil
@@ -75,7 +79,12 @@ func resolvePair(ctx context.Context, env Env, pf pairFlags, args []string, maxC
 	if err != nil {
 		return nil, &transfer.UsageError{Msg: err.Error()}
 	}
-	srcSess, dstSess, err := migration.LoadSessions(ctx, pf.srcProfile, pf.dstProfile, env.sessionOptions(maxConns))
+	if pf.requestPayer != "" && pf.requestPayer != "requester" {
+		return nil, &transfer.UsageError{Msg: fmt.Sprintf("--request-payer %s: the only value is requester (as in the aws CLI)", pf.requestPayer)}
+	}
+	opts := env.sessionOptions(maxConns)
+	opts.RequesterPays = pf.requestPayer == "requester"
+	srcSess, dstSess, err := migration.LoadSessions(ctx, pf.srcProfile, pf.dstProfile, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,9 @@ func runSync(ctx context.Context, env Env, args []string) int {
 	if opt.Engine == migration.EngineBatch && !dryRun && !rf.yes && (env.Stdin == nil || !env.StdinIsTerminal) {
 		return fail(env, ExitUsage, errors.New("--engine batch asks before the job runs, and there is no terminal to ask on: add --yes to confirm in advance"))
 	}
+	if opt.Engine == migration.EngineBatch && pf.requestPayer != "" {
+		return fail(env, ExitUsage, errors.New("--request-payer: S3 Batch Operations does not copy from a Requester Pays bucket: use --engine local"))
+	}
 	var created *bucketconfig.Creation
 	if *createLike {
 		pf.beforeOpen = func(ctx context.Context, src, dst *awsauth.Session, srcLoc, dstLoc transfer.Location) (err error) {
@@ -129,6 +132,7 @@ func runSync(ctx context.Context, env Env, args []string) int {
 		}
 	}
 	opt.Compare, opt.Filter, opt.Window = p.Compare, pf.filter, pf.window
+	opt.RequesterPays = pf.requestPayer == "requester"
 	def := migration.Definition{SrcProfile: pf.srcProfile, DstProfile: pf.dstProfile, Options: opt}
 	m, err := migration.New(p, def, journalPath, dryRun)
 	if err != nil {

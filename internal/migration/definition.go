@@ -53,7 +53,10 @@ type Options struct {
 	SSEKMSKeyID  string `json:"sse_kms_key_id,omitempty"`
 	// KeepObjectLock gives each copy its source's Object Lock retention
 	// and legal hold (--keep-object-lock).
-	KeepObjectLock     bool  `json:"keep_object_lock,omitempty"`
+	KeepObjectLock bool `json:"keep_object_lock,omitempty"`
+	// RequesterPays accepts the charges of reading a Requester Pays source
+	// (--request-payer requester): a resume sends it again.
+	RequesterPays      bool  `json:"requester_pays,omitempty"`
 	MultipartThreshold int64 `json:"multipart_threshold,omitempty"`
 	PartSize           int64 `json:"part_size,omitempty"`
 	// MaxObjectsPerSec and MaxBytesPerSec pace the copy (--max-rate,

@@ -136,6 +136,7 @@ func Resume(ctx context.Context, journalPath string, opt awsauth.Options) (*Migr
 	if opt.MaxConns == 0 {
 		opt.MaxConns = def.Options.Concurrency
 	}
+	opt.RequesterPays = opt.RequesterPays || def.Options.RequesterPays
 	p, err := Open(ctx, def.SrcProfile, def.DstProfile, def.Src, def.Dst, def.Options.Compare, opt)
 	if err != nil {
 		j.Close()

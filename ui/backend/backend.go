@@ -464,6 +464,7 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 		Relay:          opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
 		CanFallBack:    opt.Mode == "" || opt.Mode == "auto",
 		KeepObjectLock: opt.KeepObjectLock, KeepObjectLockHow: "the Object Lock row of the Options tab",
+		RequesterPaysHow: "the command line's --request-payer requester (sync, resume)",
 	}), nil
 }
 
