@@ -16,6 +16,7 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 	fs.StringVar(&list, "list", "new,changed,only-in-destination", "classes whose keys are printed (comma-separated; \"none\" for counts only, \"all\" for every key)")
 	var ef estimateFlags
 	ef.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON lines on stdout: one per listed key (class, key, size, reason), then a summary")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return flagErrCode(err)
@@ -45,6 +46,10 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		if !show[e.Class] {
 			continue
 		}
+		if *asJSON {
+			printJSONLine(env.Stdout, diffEntryOf(e))
+			continue
+		}
 		switch e.Class {
 		case transfer.ClassChanged:
 			fmt.Fprintf(env.Stdout, "%-20s %s  (%s)\n", e.Class, printable.String(e.Rel), e.Reason)
@@ -53,6 +58,25 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		default:
 			fmt.Fprintf(env.Stdout, "%-20s %s  %s\n", e.Class, printable.String(e.Rel), transfer.FormatBytes(e.Src.Size))
 		}
+	}
+	// As diff(1): 1 when the two sides differ, so scripts can test it.
+	differ := st.Count[transfer.ClassNew]+st.Count[transfer.ClassChanged]+st.Count[transfer.ClassExtra] > 0
+	code := ExitOK
+	if differ {
+		code = ExitFailures
+	}
+	if *asJSON {
+		sum := diffSummaryJSON{Summary: true, Classes: map[string]classJSON{}, Differ: differ}
+		for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
+			sum.Classes[c.String()] = classJSON{Objects: st.Count[c], Bytes: st.Bytes[c]}
+		}
+		sum.FilteredKeys, sum.FilteredBytes = p.Filtered()
+		if est != nil {
+			est.Finish()
+			sum.Estimate = estimateOf(est, prices)
+		}
+		printJSONLine(env.Stdout, sum)
+		return code
 	}
 	for _, c := range []transfer.Class{transfer.ClassNew, transfer.ClassChanged, transfer.ClassIdentical, transfer.ClassExtra} {
 		fmt.Fprintf(env.Stdout, "%-20s %8d objects  %12s\n", c.String()+":", st.Count[c], transfer.FormatBytes(st.Bytes[c]))
@@ -64,11 +88,7 @@ func runDiff(ctx context.Context, env Env, args []string) int {
 		est.Finish()
 		printEstimate(env.Stdout, est, prices, ef)
 	}
-	// As diff(1): 1 when the two sides differ, so scripts can test it.
-	if st.Count[transfer.ClassNew]+st.Count[transfer.ClassChanged]+st.Count[transfer.ClassExtra] > 0 {
-		return ExitFailures
-	}
-	return ExitOK
+	return code
 }
 
 func parseClasses(s string) (map[transfer.Class]bool, error) {

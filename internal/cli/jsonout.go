@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/s3migrate/s3migrate/internal/estimate"
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/preflight"
 	"github.com/s3migrate/s3migrate/transfer"
@@ -119,6 +120,84 @@ func verifyOf(res *transfer.VerifyResult) verifyJSON {
 	}
 	for _, u := range res.Unchecked {
 		out.Unchecked = append(out.Unchecked, mismatchJSON{Key: u.Rel, Detail: u.Detail})
+	}
+	return out
+}
+
+// diff --json is JSON lines, as --progress json: one object per listed
+// key, then the summary (a plan of millions of keys streams, and a script
+// reads the keys as they come).
+type diffEntryJSON struct {
+	Class string `json:"class"`
+	Key   string `json:"key"`
+	Size  int64  `json:"size"`
+	// Reason says why a changed key differs.
+	Reason string `json:"reason,omitempty"`
+}
+
+type diffSummaryJSON struct {
+	Summary       bool                 `json:"summary"`
+	Classes       map[string]classJSON `json:"classes"`
+	FilteredKeys  int64                `json:"left_out_by_filters,omitempty"`
+	FilteredBytes int64                `json:"left_out_bytes,omitempty"`
+	Differ        bool                 `json:"differ"`
+	Estimate      *estimateJSON        `json:"estimate,omitempty"`
+}
+
+type classJSON struct {
+	Objects int64 `json:"objects"`
+	Bytes   int64 `json:"bytes"`
+}
+
+type estimateJSON struct {
+	Prices          string       `json:"prices"`
+	Objects         int64        `json:"objects"`
+	Bytes           int64        `json:"bytes"`
+	Origin          requestsJSON `json:"origin_requests"`
+	Dest            requestsJSON `json:"destination_requests"`
+	MovedBytes      int64        `json:"transfer_bytes"`
+	OriginUSD       float64      `json:"origin_usd"`
+	DestUSD         float64      `json:"destination_usd"`
+	TransferUSD     float64      `json:"transfer_usd"`
+	BatchUSD        float64      `json:"batch_job_usd,omitempty"`
+	TotalUSD        float64      `json:"total_usd"`
+	FloorSeconds    float64      `json:"duration_floor_seconds"`
+	ExpectedSeconds float64      `json:"duration_expected_seconds,omitempty"`
+}
+
+type requestsJSON struct {
+	Write  int64 `json:"put_copy_list"`
+	Read   int64 `json:"get_head"`
+	Delete int64 `json:"delete"`
+}
+
+func printJSONLine(w io.Writer, v any) {
+	b, _ := json.Marshal(v)
+	w.Write(append(b, '\n'))
+}
+
+func diffEntryOf(e transfer.Entry) diffEntryJSON {
+	d := diffEntryJSON{Class: e.Class.String(), Key: e.Rel, Size: e.Src.Size}
+	switch e.Class {
+	case transfer.ClassExtra:
+		d.Size = e.Dst.Size
+	case transfer.ClassChanged:
+		d.Reason = e.Reason
+	}
+	return d
+}
+
+func estimateOf(e *estimate.Estimate, p estimate.Prices) *estimateJSON {
+	c, d := e.Price(p), e.Duration()
+	out := &estimateJSON{Prices: p.Source, Objects: e.Objects, Bytes: e.Bytes,
+		Origin:     requestsJSON{Write: e.Origin.Write, Read: e.Origin.Read, Delete: e.Origin.Delete},
+		Dest:       requestsJSON{Write: e.Dest.Write, Read: e.Dest.Read, Delete: e.Dest.Delete},
+		MovedBytes: e.RelayBytes + e.CrossRegionBytes,
+		OriginUSD:  c.Origin, DestUSD: c.Dest, TransferUSD: c.Transfer, BatchUSD: c.Batch, TotalUSD: c.Total(),
+		FloorSeconds: d.Floor.Seconds()}
+	if !e.Settings().Batch {
+		// A batch job's pace is AWS's: only its floor is known.
+		out.ExpectedSeconds = d.Expected.Seconds()
 	}
 	return out
 }

@@ -70,6 +70,24 @@ func TestJSONOutputs(t *testing.T) {
 	if _, err := sb.Client(sb.Dest).DeleteObject(context.Background(), &s3.DeleteObjectInput{Bucket: aws.String(dst), Key: aws.String(gone)}); err != nil {
 		t.Fatal(err)
 	}
+	// diff --json: one line per listed key, the summary last, exit 1 as
+	// the sides differ now.
+	r = run(t, withProfiles("diff", S, D, "--json", "--estimate")...)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	var entry struct{ Class, Key string }
+	var sum struct {
+		Summary, Differ bool
+		Classes         map[string]struct{ Objects int64 }
+		Estimate        *struct{ Objects int64 }
+	}
+	if r.code != 1 || len(lines) != 2 || json.Unmarshal([]byte(lines[0]), &entry) != nil || json.Unmarshal([]byte(lines[1]), &sum) != nil {
+		t.Fatalf("diff --json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if entry.Class != "new" || !strings.HasSuffix(gone, entry.Key) || !sum.Summary || !sum.Differ ||
+		sum.Classes["new"].Objects != 1 || sum.Classes["identical"].Objects != 4 || sum.Estimate == nil || sum.Estimate.Objects != 1 {
+		t.Errorf("diff --json: %+v then %+v", entry, sum)
+	}
+
 	r = run(t, withProfiles("verify", S, D, "--json")...)
 	v.Mismatches = nil
 	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || r.code != 1 || len(v.Mismatches) != 1 ||
