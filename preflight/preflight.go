@@ -596,6 +596,9 @@ func requesterPaysCheck(ctx context.Context, in Input) Check {
 	case out.Payer == types.PayerRequester && in.Relay:
 		c.warn("s3://"+in.SrcBucket+" is Requester Pays: the origin identity reads it, and S3 refuses its reads unless it is the bucket owner or accepts the charges",
 			"if it is not the owner, add "+orDefault(in.RequesterPaysHow, "--request-payer requester"))
+	case out.Payer == types.PayerRequester && in.CanFallBack:
+		c.warn("s3://"+in.SrcBucket+" is Requester Pays: S3 refuses server-side reads that do not accept the charges, and auto mode relays those through this machine",
+			"to copy server-side, accept them with "+orDefault(in.RequesterPaysHow, "--request-payer requester")+" (the reading accounts pay)")
 	case out.Payer == types.PayerRequester:
 		c.fail("s3://"+in.SrcBucket+" is Requester Pays: S3 refuses reads that do not accept the charges",
 			"accept them with "+orDefault(in.RequesterPaysHow, "--request-payer requester")+" (the reading accounts pay), or switch the bucket to BucketOwner pays for the migration")
