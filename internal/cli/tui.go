@@ -14,9 +14,10 @@ import (
 // runTUI opens the interactive browser. Logs go to --log-file (or nowhere),
 // never to the terminal the TUI draws on.
 func runTUI(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "", "[--log-file F] [--prices FILE]")
+	fs := newFlagSet(env, "", "[--log-file F] [--prices FILE] [--request-payer requester]")
 	logFile := fs.String("log-file", "", "write logs to this file")
 	pricesPath := fs.String("prices", "", "a price table (JSON, as diff --estimate --prices takes) for the Plan's estimate instead of the built-in one")
+	payer := fs.String("request-payer", "", "requester: accept the charges of reading Requester Pays buckets (every S3 request says so)")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
@@ -28,8 +29,11 @@ func runTUI(ctx context.Context, env Env, args []string) int {
 		}
 		prices = &p
 	}
+	if *payer != "" && *payer != "requester" {
+		return fail(env, ExitUsage, fmt.Errorf("--request-payer %s: the only value is requester (as in the aws CLI)", *payer))
+	}
 	wd, _ := os.Getwd()
-	return openTUI(ctx, env, flow.Options{SaveDir: wd, Prices: prices}, *logFile)
+	return openTUI(ctx, env, flow.Options{SaveDir: wd, Prices: prices, RequesterPays: *payer == "requester"}, *logFile)
 }
 
 // openTUI runs the browser; o.SaveDir is where it writes files the user

@@ -39,6 +39,10 @@ type Live struct {
 	// Prices is the price table the Plan's estimate uses (tui --prices);
 	// nil: the built-in one.
 	Prices *estimate.Prices
+	// RequesterPays makes every S3 request of the session accept the
+	// charges of a Requester Pays source (s3migrate --request-payer
+	// requester); the migrations it starts keep it in their journals.
+	RequesterPays bool
 
 	mu       sync.Mutex
 	sessions map[string]*awsauth.Session
@@ -74,7 +78,7 @@ func (b *Live) session(ctx context.Context, profile string) (*awsauth.Session, e
 }
 
 func (b *Live) sessionOptions() awsauth.Options {
-	return awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log, Timeouts: b.Timeouts}
+	return awsauth.Options{MaxConns: 64, MFAToken: b.MFAToken, Log: b.Log, Timeouts: b.Timeouts, RequesterPays: b.RequesterPays}
 }
 
 // Profiles lists the profiles of the shared files (and the environment).
@@ -464,7 +468,7 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 		Relay:          opt.Mode == "relay" || !p.SrcSess.SameEndpoint(p.DstSess),
 		CanFallBack:    opt.Mode == "" || opt.Mode == "auto",
 		KeepObjectLock: opt.KeepObjectLock, KeepObjectLockHow: "the Object Lock row of the Options tab",
-		RequesterPaysHow: "the command line's --request-payer requester (sync, resume)",
+		RequesterPays: b.RequesterPays, RequesterPaysHow: "s3migrate --request-payer requester (start the TUI with it)",
 	}), nil
 }
 
@@ -512,7 +516,9 @@ func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOpti
 	if err != nil {
 		return nil, err
 	}
-	mig, err := migration.New(p, definition(m, opt), "", opt.DryRun)
+	def := definition(m, opt)
+	def.Options.RequesterPays = b.RequesterPays
+	mig, err := migration.New(p, def, "", opt.DryRun)
 	if err != nil {
 		return nil, err
 	}

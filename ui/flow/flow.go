@@ -48,6 +48,9 @@ type Options struct {
 	SaveDir string
 	// Prices replaces the built-in price table of the estimate (nil: none).
 	Prices *estimate.Prices
+	// RequesterPays accepts the charges of Requester Pays buckets
+	// (--request-payer requester).
+	RequesterPays bool
 }
 
 // Run runs the TUI on the live backend until the user quits or state ends.
@@ -55,7 +58,7 @@ type Options struct {
 func Run(ctx context.Context, o Options, in io.Reader, out io.Writer) error {
 	mfa := app.NewMFA()
 	b := backend.New()
-	b.MFAToken, b.Log, b.Prices = mfa.Token, o.Log, o.Prices
+	b.MFAToken, b.Log, b.Prices, b.RequesterPays = mfa.Token, o.Log, o.Prices, o.RequesterPays
 	opts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if in != nil {
 		opts = append(opts, tea.WithInput(in))
