@@ -31,6 +31,9 @@ type VerifyOptions struct {
 	Deep bool
 	// Concurrency is the number of keys checked at once (default 16).
 	Concurrency int
+	// ObjectLock also compares each copy's Object Lock retention and legal
+	// hold with its source's (a copy made with --keep-object-lock).
+	ObjectLock bool
 }
 
 // VerifyResult is what Verify found. A key that could not be read (after
@@ -80,7 +83,7 @@ func Verify(ctx context.Context, ep Endpoints, src, dst Location, entries iter.S
 		go func() {
 			defer wg.Done()
 			for e := range work {
-				record(VerifyObject(ctx, ep, src, dst, e, opt.Deep))
+				record(VerifyObject(ctx, ep, src, dst, e, opt))
 			}
 		}()
 	}
@@ -172,10 +175,10 @@ func facts(ctx context.Context, c S3API, bucket, key string) (objectFacts, error
 
 // VerifyObject checks one entry fully, retrying reads: a read that keeps
 // failing comes back as one Mismatch with What "error" (not checked).
-func VerifyObject(ctx context.Context, ep Endpoints, src, dst Location, e Entry, deep bool) []Mismatch {
+func VerifyObject(ctx context.Context, ep Endpoints, src, dst Location, e Entry, opt VerifyOptions) []Mismatch {
 	var ms []Mismatch
 	for attempt := 1; attempt <= 3; attempt++ {
-		ms = verifyOne(ctx, ep, src, dst, e, deep)
+		ms = verifyOne(ctx, ep, src, dst, e, opt)
 		if len(ms) == 0 || ms[0].What != "error" || !sleepCtx(ctx, backoff(attempt)) {
 			break
 		}
@@ -193,7 +196,7 @@ func ETagsDiffer(src, dst Object) bool {
 	return d
 }
 
-func verifyOne(ctx context.Context, ep Endpoints, src, dst Location, e Entry, deep bool) []Mismatch {
+func verifyOne(ctx context.Context, ep Endpoints, src, dst Location, e Entry, opt VerifyOptions) []Mismatch {
 	dstKey := dst.Prefix + e.Rel
 	fail := func(what, format string, args ...any) []Mismatch {
 		return []Mismatch{{Rel: e.Rel, What: what, Detail: fmt.Sprintf(format, args...)}}
@@ -241,7 +244,20 @@ func verifyOne(ctx context.Context, ep Endpoints, src, dst Location, e Entry, de
 	if !maps.Equal(s.tags, d.tags) {
 		add("tags", "%v in the source, %v in the destination", s.tags, d.tags)
 	}
-	if deep && len(ms) == 0 {
+	if opt.ObjectLock {
+		sl, what, err := getLock(ctx, ep.Src, src.Bucket, e.Src.Key)
+		if err != nil {
+			return fail("error", "read the %s of source %s: %s", what, src.URL(e.Src.Key), ErrorSummary(err))
+		}
+		dl, what, err := getLock(ctx, ep.Dst, dst.Bucket, dstKey)
+		if err != nil {
+			return fail("error", "read the %s of destination %s: %s", what, dst.URL(dstKey), ErrorSummary(err))
+		}
+		if sl.String() != dl.String() {
+			add("object-lock", "%s in the source, %s in the destination", sl, dl)
+		}
+	}
+	if opt.Deep && len(ms) == 0 {
 		sh, err := hashBody(ctx, ep.Src, src.Bucket, e.Src.Key)
 		if err != nil {
 			return fail("error", "read source %s: %s", src.URL(e.Src.Key), ErrorSummary(err))

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -102,7 +103,26 @@ func TestKeepObjectLock(t *testing.T) {
 			}
 		}
 	}
-	r := run(t, withProfiles("sync", "s3://"+src+"/keep/", "s3://"+dst+"/b/", "--keep-object-lock", "--engine", "batch", "--batch-bucket", "s3://"+dst+"/j/")...)
+	// verify --keep-object-lock compares them: the copies made with the
+	// flag match, those made without it differ in their protection only.
+	r := run(t, withProfiles("verify", "s3://"+src+"/keep/", "s3://"+dst+"/server/", "--keep-object-lock")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "verified 4 of 4 objects: all match") {
+		t.Errorf("verify --keep-object-lock of the kept copies: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, withProfiles("verify", "s3://"+src+"/keep/", "s3://"+dst+"/plain/", "--keep-object-lock", "--json")...)
+	var v struct {
+		Mismatches []struct{ Key, What, Detail string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil || r.code != 1 || len(v.Mismatches) != 3 {
+		t.Fatalf("verify --keep-object-lock of copies without it: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	for _, m := range v.Mismatches {
+		if m.What != "object-lock" || !strings.HasSuffix(m.Detail, "none in the destination") {
+			t.Errorf("mismatch %+v", m)
+		}
+	}
+
+	r = run(t, withProfiles("sync", "s3://"+src+"/keep/", "s3://"+dst+"/b/", "--keep-object-lock", "--engine", "batch", "--batch-bucket", "s3://"+dst+"/j/")...)
 	if r.code != 2 || !strings.Contains(r.stderr, "a batch job sets one retention for all") {
 		t.Errorf("--keep-object-lock with the batch engine: exit %d %q", r.code, r.stderr)
 	}

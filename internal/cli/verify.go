@@ -15,6 +15,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	var pf pairFlags
 	pf.register(fs)
 	deep := fs.Bool("deep", false, "also compare the bytes (reads both sides in full)")
+	keepLock := fs.Bool("keep-object-lock", false, "also compare each copy's Object Lock retention and legal hold with its source's")
 	conc := fs.Int("concurrency", 16, "keys checked at once")
 	asJSON := fs.Bool("json", false, "print the outcome, every difference and unreadable object, as one JSON object on stdout")
 	pos, err := parseInterspersed(fs, args)
@@ -25,7 +26,7 @@ func runVerify(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
-	res, err := p.Verify(ctx, transfer.VerifyOptions{Deep: *deep, Concurrency: *conc})
+	res, err := p.Verify(ctx, transfer.VerifyOptions{Deep: *deep, Concurrency: *conc, ObjectLock: *keepLock})
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintf(env.Stderr, "s3migrate: verify cancelled after %d of the objects: nothing is known about the rest\n", res.Checked)
 		return ExitFailures

@@ -123,7 +123,7 @@ func (m *Migration) newVerifier(ctx context.Context) *verifier {
 	for range 8 {
 		v.wg.Go(func() {
 			for e := range v.full {
-				ms := transfer.VerifyObject(ctx, ep, m.Def.Src, m.Def.Dst, e, false)
+				ms := transfer.VerifyObject(ctx, ep, m.Def.Src, m.Def.Dst, e, transfer.VerifyOptions{ObjectLock: m.Def.Options.KeepObjectLock})
 				switch {
 				case ctx.Err() != nil:
 				case len(ms) == 0:
