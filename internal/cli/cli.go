@@ -52,6 +52,7 @@ func commands() []command {
 		{"bucket-config", "move bucket configuration (lifecycle, CORS, encryption, notifications, …) to DST", runBucketConfig},
 		{"jobs", "list journaled migrations with their state", runJobs},
 		{"resume", "carry on a journaled migration (default: the newest that is not done)", runResume},
+		{"report", "write a journaled migration's CSV report (S3 Batch Operations layout) without running it", runReport},
 		{"verify", "check that every source object arrived intact: size, checksum/ETag, metadata, headers, tags", runVerify},
 		{"sandbox", "run the embedded S3 sandbox and print the env lines to use it", runSandbox},
 	}

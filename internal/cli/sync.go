@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -450,28 +451,26 @@ func finishRun(env Env, human io.Writer, m *migration.Migration, out *migration.
 	return code
 }
 
+// writeReport writes the migration's report to path, from its journal
+// once everything is written to it (report.FromJournal, as `report` and
+// the Jobs screen write it).
 func writeReport(path string, m *migration.Migration) error {
-	j := m.Journal()
-	if err := j.Flush(); err != nil {
+	if err := m.Journal().Flush(); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("--report: %w", err)
 	}
-	if _, err := report.WriteCSV(f, m.Def.Src.Bucket, m.Def.Dst.Bucket, m.Def.Dst.Prefix, j.Each); err != nil {
-		f.Close()
-		return err
-	}
-	applied, err := j.BucketConfigs()
+	w := bufio.NewWriter(f)
+	_, err = report.FromJournal(w, m.JournalPath())
 	if err == nil {
-		_, err = report.WriteBucketConfig(f, m.Def.Dst.Bucket, applied)
+		err = w.Flush()
 	}
-	if err != nil {
-		f.Close()
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	return err
 }
 
 // planLine is the plan, printed as soon as the listing is complete.

@@ -82,3 +82,28 @@ func WriteBucketConfig(w io.Writer, dstBucket string, applied []journal.BucketCo
 	cw.Flush()
 	return n, cw.Error()
 }
+
+// FromJournal writes the whole report of the journal at path: the objects
+// (WriteCSV), then the bucket configuration the migration applied. It reads
+// the journal without its lock, so a running migration's report can be
+// written too (what it settled so far).
+func FromJournal(w io.Writer, path string) (Counts, error) {
+	r, err := journal.Inspect(path)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer r.Close()
+	def := r.Definition()
+	c, err := WriteCSV(w, def.Src.Bucket, def.Dst.Bucket, def.Dst.Prefix, r.Each)
+	if err != nil {
+		return c, fmt.Errorf("report of %s: %w", def.ID, err)
+	}
+	applied, err := journal.ReadBucketConfigs(path)
+	if err == nil {
+		_, err = WriteBucketConfig(w, def.Dst.Bucket, applied)
+	}
+	if err != nil {
+		return c, fmt.Errorf("report of %s: %w", def.ID, err)
+	}
+	return c, nil
+}

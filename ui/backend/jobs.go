@@ -113,15 +113,7 @@ func (b *Live) JobReport(path, dir string) (screen.JobReport, error) {
 		return screen.JobReport{}, fmt.Errorf("report of %s: %w", def.ID, err)
 	}
 	w := bufio.NewWriter(f)
-	c, err := report.WriteCSV(w, def.Src.Bucket, def.Dst.Bucket, def.Dst.Prefix, r.Each)
-	if err == nil {
-		// Then what the migration applied to the destination bucket, as
-		// `sync --report` writes it.
-		var applied []journal.BucketConfig
-		if applied, err = journal.ReadBucketConfigs(path); err == nil {
-			_, err = report.WriteBucketConfig(w, def.Dst.Bucket, applied)
-		}
-	}
+	c, err := report.FromJournal(w, path)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -129,7 +121,7 @@ func (b *Live) JobReport(path, dir string) (screen.JobReport, error) {
 		err = cerr
 	}
 	if err != nil {
-		return screen.JobReport{Path: out}, fmt.Errorf("report of %s: %w", def.ID, err)
+		return screen.JobReport{Path: out}, err
 	}
 	rep := screen.JobReport{Path: out, Succeeded: c.Succeeded, Failed: c.Failed}
 	rf, err := os.Open(out)
