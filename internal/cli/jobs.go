@@ -84,31 +84,11 @@ func runResume(ctx context.Context, env Env, args []string) int {
 	if len(pos) == 1 {
 		id = pos[0]
 	}
-	dir, err := journal.Dir()
+	pick, err := findJournal(id, func(s journal.Summary) bool {
+		return !s.Held && (s.State == journal.StateInterrupted || s.State == journal.StateFailed)
+	}, "nothing to resume in %s: no journaled migration was interrupted or failed (`s3migrate jobs` lists them)")
 	if err != nil {
 		return fail(env, ExitUsage, err)
-	}
-	list, err := journal.List(dir)
-	if err != nil {
-		return fail(env, ExitUsage, err)
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Updated.After(list[j].Updated) })
-	var pick *journal.Summary
-	for i, s := range list {
-		if s.Err != nil {
-			continue
-		}
-		resumable := !s.Held && (s.State == journal.StateInterrupted || s.State == journal.StateFailed)
-		if (id != "" && s.ID == id) || (id == "" && resumable) {
-			pick = &list[i]
-			break
-		}
-	}
-	if pick == nil {
-		if id != "" {
-			return fail(env, ExitUsage, fmt.Errorf("no migration %q in %s: `s3migrate jobs` lists them", id, dir))
-		}
-		return fail(env, ExitUsage, fmt.Errorf("nothing to resume in %s: no journaled migration was interrupted or failed (`s3migrate jobs` lists them)", dir))
 	}
 	m, err := migration.Resume(ctx, pick.Path, env.sessionOptions(0))
 	if err != nil {
@@ -123,4 +103,28 @@ func runResume(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "resuming %s (%s, %d of %d done)\n", pick.ID, pick.State, pick.Done, pick.Done+pick.Pending+pick.Failed)
 	return runMigration(ctx, env, m, rf, false)
+}
+
+// findJournal returns the journaled migration named id or, without id,
+// the newest one newest accepts; when there is none, the error names the
+// journal directory (through none, a format with one %s, without id).
+func findJournal(id string, newest func(journal.Summary) bool, none string) (*journal.Summary, error) {
+	dir, err := journal.Dir()
+	if err != nil {
+		return nil, err
+	}
+	list, err := journal.List(dir)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Updated.After(list[j].Updated) })
+	for i, s := range list {
+		if s.Err == nil && ((id != "" && s.ID == id) || (id == "" && newest(s))) {
+			return &list[i], nil
+		}
+	}
+	if id != "" {
+		return nil, fmt.Errorf("no migration %q in %s: `s3migrate jobs` lists them", id, dir)
+	}
+	return nil, fmt.Errorf(none, dir)
 }

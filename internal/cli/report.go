@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 
 	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/report"
@@ -26,27 +25,13 @@ func runReport(ctx context.Context, env Env, args []string) int {
 	if len(pos) > 1 {
 		return fail(env, ExitUsage, fmt.Errorf("report takes at most one migration id, got %d", len(pos)))
 	}
-	dir, err := journal.Dir()
+	id := ""
+	if len(pos) == 1 {
+		id = pos[0]
+	}
+	pick, err := findJournal(id, func(journal.Summary) bool { return true }, "no migrations journaled in %s")
 	if err != nil {
 		return fail(env, ExitUsage, err)
-	}
-	list, err := journal.List(dir)
-	if err != nil {
-		return fail(env, ExitUsage, err)
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Updated.After(list[j].Updated) })
-	var pick *journal.Summary
-	for i, s := range list {
-		if s.Err == nil && (len(pos) == 0 || s.ID == pos[0]) {
-			pick = &list[i]
-			break
-		}
-	}
-	switch {
-	case pick == nil && len(pos) == 1:
-		return fail(env, ExitUsage, fmt.Errorf("no migration %q in %s: `s3migrate jobs` lists them", pos[0], dir))
-	case pick == nil:
-		return fail(env, ExitUsage, fmt.Errorf("no migrations journaled in %s", dir))
 	}
 	var w io.Writer = env.Stdout
 	var f *os.File
