@@ -385,8 +385,10 @@ func jobRunning(n string) bool {
 	return strings.HasPrefix(n, "batch job ") && (strings.Contains(n, ": Ready,") || strings.Contains(n, ": Active,"))
 }
 
-// TestBatchNeedsAWayToAsk: a run with no way to confirm the job (the TUI
-// today) is refused before any manifest or job exists.
+// TestBatchNeedsAWayToAsk: a run whose caller gives no way to confirm the
+// job (no ConfirmBatch, no Yes) is refused before any manifest or job
+// exists. Both front ends give one; the lifecycle refuses rather than run
+// a job unseen.
 func TestBatchNeedsAWayToAsk(t *testing.T) {
 	needSandbox(t)
 	useSandboxProfiles(t)
