@@ -32,6 +32,9 @@ type Snapshot struct {
 	// ServerSide and Relayed count finished copies by strategy; Batch the
 	// copies an S3 Batch Operations job made (set by the migration).
 	ServerSide, Relayed, Batch int64
+	// Job is the copy job the migration follows outside this process (an
+	// S3 Batch Operations job) while it runs; the zero value when none.
+	Job JobProgress
 
 	InFlight []InFlight
 	// ObjectsPerSec and BytesPerSec are averaged over the last 10 seconds.
@@ -237,4 +240,11 @@ func (w *rateWindow) rates() (objs, bytes float64) {
 		return 0, 0
 	}
 	return float64(b.objects-a.objects) / dt, float64(b.bytes-a.bytes) / dt
+}
+
+// JobProgress is a copy job that runs elsewhere: its id, its state as its
+// service reports it, and its tasks.
+type JobProgress struct {
+	ID, State           string
+	Done, Failed, Total int64
 }

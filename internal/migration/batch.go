@@ -397,6 +397,7 @@ func (m *Migration) batchSnapshot(s transfer.Snapshot) transfer.Snapshot {
 	if !active {
 		return s
 	}
+	s.Job = transfer.JobProgress{ID: st.JobID, State: st.State, Done: st.Succeeded, Failed: st.Failed, Total: st.Total}
 	s.Notices = append(s.Notices, fmt.Sprintf("batch job %s: %s, %d of %d tasks done, %d failed", st.JobID, st.State, st.Succeeded, st.Total, st.Failed))
 	return s
 }

@@ -214,15 +214,13 @@ func TestBatchResumeFromTheTUI(t *testing.T) {
 // sends the elapsed time the snapshot showed then on seen (when not nil).
 func cancelWhenRunning(r screen.Run, seen chan<- time.Duration) {
 	for range 500 {
-		for _, n := range r.Snapshot().Notices {
-			if strings.Contains(n, ": Active,") || strings.Contains(n, ": Ready,") {
-				time.Sleep(100 * time.Millisecond)
-				if seen != nil {
-					seen <- r.Snapshot().Elapsed
-				}
-				r.Cancel()
-				return
+		if j := r.Snapshot().Job; j.State == "Active" || j.State == "Ready" {
+			time.Sleep(100 * time.Millisecond)
+			if seen != nil {
+				seen <- r.Snapshot().Elapsed
 			}
+			r.Cancel()
+			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

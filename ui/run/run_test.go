@@ -654,3 +654,23 @@ func TestGoldenBatchQuestion80x24(t *testing.T) {
 	tick(m, state, fr)
 	golden(t, "run_batch_question_80x24", m.View(state, 80, 24))
 }
+
+// While a batch job copies, the Run pane shows its state and tasks.
+func TestRunPaneShowsTheBatchJob(t *testing.T) {
+	m, state, _, fr := setup(t)
+	start(t, m, state)
+	s := uitest.FixedSnapshot(false)
+	s.Job = transfer.JobProgress{ID: "j-1", State: "Active", Done: 12, Failed: 1, Total: 31}
+	fr.Set(s)
+	tick(m, state, fr)
+	v := view(m, state)
+	if !strings.Contains(v, "batch job   Active 12/31 ✗1") || strings.Contains(v, "in flight   2") {
+		t.Errorf("the Run pane during a batch job:\n%s", v)
+	}
+	s.Job = transfer.JobProgress{}
+	fr.Set(s)
+	tick(m, state, fr)
+	if v := view(m, state); !strings.Contains(v, "in flight   2") || strings.Contains(v, "batch job") {
+		t.Errorf("the Run pane without a job:\n%s", v)
+	}
+}

@@ -221,7 +221,7 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 		label("elapsed") + text.Duration(s.Elapsed) + st.Subtle.Render("  ETA ") + eta,
 		label("concurrency") + fmt.Sprintf("%d", m.concurrency) + hint,
 		label("limits") + m.limits(st),
-		label("in flight") + text.Count(int64(len(s.InFlight))),
+		m.inFlightOrJob(st, s),
 		label("server-side") + text.Count(s.ServerSide) + st.Subtle.Render("  relayed ") + text.Count(s.Relayed),
 		label("identical") + text.Count(s.Plan.Count[transfer.ClassIdentical]) + st.Subtle.Render(" skipped"),
 		label("failed") + failed(st, s.Failed),
@@ -238,6 +238,20 @@ func (m *Model) statsRow(st style.Styles, w, rows int) []string {
 }
 
 func label(s string) string { return fmt.Sprintf("%-12s", s) }
+
+// inFlightOrJob is the objects in flight or, while a batch job copies, the
+// job's tasks (the In flight pane still lists this machine's copies).
+func (m *Model) inFlightOrJob(st style.Styles, s transfer.Snapshot) string {
+	j := s.Job
+	if j.ID == "" {
+		return label("in flight") + text.Count(int64(len(s.InFlight)))
+	}
+	line := label("batch job") + j.State + " " + text.Count(j.Done) + "/" + text.Count(j.Total)
+	if j.Failed > 0 {
+		line += st.Fail.Render(" ✗" + text.Count(j.Failed))
+	}
+	return line
+}
 
 // limits shows the pace limits in force.
 func (m *Model) limits(st style.Styles) string {
