@@ -37,7 +37,7 @@ func TestTUIBatchMigration(t *testing.T) {
 	tm.keys("y")
 	tm.waitFor(long, "applied")
 
-	// Options: down to Engine (the 15th row), batch, then its bucket and
+	// Options: down to Engine (the 17th row), batch, then its bucket and
 	// role typed in.
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigFiles([]string{filepath.Join(dir, "aws", "config")}),
@@ -51,7 +51,7 @@ func TestTUIBatchMigration(t *testing.T) {
 	}
 	tm.keys("4")
 	tm.waitFor(10*time.Second, "Run options")
-	for range 14 {
+	for range 16 {
 		tm.keys("Down")
 	}
 	tm.keys("Space")

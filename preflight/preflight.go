@@ -50,6 +50,13 @@ type Input struct {
 	Src, Dst *awsauth.Session
 	// ACL is the canned ACL the copy will ask for, if any.
 	ACL string
+	// SSE and SSEKMSKeyID are the encryption the copies ask for ("" for
+	// the bucket's default): the write check asks for the same, so a
+	// bucket policy that demands it is checked as the copies meet it.
+	SSE, SSEKMSKeyID string
+	// SSEHow says how to ask for an encryption in the front end ("" names
+	// --sse and --sse-kms-key-id).
+	SSEHow string
 	// PolicyCommand is the command that grants the destination identity
 	// read access, shown as the fix of read failures.
 	PolicyCommand string
@@ -297,9 +304,16 @@ func ownershipCheck(ctx context.Context, in Input) Check {
 func writeCheck(ctx context.Context, in Input) Check {
 	c := Check{Name: "destination writable"}
 	key := in.DstPrefix + ".s3migrate-preflight-" + fmt.Sprint(time.Now().UnixNano())
-	out, err := in.Dst.BucketClient(ctx, in.DstBucket).CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key)})
+	up := &s3.CreateMultipartUploadInput{Bucket: aws.String(in.DstBucket), Key: aws.String(key), ServerSideEncryption: types.ServerSideEncryption(in.SSE)}
+	if in.SSEKMSKeyID != "" {
+		up.SSEKMSKeyId = aws.String(in.SSEKMSKeyID)
+	}
+	out, err := in.Dst.BucketClient(ctx, in.DstBucket).CreateMultipartUpload(ctx, up)
 	if err != nil {
 		fix := "the destination identity needs s3:PutObject on s3://" + in.DstBucket + "/" + in.DstPrefix + "*"
+		if in.SSE == "" {
+			fix += "; if the bucket policy demands an encryption header, ask for it with " + orDefault(in.SSEHow, "--sse and --sse-kms-key-id")
+		}
 		if isDenied(err) {
 			c.fail(fmt.Sprintf("%s may not write s3://%s/%s: %s", in.Dst.Name(), in.DstBucket, in.DstPrefix, brief(err)), fix)
 		} else {

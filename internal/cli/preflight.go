@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/s3migrate/s3migrate/preflight"
@@ -14,6 +15,8 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	pf.register(fs)
 	mode := fs.String("mode", string(transfer.ModeAuto), "the copy mode to check for: auto and server-side check reads as the destination identity, relay as the origin identity")
 	acl := fs.String("acl", "", "the canned ACL the copy will use")
+	sse := fs.String("sse", "", "the encryption the copy will ask for: AES256 or aws:kms (default: the bucket's)")
+	kmsKey := fs.String("sse-kms-key-id", "", "the KMS key the copy will ask for (implies --sse aws:kms)")
 	asJSON := fs.Bool("json", false, "print the checks as one JSON object on stdout")
 	keepLock := fs.Bool("keep-object-lock", false, "check for a copy that keeps each object's Object Lock retention and legal hold")
 	pos, err := parseInterspersed(fs, args)
@@ -24,13 +27,21 @@ func runPreflight(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
+	switch {
+	case *sse != "" && *sse != "AES256" && *sse != "aws:kms":
+		return fail(env, ExitUsage, fmt.Errorf("--sse %s: want AES256 or aws:kms", *sse))
+	case *kmsKey != "" && *sse == "AES256":
+		return fail(env, ExitUsage, errors.New("--sse-kms-key-id goes with --sse aws:kms, not AES256: drop one"))
+	case *kmsKey != "":
+		*sse = "aws:kms"
+	}
 	p, err := resolvePair(ctx, env, pf, pos, 8)
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
 	checks := preflight.Run(ctx, preflight.Input{
 		SrcBucket: p.Src.Bucket, SrcPrefix: p.Src.Prefix, DstBucket: p.Dst.Bucket, DstPrefix: p.Dst.Prefix,
-		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, PolicyCommand: p.PolicyHint(),
+		Src: p.SrcSess, Dst: p.DstSess, ACL: *acl, SSE: *sse, SSEKMSKeyID: *kmsKey, PolicyCommand: p.PolicyHint(),
 		BucketConfig: fmt.Sprintf("s3migrate bucket-config s3://%s s3://%s --source-profile %s --dest-profile %s (add --apply)", p.Src.Bucket, p.Dst.Bucket, p.SrcSess.Profile, p.DstSess.Profile),
 		Relay:        m == transfer.ModeRelay || !p.SrcSess.SameEndpoint(p.DstSess),
 		CanFallBack:  m == transfer.ModeAuto, KeepObjectLock: *keepLock, RequesterPays: pf.requestPayer == "requester",

@@ -462,6 +462,7 @@ func (b *Live) Preflight(ctx context.Context, m screen.Migration, opt screen.Run
 	return preflight.Run(ctx, preflight.Input{
 		SrcBucket: m.SrcBucket, SrcPrefixes: grantPrefixes(m), DstBucket: m.DstBucket, DstPrefix: m.DstPrefix,
 		Src: p.SrcSess, Dst: p.DstSess, ACL: opt.ACL, PolicyCommand: "apply the proposed policy on the Policy tab (a), or choose relay on the Options tab",
+		SSE: opt.SSE, SSEKMSKeyID: opt.SSEKMSKeyID, SSEHow: "the Encryption row of the Options tab",
 		BucketConfig: "the Bucket tab (5), which applies them after a confirmation",
 		// Relay reads as the origin identity; auto relays when the grant
 		// is missing, so a denied server-side read is only a warning.

@@ -141,3 +141,18 @@ func TestEstimatesUseTheGivenPrices(t *testing.T) {
 		}
 	}
 }
+
+// The Options tab's encryption, Object Lock and engine rows reach the
+// migration's definition as the command line's flags would.
+func TestDefinitionCarriesTheOptions(t *testing.T) {
+	def := definition(screen.Migration{}, screen.RunOptions{SSE: "aws:kms", SSEKMSKeyID: "alias/archive", KeepObjectLock: true,
+		Engine: "batch", BatchBucket: "s3://jobs/m/", BatchRole: "arn:aws:iam::444455556666:role/copier"})
+	o := def.Options
+	if o.SSE != "aws:kms" || o.SSEKMSKeyID != "alias/archive" || !o.KeepObjectLock || o.Engine != "batch" || o.BatchBucket != "s3://jobs/m/" ||
+		o.BatchRole != "arn:aws:iam::444455556666:role/copier" {
+		t.Errorf("definition options %+v", o)
+	}
+	if o := definition(screen.Migration{}, screen.RunOptions{}).Options; o.Engine == migration.EngineBatch || o.SSE != "" || o.KeepObjectLock {
+		t.Errorf("default options %+v", o)
+	}
+}

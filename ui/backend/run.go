@@ -44,6 +44,7 @@ func definition(sm screen.Migration, opt screen.RunOptions) migration.Definition
 	}
 	o.ACL, o.StorageClass, o.Delete, o.NoVerify = opt.ACL, opt.StorageClass, opt.Delete, !opt.Verify
 	o.KeepObjectLock = opt.KeepObjectLock
+	o.SSE, o.SSEKMSKeyID = opt.SSE, opt.SSEKMSKeyID
 	if opt.Mode != "" {
 		o.Mode = transfer.Mode(opt.Mode)
 	}

@@ -119,3 +119,43 @@ func engineBlocked(opt *screen.RunOptions) string {
 	}
 	return ""
 }
+
+// encryptionText says what the Encryption row's choice asks of the copies.
+func encryptionText(sse string) string {
+	switch sse {
+	case "AES256":
+		return "AES256: S3-managed keys"
+	case "aws:kms":
+		return "aws:kms: a KMS key (the row below)"
+	}
+	return "the destination bucket's default"
+}
+
+// kmsKeyText is how the KMS key row reads.
+func (m *Model) kmsKeyText(state *screen.State) string {
+	opt := &state.Options
+	switch {
+	case opt.SSEKMSKeyID != "":
+		return opt.SSEKMSKeyID
+	case opt.SSE == "aws:kms":
+		return state.Styles.Subtle.Render("the account's default key")
+	}
+	return state.Styles.Subtle.Render("none (with aws:kms only)")
+}
+
+// setKMSKey reads the KMS key row, as sync reads --sse-kms-key-id: a key
+// implies aws:kms.
+func (m *Model) setKMSKey(state *screen.State, f field, text string, _ time.Time) error {
+	text = strings.TrimSpace(text)
+	if strings.ContainsAny(text, " \t") {
+		return fmt.Errorf("%q: a key ARN, key id or alias/NAME has no spaces", text)
+	}
+	state.Options.SSEKMSKeyID = text
+	if text != "" {
+		state.Options.SSE = "aws:kms"
+	}
+	m.options.text[f] = text
+	// The write check asks for this key: its verdict may change.
+	m.preflight.stale = true
+	return nil
+}

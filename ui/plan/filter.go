@@ -22,7 +22,7 @@ import (
 
 // isText reports a row edited as text.
 func (f field) isText() bool {
-	return (f >= fieldExclude && f <= fieldOlder) || f == fieldBatchBucket || f == fieldBatchRole
+	return (f >= fieldExclude && f <= fieldOlder) || f == fieldKMSKey || f == fieldBatchBucket || f == fieldBatchRole
 }
 
 // editFilter opens the row under the cursor for typing.
@@ -44,6 +44,8 @@ func filterPlaceholder(f field) string {
 		return "patterns separated by spaces: * ? [abc]"
 	case fieldMinSize, fieldMaxSize:
 		return "64MiB, 1G, 500KB or bytes; empty: no bound"
+	case fieldKMSKey:
+		return "a key ARN, id or alias/NAME; empty: the account's default key"
 	case fieldBatchBucket:
 		return "s3://bucket/prefix/ in the destination account"
 	case fieldBatchRole:
@@ -61,8 +63,11 @@ func (m *Model) filterKey(state *screen.State, msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case "enter":
 		set := m.setFilter
-		if o.cursor == fieldBatchBucket || o.cursor == fieldBatchRole {
+		switch o.cursor {
+		case fieldBatchBucket, fieldBatchRole:
 			set = m.setBatch
+		case fieldKMSKey:
+			set = m.setKMSKey
 		}
 		if err := set(state, o.cursor, o.input.Value(), time.Now()); err != nil {
 			o.inputErr = err.Error()

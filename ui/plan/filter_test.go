@@ -202,7 +202,7 @@ func TestDiffEstimate(t *testing.T) {
 	// Relay, 8 at once, delete extras: recomputed when Options is left.
 	h.press("4", "space", "space", "down", "left", "left", "left", "left", "left", "left", "left", "left", "left", "left",
 		"left", "left", "left", "left", "left", "left", "left", "left", "left", "left", "left", "left", "left", "left",
-		"down", "down", "down", "space")
+		"down", "down", "down", "down", "down", "space")
 	if h.state.Options.Mode != "relay" || !h.state.Options.Delete {
 		t.Fatalf("options %+v", h.state.Options)
 	}
@@ -259,7 +259,7 @@ func TestDiffEstimateBigPlanShowsBatch(t *testing.T) {
 // dry run, or a space on the concurrency (which changes nothing).
 func TestOptionsRediffOnlyWhenPriced(t *testing.T) {
 	h := started(t, nil)
-	h.press("4", "down", "space", "down", "space", "down", "down", "down", "space")
+	h.press("4", "down", "space", "down", "space", "down", "down", "down", "down", "down", "space")
 	if h.model().options.rediff {
 		t.Errorf("ACL, dry run or a space on the concurrency asked for a new diff: %+v", h.state.Options)
 	}

@@ -112,6 +112,8 @@ const (
 	fieldConcurrency
 	fieldACL
 	fieldStorage
+	fieldEncryption
+	fieldKMSKey // text, typed after enter
 	fieldDelete
 	fieldDryRun
 	fieldVerify

@@ -18,6 +18,7 @@ var (
 	modes          = []string{"auto", "server-side", "relay"}
 	acls           = []string{"", "bucket-owner-full-control", "private"}
 	storageClasses = []string{"", "STANDARD", "STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"}
+	encryptions    = []string{"", "AES256", "aws:kms"}
 )
 
 // maxConcurrency bounds the concurrency field.
@@ -96,6 +97,14 @@ func (m *Model) change(state *screen.State, up, toggle bool) {
 		m.preflight.stale = true
 	case fieldStorage:
 		opt.StorageClass = cycle(storageClasses, opt.StorageClass, up)
+	case fieldEncryption:
+		opt.SSE = cycle(encryptions, opt.SSE, up)
+		if opt.SSE != "aws:kms" {
+			// A key goes with aws:kms only, as on the command line.
+			opt.SSEKMSKeyID, m.options.text[fieldKMSKey] = "", ""
+		}
+		// The write check asks for this encryption: its verdict may change.
+		m.preflight.stale = true
 	case fieldDelete:
 		opt.Delete = !opt.Delete
 	case fieldDryRun:
@@ -171,6 +180,8 @@ func (m *Model) optionsView(state *screen.State, width, height int) string {
 		{fieldConcurrency, "Concurrency", fmt.Sprint(opt.Concurrency), "←→ or +/- change"},
 		{fieldACL, "ACL", acl, "space or ←→ cycle"},
 		{fieldStorage, "Storage class", sc, "space or ←→ cycle"},
+		{fieldEncryption, "Encryption", encryptionText(opt.SSE), "space or ←→ cycle"},
+		{fieldKMSKey, "KMS key", m.kmsKeyText(state), "enter edits: the key aws:kms copies ask for"},
 		{fieldDelete, "Delete extras", del, "space toggles"},
 		{fieldDryRun, "Dry run", onOff(opt.DryRun), "space toggles: plan and report, copy nothing"},
 		{fieldVerify, "Verify after copy", onOff(opt.Verify), "space toggles: check every copy against the source"},

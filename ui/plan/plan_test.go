@@ -358,7 +358,7 @@ func TestOptions(t *testing.T) {
 	if o.StorageClass != "STANDARD_IA" {
 		t.Errorf("storage class = %q", o.StorageClass)
 	}
-	h.press("down", "space")
+	h.press("down", "down", "down", "space") // past Encryption and KMS key
 	if !o.Delete {
 		t.Fatal("space did not turn delete on")
 	}
@@ -674,5 +674,42 @@ func TestOptionsKeepObjectLock(t *testing.T) {
 	h.press("1")
 	if len(h.b.preflight) != calls+1 || !h.b.preflight[len(h.b.preflight)-1].KeepObjectLock {
 		t.Errorf("leaving Options did not re-run the preflight with Object Lock kept: %+v", h.b.preflight)
+	}
+}
+
+// The Encryption and KMS key rows are sync's --sse and --sse-kms-key-id: a
+// key implies aws:kms, another choice drops the key, and the preflight's
+// write check runs again asking for them.
+func TestOptionsEncryption(t *testing.T) {
+	h := started(t, nil)
+	o := &h.state.Options
+	h.press("4")
+	for range fieldEncryption {
+		h.press("down")
+	}
+	if l := lineWith(h.view(), "Encryption"); !strings.Contains(l, "the destination bucket's default") {
+		t.Fatalf("encryption row = %q", l)
+	}
+	h.press("space")
+	if o.SSE != "AES256" || !h.model().preflight.stale {
+		t.Fatalf("space: SSE %q, preflight stale %v", o.SSE, h.model().preflight.stale)
+	}
+	h.editRow(fieldKMSKey, "bad key")
+	if o.SSEKMSKeyID != "" || !strings.Contains(h.view(), "has no spaces") {
+		t.Errorf("a key with a space was taken: %q", o.SSEKMSKeyID)
+	}
+	h.press("esc")
+	h.editRow(fieldKMSKey, "arn:aws:kms:us-east-1:444455556666:key/k1")
+	if o.SSE != "aws:kms" || o.SSEKMSKeyID != "arn:aws:kms:us-east-1:444455556666:key/k1" {
+		t.Errorf("after a key: SSE %q key %q, want aws:kms and the key", o.SSE, o.SSEKMSKeyID)
+	}
+	calls := len(h.b.preflight)
+	h.press("1")
+	if len(h.b.preflight) != calls+1 || h.b.preflight[len(h.b.preflight)-1].SSEKMSKeyID != o.SSEKMSKeyID {
+		t.Errorf("leaving Options did not re-run the preflight with the key: %+v", h.b.preflight)
+	}
+	h.press("4", "up", "space") // aws:kms → bucket default: the key goes
+	if o.SSE != "" || o.SSEKMSKeyID != "" {
+		t.Errorf("back to the default: SSE %q key %q", o.SSE, o.SSEKMSKeyID)
 	}
 }

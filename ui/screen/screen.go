@@ -123,6 +123,10 @@ type RunOptions struct {
 	// KeepObjectLock gives each copy its source's Object Lock retention and
 	// legal hold (sync --keep-object-lock).
 	KeepObjectLock bool
+	// SSE is the encryption the copies ask for: "" (the bucket's default),
+	// "AES256" or "aws:kms" with SSEKMSKeyID ("": the account's default
+	// key), as sync --sse and --sse-kms-key-id.
+	SSE, SSEKMSKeyID string
 	// Engine is "local" (this machine copies; "" means local) or "batch"
 	// (an S3 Batch Operations job in the destination account copies).
 	Engine string

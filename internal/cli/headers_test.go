@@ -59,3 +59,35 @@ func TestRequestPayer(t *testing.T) {
 		t.Errorf("--request-payer owner: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// TestPreflightAsksForTheEncryption: preflight's write check asks for the
+// encryption the copies will (--sse, --sse-kms-key-id), so a bucket policy
+// that demands an encryption header is checked as the copies meet it; a
+// key implies aws:kms; a key with AES256 is one line and exit 2.
+func TestPreflightAsksForTheEncryption(t *testing.T) {
+	needSandbox(t)
+	src, dst := newPair(t, "cli-pf-sse")
+	putN(t, src, "e/", 1)
+	var sse, key atomic.Value
+	sse.Store("")
+	key.Store("")
+	proxy := watchingProxy(t, sb.Endpoint, func(r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Query().Has("uploads") {
+			sse.Store(r.Header.Get("X-Amz-Server-Side-Encryption"))
+			key.Store(r.Header.Get("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"))
+		}
+	})
+	profilesVia(t, proxy.URL)
+	run(t, withProfiles("preflight", "s3://"+src+"/e/", "s3://"+dst+"/e/", "--sse-kms-key-id", "alias/archive")...)
+	if sse.Load() != "aws:kms" || key.Load() != "alias/archive" {
+		t.Errorf("the write check asked for encryption %q with key %q, want aws:kms and alias/archive", sse.Load(), key.Load())
+	}
+	run(t, withProfiles("preflight", "s3://"+src+"/e/", "s3://"+dst+"/e/")...)
+	if sse.Load() != "" || key.Load() != "" {
+		t.Errorf("without --sse the write check asked for %q %q", sse.Load(), key.Load())
+	}
+	r := run(t, withProfiles("preflight", "s3://"+src+"/e/", "s3://"+dst+"/e/", "--sse", "AES256", "--sse-kms-key-id", "k")...)
+	if r.code != 2 || !strings.Contains(r.stderr, "goes with --sse aws:kms") {
+		t.Errorf("--sse AES256 with a key: exit %d %q", r.code, r.stderr)
+	}
+}
