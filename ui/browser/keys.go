@@ -5,8 +5,8 @@ import "charm.land/bubbles/v2/key"
 // Bindings while browsing. The arrows walk the tree like a file manager:
 // → goes in, ← goes up.
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
 	keyPgUp   = key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up"))
 	keyPgDown = key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down"))
 	keyHome   = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/G", "first/last"))
@@ -51,6 +51,6 @@ func (m *Model) Keys() []key.Binding {
 	case finding:
 		return []key.Binding{keyFindKeep, keyFindClear, keyFindScope, keyFindUp}
 	}
-	return []key.Binding{keyUp, keyDown, keyIn, keyOut, keyMark, keyAll, keyDst, keyNext,
+	return []key.Binding{keyUp, keyIn, keyOut, keyMark, keyAll, keyDst, keyNext,
 		keyFind, keySort, keyPreview, keyTarget, keyCount, keyPgUp, keyPgDown, keyHome, keyReload}
 }

@@ -5,8 +5,8 @@ import "charm.land/bubbles/v2/key"
 // Bindings while browsing the two lists. They mirror the profiles screen so
 // the same fingers work on both.
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
 	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "origin/destination"))
 	keyChoose = key.NewBinding(key.WithKeys("space", "enter"), key.WithHelp("space", "choose"))
 	keyFilter = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))
@@ -36,5 +36,5 @@ func (m *Model) Keys() []key.Binding {
 	case confirming:
 		return m.ask.Keys()
 	}
-	return []key.Binding{keyUp, keyDown, keySwitch, keyChoose, keyFilter, keyCreate, keyReload, keyNext}
+	return []key.Binding{keyUp, keySwitch, keyChoose, keyFilter, keyCreate, keyReload, keyNext}
 }

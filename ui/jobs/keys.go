@@ -7,8 +7,8 @@ import (
 )
 
 var (
-	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	keyDown     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	keyDown     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
 	keyPgUp     = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
 	keyPgDown   = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
 	keyReport   = key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter/o", "report"))
@@ -30,7 +30,7 @@ func (m *Model) Keys() []key.Binding {
 	case m.detail:
 		return []key.Binding{widget.KeyClose}
 	case m.mode == modeFailures:
-		return []key.Binding{keyUp, keyDown, keyPgDown, widget.KeyDetailD, keyReport, keyClose}
+		return []key.Binding{keyUp, keyPgDown, widget.KeyDetailD, keyReport, keyClose}
 	}
-	return []key.Binding{keyUp, keyDown, keyReport, keyFailures, keyResume, keyForget, keyReload}
+	return []key.Binding{keyUp, keyReport, keyFailures, keyResume, keyForget, keyReload}
 }

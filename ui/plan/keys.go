@@ -10,8 +10,8 @@ var (
 	keyNextTab = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
 	keyPrevTab = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab"))
 	keyTabN    = key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "tabs"))
-	keyUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
-	keyDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	keyUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	keyDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
 	keyPgUp    = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
 	keyPgDown  = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
 	// Start is enter everywhere except the Diff class list, where enter
@@ -57,9 +57,9 @@ func (m *Model) Keys() []key.Binding {
 	nav := []key.Binding{keyNextTab, keyTabN}
 	switch m.tab {
 	case tabPolicy:
-		return append([]key.Binding{keyUp, keyDown, keyBroad, keyApply, keySave, keyCopy, keyStart}, nav...)
+		return append([]key.Binding{keyUp, keyBroad, keyApply, keySave, keyCopy, keyStart}, nav...)
 	case tabPreflight:
-		return append([]key.Binding{keyRerun, keyUp, keyDown, keyStart}, nav...)
+		return append([]key.Binding{keyRerun, keyUp, keyStart}, nav...)
 	case tabDiff:
 		if m.diff.drilled {
 			switch d := &m.diff.drill; {
@@ -68,19 +68,19 @@ func (m *Model) Keys() []key.Binding {
 			case d.typing:
 				return []key.Binding{keyFilterDone, keyFilterClear}
 			}
-			return []key.Binding{keyUp, keyDown, keyPgDown, keyHome, keyFilter, widget.KeyDetail, keyUndrill, keyStartShift}
+			return []key.Binding{keyUp, keyPgDown, keyHome, keyFilter, widget.KeyDetail, keyUndrill, keyStartShift}
 		}
-		return append([]key.Binding{keyUp, keyDown, keyDrill, keyCompare, keyStartShift}, nav...)
+		return append([]key.Binding{keyUp, keyDrill, keyCompare, keyStartShift}, nav...)
 	case tabOptions:
 		if m.options.editing {
 			return []key.Binding{keyAccept, keyLeave}
 		}
 		if m.options.cursor.isText() {
-			return append([]key.Binding{keyUp, keyDown, keyEdit, keyStartShift}, nav...)
+			return append([]key.Binding{keyUp, keyEdit, keyStartShift}, nav...)
 		}
-		return append([]key.Binding{keyUp, keyDown, keyDec, keyInc, keyToggle, keyStart}, nav...)
+		return append([]key.Binding{keyUp, keyDec, keyInc, keyToggle, keyStart}, nav...)
 	case tabBucket:
-		return append([]key.Binding{keyUp, keyDown, keyApply, keyAskPolicy, keyReread, keyStart}, nav...)
+		return append([]key.Binding{keyUp, keyApply, keyAskPolicy, keyReread, keyStart}, nav...)
 	}
 	return nav
 }
