@@ -18,11 +18,7 @@ func runJobs(ctx context.Context, env Env, args []string) int {
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
-	dir, err := journal.Dir()
-	if err != nil {
-		return fail(env, ExitUsage, err)
-	}
-	list, err := journal.List(dir)
+	list, dir, err := journal.ListDir()
 	if err != nil {
 		return fail(env, ExitUsage, err)
 	}
@@ -109,11 +105,7 @@ func runResume(ctx context.Context, env Env, args []string) int {
 // the newest one newest accepts; when there is none, the error names the
 // journal directory (through none, a format with one %s, without id).
 func findJournal(id string, newest func(journal.Summary) bool, none string) (*journal.Summary, error) {
-	dir, err := journal.Dir()
-	if err != nil {
-		return nil, err
-	}
-	list, err := journal.List(dir)
+	list, dir, err := journal.ListDir()
 	if err != nil {
 		return nil, err
 	}

@@ -238,6 +238,16 @@ func (j *Journal) OpenUploads() ([]UploadRow, error) {
 	return out, rows.Err()
 }
 
+// ListDir lists the journals of the journal directory (Dir), and names it.
+func ListDir() ([]Summary, string, error) {
+	dir, err := Dir()
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := List(dir)
+	return list, dir, err
+}
+
 // List summarizes every journal (*.db) in dir, newest first. A journal that
 // cannot be read is listed with its error, after the others, so one broken
 // file does not hide the rest. A missing dir means no migrations yet.

@@ -532,11 +532,7 @@ func (b *Live) Start(ctx context.Context, m screen.Migration, opt screen.RunOpti
 
 // Resumable lists the journals of migrations that did not finish.
 func (b *Live) Resumable() ([]screen.Resumable, error) {
-	dir, err := journal.Dir()
-	if err != nil {
-		return nil, err
-	}
-	list, err := journal.List(dir)
+	list, _, err := journal.ListDir()
 	if err != nil {
 		return nil, err
 	}

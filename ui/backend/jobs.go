@@ -18,11 +18,7 @@ import (
 
 // Jobs lists every journal of the journal directory, newest first.
 func (b *Live) Jobs() ([]screen.Job, error) {
-	dir, err := journal.Dir()
-	if err != nil {
-		return nil, err
-	}
-	list, err := journal.List(dir)
+	list, _, err := journal.ListDir()
 	if err != nil {
 		return nil, err
 	}
