@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -240,9 +241,9 @@ func Dir() (string, error) {
 
 // newID returns a migration id that sorts by creation time, with a random
 // suffix so two migrations started in the same second do not collide.
-func newID(now time.Time) string {
+func newID(now time.Time, random io.Reader) string {
 	var b [2]byte
-	_, _ = rand.Read(b[:])
+	_, _ = io.ReadFull(random, b[:])
 	return now.UTC().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
 }
 
@@ -252,16 +253,23 @@ func newID(now time.Time) string {
 //
 // The new journal is locked by this process (see Open).
 func Create(path string, def Definition) (*Journal, error) {
+	return create(path, def, rand.Reader)
+}
+
+// create is Create with the randomness of generated ids from random.
+func create(path string, def Definition, random io.Reader) (*Journal, error) {
 	if def.Created.IsZero() {
 		def.Created = time.Now()
 	}
 	def.Created = def.Created.UTC()
+	generated := def.ID == "" && path == ""
 	if def.ID == "" {
-		def.ID = newID(def.Created)
+		def.ID = newID(def.Created, random)
 	}
+	dir := ""
 	if path == "" {
-		dir, err := Dir()
-		if err != nil {
+		var err error
+		if dir, err = Dir(); err != nil {
 			return nil, err
 		}
 		path = filepath.Join(dir, def.ID+".db")
@@ -269,6 +277,13 @@ func Create(path string, def Definition) (*Journal, error) {
 	// Creating the file ourselves makes "already exists" atomic and sets the
 	// mode: SQLite gives its -wal and -shm files the same mode as this file.
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	for try := 0; generated && errors.Is(err, fs.ErrExist) && try < 8; try++ {
+		// Two migrations started in the same second drew the same
+		// suffix: an id of our own making is drawn again, never reused.
+		def.ID = newID(def.Created, random)
+		path = filepath.Join(dir, def.ID+".db")
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("create journal %s: it already exists: open it to resume, or choose another id", path)

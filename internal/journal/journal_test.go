@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -782,4 +783,42 @@ func TestOpenUpgradesSchema3(t *testing.T) {
 		t.Errorf("user_version %d, want %d", v, schemaVersion)
 	}
 	raw.Close()
+}
+
+// TestCreateDrawsAnotherID: a generated id whose file exists (two
+// migrations in one second drawing the same suffix) is drawn again; an id
+// the caller chose is never replaced.
+func TestCreateDrawsAnotherID(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	jdir, err := Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(jdir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2026, 11, 29, 11, 15, 59, 0, time.UTC)
+	def := Definition{Created: created, Src: transfer.Location{Bucket: "a"}, Dst: transfer.Location{Bucket: "b"}}
+	taken := filepath.Join(jdir, "20261129-111559-1921.db")
+	if err := os.WriteFile(taken, []byte("another migration"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The first draw gives the taken suffix 1921, the second 1922.
+	j, err := create("", def, bytes.NewReader([]byte{0x19, 0x21, 0x19, 0x22}))
+	if err != nil {
+		t.Fatalf("create when the first id drawn is taken: %v", err)
+	}
+	id := j.Definition().ID
+	j.Close()
+	if id != "20261129-111559-1922" {
+		t.Errorf("id %s, want the second draw 20261129-111559-1922", id)
+	}
+	if b, _ := os.ReadFile(taken); string(b) != "another migration" {
+		t.Errorf("the other migration's file was touched: %q", b)
+	}
+	// A chosen id is not replaced.
+	def.ID = "20261129-111559-1921"
+	if _, err := create("", def, bytes.NewReader([]byte{0x19, 0x23})); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("a chosen id that exists: %v, want refused", err)
+	}
 }
