@@ -201,3 +201,31 @@ func estimateOf(e *estimate.Estimate, p estimate.Prices) *estimateJSON {
 	}
 	return out
 }
+
+type profilesJSON struct {
+	Profiles []profileJSON `json:"profiles"`
+}
+
+type profileJSON struct {
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Account   string `json:"account,omitempty"`
+	ARN       string `json:"arn,omitempty"`
+	Principal string `json:"principal,omitempty"`
+	Region    string `json:"region,omitempty"`
+	Endpoint  string `json:"endpoint,omitempty"`
+	// Checked says the profile was tried (not with --no-resolve); OK that
+	// it resolved to an identity. Status is the text column's words.
+	Checked bool   `json:"checked"`
+	OK      bool   `json:"ok"`
+	Status  string `json:"status"`
+}
+
+func profilesOf(rows []profileRow) profilesJSON {
+	out := profilesJSON{Profiles: []profileJSON{}}
+	for _, r := range rows {
+		out.Profiles = append(out.Profiles, profileJSON{Name: r.info.Name, Kind: string(r.info.Kind), Account: r.id.Account, ARN: r.id.ARN,
+			Principal: r.id.Principal, Region: r.info.Region, Endpoint: r.info.EndpointURL, Checked: r.checked, OK: r.ok, Status: r.status})
+	}
+	return out
+}

@@ -16,11 +16,14 @@ type profileRow struct {
 	info   awsauth.ProfileInfo
 	id     awsauth.Identity
 	status string
+	// ok: the profile resolved to an identity (checked: it was tried).
+	ok, checked bool
 }
 
 func runProfiles(ctx context.Context, env Env, args []string) int {
-	fs := newFlagSet(env, "profiles", "[--no-resolve]")
+	fs := newFlagSet(env, "profiles", "[--no-resolve] [--json]")
 	noResolve := fs.Bool("no-resolve", false, "do not call STS: list the files' contents only")
+	asJSON := fs.Bool("json", false, "print the profiles as one JSON object on stdout")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return flagErrCode(err)
 	}
@@ -43,6 +46,7 @@ func runProfiles(ctx context.Context, env Env, args []string) int {
 		if *noResolve {
 			continue
 		}
+		rows[i].checked = true
 		if info.Problem != "" {
 			rows[i].status = info.Problem + ": " + info.Hint()
 			continue
@@ -50,10 +54,14 @@ func runProfiles(ctx context.Context, env Env, args []string) int {
 		wg.Add(1)
 		go func(r *profileRow) {
 			defer wg.Done()
-			r.id, r.status = resolveRow(ctx, r.info, env.Timeouts)
+			r.id, r.status, r.ok = resolveRow(ctx, r.info, env.Timeouts)
 		}(&rows[i])
 	}
 	wg.Wait()
+	if *asJSON {
+		printJSON(env.Stdout, profilesOf(rows))
+		return ExitOK
+	}
 
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tKIND\tACCOUNT\tARN / PRINCIPAL\tREGION\tENDPOINT\tSTATUS")
@@ -71,14 +79,14 @@ func runProfiles(ctx context.Context, env Env, args []string) int {
 
 // resolveRow loads one profile and asks who it is; failures become the
 // status column, with the profile kind's hint.
-func resolveRow(ctx context.Context, info awsauth.ProfileInfo, timeouts awsauth.Timeouts) (awsauth.Identity, string) {
+func resolveRow(ctx context.Context, info awsauth.ProfileInfo, timeouts awsauth.Timeouts) (awsauth.Identity, string, bool) {
 	name := info.Name
 	if info.Kind == awsauth.KindEnv {
 		name = ""
 	}
 	sess, err := awsauth.Load(ctx, name, awsauth.Options{MaxAttempts: 1, Timeouts: timeouts})
 	if err != nil {
-		return awsauth.Identity{}, oneLine(err.Error())
+		return awsauth.Identity{}, oneLine(err.Error()), false
 	}
 	// First whether the endpoint answers at all: without STS, the identity
 	// check below cannot tell a refused or silent endpoint from a working
@@ -86,18 +94,18 @@ func resolveRow(ctx context.Context, info awsauth.ProfileInfo, timeouts awsauth.
 	if err := sess.CheckEndpoint(ctx); err != nil {
 		var ue *awsauth.UnreachableError
 		if errors.As(err, &ue) {
-			return awsauth.Identity{}, "unreachable: " + oneLine(err.Error())
+			return awsauth.Identity{}, "unreachable: " + oneLine(err.Error()), false
 		}
-		return awsauth.Identity{}, oneLine(err.Error()) + "; " + info.Hint()
+		return awsauth.Identity{}, oneLine(err.Error()) + "; " + info.Hint(), false
 	}
 	id, err := awsauth.ResolveIdentity(ctx, sess)
 	if err != nil {
-		return awsauth.Identity{}, oneLine(err.Error()) + "; " + info.Hint()
+		return awsauth.Identity{}, oneLine(err.Error()) + "; " + info.Hint(), false
 	}
 	if id.Note != "" {
-		return id, "ok (" + id.Note + ")"
+		return id, "ok (" + id.Note + ")", true
 	}
-	return id, "ok"
+	return id, "ok", true
 }
 
 func dash(s string) string {

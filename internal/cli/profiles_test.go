@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -48,6 +49,35 @@ func TestProfilesTable(t *testing.T) {
 	}
 	if strings.Contains(r.stdout+r.stderr, "s3cr3t-never-shown") || strings.Contains(r.stdout, sb.Origin.SecretKey) {
 		t.Error("a secret key was printed")
+	}
+
+	// --json: the same rows, with ok saying which resolved; no secret.
+	r = run(t, "profiles", "--json")
+	var out struct {
+		Profiles []struct {
+			Name, Kind, Principal, Status string
+			Checked, OK                   bool
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || r.code != 0 {
+		t.Fatalf("profiles --json: exit %d, %v\n%s", r.code, err, r.stdout)
+	}
+	got := map[string]bool{}
+	for _, p := range out.Profiles {
+		if !p.Checked || p.Status == "" {
+			t.Errorf("profile %+v", p)
+		}
+		got[p.Name] = p.OK
+	}
+	if !got["sandbox-origin"] || got["orphan-role"] || got["wrong-key"] || got["wrong-region"] {
+		t.Errorf("ok by profile: %v", got)
+	}
+	if strings.Contains(r.stdout, "s3cr3t-never-shown") || strings.Contains(r.stdout, sb.Origin.SecretKey) {
+		t.Error("a secret key was printed in JSON")
+	}
+	r = run(t, "profiles", "--json", "--no-resolve")
+	if !strings.Contains(r.stdout, `"checked": false`) || strings.Contains(r.stdout, `"ok": true`) {
+		t.Errorf("--no-resolve --json:\n%s", r.stdout)
 	}
 }
 
