@@ -37,7 +37,7 @@ func TestTUIBatchMigration(t *testing.T) {
 	tm.keys("y")
 	tm.waitFor(long, "applied")
 
-	// Options: down to Engine (the 17th row), batch, then its bucket and
+	// Options: down to the Engine row, batch, then its bucket and
 	// role typed in.
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithSharedConfigFiles([]string{filepath.Join(dir, "aws", "config")}),
@@ -51,8 +51,12 @@ func TestTUIBatchMigration(t *testing.T) {
 	}
 	tm.keys("4")
 	tm.waitFor(10*time.Second, "Run options")
-	for range 16 {
+	for i := 0; !strings.Contains(tm.screen(), "▸ Engine"); i++ {
+		if i == 30 {
+			t.Fatalf("no Engine row below:\n%s", tm.screen())
+		}
 		tm.keys("Down")
+		time.Sleep(50 * time.Millisecond)
 	}
 	tm.keys("Space")
 	tm.waitFor(10*time.Second, "batch: an S3 Batch Operations job copies")
