@@ -18,26 +18,19 @@ type tally struct{ n, size, bytes int64 }
 // fullCount counts the object table row by row: what the counters must say.
 func fullCount(t *testing.T, db *sql.DB) map[string]tally {
 	t.Helper()
-	rows, err := db.Query(`SELECT status, count(*), coalesce(sum(size), 0), coalesce(sum(bytes), 0) FROM object GROUP BY status`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]tally{}
-	for rows.Next() {
-		var s string
-		var c tally
-		if err := rows.Scan(&s, &c.n, &c.size, &c.bytes); err != nil {
-			t.Fatal(err)
-		}
-		out[s] = c
-	}
-	return out
+	return tallies(t, db, `SELECT status, count(*), coalesce(sum(size), 0), coalesce(sum(bytes), 0) FROM object GROUP BY status`)
 }
 
+// storedCount reads the counters the triggers keep.
 func storedCount(t *testing.T, db *sql.DB) map[string]tally {
 	t.Helper()
-	rows, err := db.Query(`SELECT status, n, size, bytes FROM object_count WHERE n != 0 OR size != 0 OR bytes != 0`)
+	return tallies(t, db, `SELECT status, n, size, bytes FROM object_count WHERE n != 0 OR size != 0 OR bytes != 0`)
+}
+
+// tallies runs a query of status, count, size and bytes.
+func tallies(t *testing.T, db *sql.DB, query string) map[string]tally {
+	t.Helper()
+	rows, err := db.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}
