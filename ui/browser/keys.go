@@ -1,12 +1,15 @@
 package browser
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 // Bindings while browsing. The arrows walk the tree like a file manager:
 // → goes in, ← goes up.
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
+	keyUp     = widget.KeyUp
+	keyDown   = widget.KeyDown // shown with keyUp
 	keyPgUp   = key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up"))
 	keyPgDown = key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down"))
 	keyHome   = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/G", "first/last"))

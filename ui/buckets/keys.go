@@ -1,12 +1,15 @@
 package buckets
 
-import "charm.land/bubbles/v2/key"
+import (
+	"charm.land/bubbles/v2/key"
+	"github.com/s3migrate/s3migrate/ui/widget"
+)
 
 // Bindings while browsing the two lists. They mirror the profiles screen so
 // the same fingers work on both.
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
+	keyUp     = widget.KeyUp
+	keyDown   = widget.KeyDown // shown with keyUp
 	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "origin/destination"))
 	keyChoose = key.NewBinding(key.WithKeys("space", "enter"), key.WithHelp("space", "choose"))
 	keyFilter = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter"))

@@ -7,8 +7,8 @@ import (
 )
 
 var (
-	keyUp       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
-	keyDown     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
+	keyUp       = widget.KeyUp
+	keyDown     = widget.KeyDown // shown with keyUp
 	keyPgUp     = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
 	keyPgDown   = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
 	keyReport   = key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter/o", "report"))

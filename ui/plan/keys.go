@@ -10,8 +10,8 @@ var (
 	keyNextTab = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
 	keyPrevTab = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab"))
 	keyTabN    = key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "tabs"))
-	keyUp      = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
-	keyDown    = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
+	keyUp      = widget.KeyUp
+	keyDown    = widget.KeyDown // shown with keyUp
 	keyPgUp    = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
 	keyPgDown  = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
 	// Start is enter everywhere except the Diff class list, where enter

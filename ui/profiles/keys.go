@@ -7,8 +7,8 @@ import (
 )
 
 var (
-	keyUp     = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
-	keyDown   = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with keyUp
+	keyUp     = widget.KeyUp
+	keyDown   = widget.KeyDown // shown with keyUp
 	keySwitch = key.NewBinding(key.WithKeys("tab", "left", "right", "h", "l"), key.WithHelp("tab/←→", "other side"))
 	keyChoose = key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "choose"))
 	keyNext   = key.NewBinding(key.WithKeys("n", "enter"), key.WithHelp("n/enter", "next: buckets"))

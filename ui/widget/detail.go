@@ -22,6 +22,12 @@ type Detail struct {
 // Field is one labelled value of a Detail; an empty value is left out.
 type Field struct{ Label, Value string }
 
+// KeyUp and KeyDown move a cursor; the help bar shows them as one.
+var (
+	KeyUp   = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑↓/jk", "move"))
+	KeyDown = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")) // shown with KeyUp
+)
+
 // KeyClose closes a Detail.
 var KeyClose = key.NewBinding(key.WithKeys("esc", "enter", "q"), key.WithHelp("esc", "close"))
 
