@@ -100,6 +100,13 @@ func createOrOpen(path string, def Definition) (*journal.Journal, error) {
 			return j, nil
 		}
 	}
+	return CreateJournal(path, def)
+}
+
+// CreateJournal journals def as a new migration at path (a new file of the
+// journal directory when ""), without opening its buckets: Resume picks it
+// up, and the Jobs screen and `jobs` list it.
+func CreateJournal(path string, def Definition) (*journal.Journal, error) {
 	jd, err := def.journalDefinition()
 	if err != nil {
 		return nil, err

@@ -25,11 +25,7 @@ func TestResumableReadsJournals(t *testing.T) {
 	mk := func(state journal.State, items ...string) {
 		def := migration.Definition{Src: transfer.Location{Bucket: "origin-data"}, Dst: transfer.Location{Bucket: "dest-archive", Prefix: "in/"},
 			SrcProfile: "o", DstProfile: "d", Items: items, Options: migration.DefaultOptions()}
-		spec, err := def.Encode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: "o", DstProfile: "d", Spec: spec})
+		j, err := migration.CreateJournal("", def)
 		if err != nil {
 			t.Fatal(err)
 		}

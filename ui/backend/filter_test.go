@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/s3migrate/s3migrate/internal/estimate"
-	"github.com/s3migrate/s3migrate/internal/journal"
 	"github.com/s3migrate/s3migrate/internal/migration"
 	"github.com/s3migrate/s3migrate/transfer"
 	"github.com/s3migrate/s3migrate/ui/screen"
@@ -94,11 +93,7 @@ func TestJournalFilter(t *testing.T) {
 		Options: migration.DefaultOptions()}
 	def.Options.Filter = []migration.Rule{{Pattern: "*.tmp"}}
 	def.Options.Window = migration.Window{MaxSize: 100}
-	spec, err := def.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: "o", DstProfile: "d", Spec: spec})
+	j, err := migration.CreateJournal("", def)
 	if err != nil {
 		t.Fatal(err)
 	}

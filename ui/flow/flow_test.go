@@ -167,11 +167,7 @@ func TestResumeFromJobsOnTheSandbox(t *testing.T) {
 	useSandbox(t)
 	def := migration.Definition{Src: transfer.Location{Bucket: sandbox.OriginBucket}, Dst: transfer.Location{Bucket: sandbox.DestBucket, Prefix: "resumed/"},
 		SrcProfile: sandbox.OriginProfile, DstProfile: sandbox.DestProfile, Items: []string{"reports/"}, Options: migration.DefaultOptions()}
-	spec, err := def.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: def.SrcProfile, DstProfile: def.DstProfile, Spec: spec})
+	j, err := migration.CreateJournal("", def)
 	if err != nil {
 		t.Fatal(err)
 	}

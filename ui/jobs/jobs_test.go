@@ -222,11 +222,7 @@ func TestForgetRealJournals(t *testing.T) {
 	mk := func(bucket string, state journal.State) *journal.Journal {
 		def := migration.Definition{Src: transfer.Location{Bucket: bucket}, Dst: transfer.Location{Bucket: "dest-archive"},
 			SrcProfile: "o", DstProfile: "d", Items: []string{"logs/"}, Options: migration.DefaultOptions()}
-		spec, err := def.Encode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		j, err := journal.Create("", journal.Definition{Src: def.Src, Dst: def.Dst, SrcProfile: "o", DstProfile: "d", Spec: spec})
+		j, err := migration.CreateJournal("", def)
 		if err != nil {
 			t.Fatal(err)
 		}
