@@ -509,24 +509,13 @@ func TestListGoodAndCorrupt(t *testing.T) {
 
 func TestOpenRejectsOtherFiles(t *testing.T) {
 	j := newJournal(t)
-	path := j.Path()
-	if err := j.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`PRAGMA user_version = 99`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	path := closeAndRewrite(t, j, `PRAGMA user_version = 99`)
 	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "schema version 99") {
 		t.Errorf("Open of schema version 99: %v", err)
 	}
 
 	other := filepath.Join(t.TempDir(), "other.db")
-	raw, err = sql.Open("sqlite", other)
+	raw, err := sql.Open("sqlite", other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -645,24 +634,11 @@ func TestCopiedRecallsWhatACopyWrote(t *testing.T) {
 func TestOpenUpgradesSchema2(t *testing.T) {
 	j := newJournal(t)
 	j.Planned(entry("a.txt", transfer.ClassNew, 10))
-	path := j.Path()
-	if err := j.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{`ALTER TABLE object DROP COLUMN copied_etag`, `DROP TABLE bucket_config`, `PRAGMA user_version = 2`} {
-		if _, err := raw.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	raw.Close()
+	path := closeAndRewrite(t, j, `ALTER TABLE object DROP COLUMN copied_etag`, `DROP TABLE bucket_config`, `PRAGMA user_version = 2`)
 	if _, _, err := ReadDefinition(path); err != nil {
 		t.Fatalf("ReadDefinition of schema 2: %v", err)
 	}
-	j, err = Open(path)
+	j, err := Open(path)
 	if err != nil {
 		t.Fatalf("Open of schema 2: %v", err)
 	}
@@ -821,4 +797,25 @@ func TestCreateDrawsAnotherID(t *testing.T) {
 	if _, err := create("", def, bytes.NewReader([]byte{0x19, 0x23})); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("a chosen id that exists: %v, want refused", err)
 	}
+}
+
+// closeAndRewrite closes j and runs stmts on its file with plain SQL (a
+// journal of another schema or another program), returning its path.
+func closeAndRewrite(t *testing.T, j *Journal, stmts ...string) string {
+	t.Helper()
+	path := j.Path()
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, stmt := range stmts {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
 }
