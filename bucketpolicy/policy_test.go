@@ -3,15 +3,14 @@ package bucketpolicy
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata from the current output")
+	goldenfile "github.com/s3migrate/s3migrate/internal/golden"
+)
 
 const (
 	testBucket     = "origin-bucket"
@@ -19,24 +18,11 @@ const (
 	otherPrincipal = "arn:aws:iam::210987654321:role/Archive"
 )
 
-// golden compares got with testdata/name, or rewrites that file
-// when -update is set.
+// golden compares got with testdata/name (golden.Check), showing a
+// difference as a line diff.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bucketpolicy/ -run Policy -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n%s", name, FormatDiff(LineDiff(string(want), got)))
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got, func(want, got string) string { return FormatDiff(LineDiff(want, got)) })
 }
 
 func readInput(t *testing.T, name string) string {

@@ -3,7 +3,6 @@ package batchjob_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,9 +16,9 @@ import (
 
 	"github.com/s3migrate/s3migrate/internal/batchjob"
 	"github.com/s3migrate/s3migrate/internal/motoserver"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata from the current output")
+	goldenfile "github.com/s3migrate/s3migrate/internal/golden"
+)
 
 // testdata is this package's testdata directory, found before TestMain
 // starts the sandbox: the gateway's posix backend changes the process's
@@ -32,27 +31,10 @@ var testdata = func() string {
 	return filepath.Join(wd, "testdata")
 }()
 
-// golden compares got with testdata/name, or rewrites that file when
-// -update is set.
+// golden compares got with testdata/name (golden.Check).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(testdata, name)
-	if *update {
-		if err := os.MkdirAll(testdata, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/batchjob/ -run Role -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	goldenfile.Check(t, filepath.Join(testdata, name), got, nil)
 }
 
 var roleSpec = batchjob.RoleSpec{

@@ -1,8 +1,6 @@
 package uitest
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,34 +8,18 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/s3migrate/s3migrate/internal/golden"
 	"github.com/s3migrate/s3migrate/ui/screen"
 )
 
-// Update rewrites golden files: go test ./ui/... -update
-var Update = flag.Bool("update", false, "rewrite the golden files")
+// Update rewrites golden files: go test ./ui/... -update (golden.Update).
+var Update = golden.Update
 
 // Golden compares got (ANSI stripped, trailing spaces trimmed) with
-// testdata/name.golden.
+// testdata/name.golden (golden.Check).
 func Golden(t *testing.T, name, got string) {
 	t.Helper()
-	got = Plain(got)
-	path := filepath.Join("testdata", name+".golden")
-	if *Update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file:\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), Plain(got), nil)
 }
 
 // Plain strips colours and trailing spaces, line by line.

@@ -1,14 +1,11 @@
 package batchops
 
 import (
-	"bytes"
 	"context"
 	"encoding/xml"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -19,9 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/s3control/types"
 	"github.com/s3migrate/s3migrate/internal/batchjob"
+	"github.com/s3migrate/s3migrate/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata from the current output")
 
 // captureClient is an http client that records the request and answers
 // with a canned body, without any network.
@@ -129,22 +125,14 @@ func shape(cc *captureClient) string {
 	return b.String()
 }
 
+// checkGolden compares a request the SDK sent with testdata/name
+// (golden.Check): a difference means the emulator may have drifted from
+// AWS.
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(want, []byte(got)) {
-		t.Errorf("%s: the SDK's request changed; the emulator may have drifted from AWS.\n--- want\n%s\n--- got\n%s", name, want, got)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got, func(want, got string) string {
+		return "the SDK's request changed; the emulator may have drifted from AWS.\n--- want\n" + want + "\n--- got\n" + got
+	})
 }
 
 // goldenCreateJob is a CreateJobInput that sets every field the batch
